@@ -1,0 +1,165 @@
+import type { Observable } from 'rxjs';
+import { ConfigSchema } from './config/config.schema';
+import { ConnectorError, RespondNotSupportedError, UnknownActionError, toConnectorError } from './errors';
+import type {
+  CollectContext,
+  CollectedPage,
+  ConnectorManifest,
+  NormalizedRecord,
+  RespondRequest,
+  RespondResult,
+  ResolvedConfig,
+  RunContext,
+  TestResult,
+  TestStep,
+  TestStepResult,
+} from './types';
+
+const schemaCache = new WeakMap<object, ConfigSchema>();
+
+/** The compiled config schema of a manifest (compiled once per manifest object). */
+export function configSchemaOf(manifest: ConnectorManifest): ConfigSchema {
+  let schema = schemaCache.get(manifest.configSchema);
+  if (!schema) {
+    schema = new ConfigSchema(manifest.configSchema);
+    schemaCache.set(manifest.configSchema, schema);
+  }
+  return schema;
+}
+
+/**
+ * The connector lifecycle as a template: plugins override small hooks (`normalizeConfig`,
+ * `testSteps`, `collect`, `normalize`, optionally `respond`); the framework owns the rest.
+ */
+export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig, TRaw = unknown> {
+  private boundManifest?: ConnectorManifest;
+
+  /** The plugin's manifest; bound by the framework when the connector is instantiated. */
+  get manifest(): ConnectorManifest {
+    if (!this.boundManifest) throw new ConnectorError('MANIFEST_NOT_BOUND', 'connector used before its manifest was bound');
+    return this.boundManifest;
+  }
+
+  bindManifest(manifest: ConnectorManifest): this {
+    this.boundManifest = manifest;
+    return this;
+  }
+
+  /**
+   * Validates user input against the manifest's config schema (defaults applied, secrets wrapped),
+   * then lets the plugin normalize what the schema cannot express. Throws ConfigurationError(s).
+   */
+  configure(input: Record<string, unknown>): TConfig {
+    const resolved = configSchemaOf(this.manifest).resolve(input);
+    return this.normalizeConfig(resolved);
+  }
+
+  /** Hook: plugin-specific validation and normalization (URL forms, header schemes…). */
+  protected normalizeConfig(config: ResolvedConfig): TConfig {
+    return config as TConfig;
+  }
+
+  /**
+   * Runs the plugin's ordered test steps. Never throws: the first failing step ends the test with
+   * its detail and hint; the remaining steps are reported as skipped.
+   */
+  async test(ctx: RunContext<TConfig>): Promise<TestResult> {
+    const started = Date.now();
+    const steps: TestStepResult[] = [];
+    let definitions: TestStep<TConfig>[];
+    try {
+      definitions = this.testSteps(ctx);
+    } catch (err) {
+      return failedResult(started, steps, toConnectorError(err), 'preparing the test');
+    }
+    for (let i = 0; i < definitions.length; i++) {
+      const step = definitions[i];
+      const t0 = Date.now();
+      try {
+        const detail = await step.run(ctx);
+        steps.push({ id: step.id, title: step.title, status: 'passed', durationMs: Date.now() - t0, ...(detail ? { detail } : {}) });
+      } catch (thrown) {
+        const err = toConnectorError(thrown);
+        const details = err.details ?? {};
+        steps.push({
+          id: step.id,
+          title: step.title,
+          status: 'failed',
+          durationMs: Date.now() - t0,
+          detail: err.message,
+          ...(err.hint ? { hint: err.hint } : {}),
+          ...(typeof details.status === 'number' ? { httpStatus: details.status } : {}),
+          ...(typeof details.vendorMessage === 'string' ? { vendorMessage: details.vendorMessage } : {}),
+        });
+        for (const rest of definitions.slice(i + 1)) {
+          steps.push({ id: rest.id, title: rest.title, status: 'skipped', durationMs: 0 });
+        }
+        return failedResult(started, steps, err, step.title);
+      }
+    }
+    return {
+      ok: true,
+      summary: `${this.manifest.name}: all ${steps.length} checks passed`,
+      durationMs: Date.now() - started,
+      steps,
+    };
+  }
+
+  /** Hook: the ordered live checks (address and TLS, authentication, permission, data, envelope). */
+  protected abstract testSteps(ctx: RunContext<TConfig>): TestStep<TConfig>[];
+
+  /** Pages of raw vendor objects for the requested content types; lazy, pull-style, cancellable. */
+  abstract collect(ctx: CollectContext<TConfig>): Observable<CollectedPage<TRaw>>;
+
+  /** Pure and synchronous: one raw object to normalized fields (and an asset where the type yields one). */
+  abstract normalize(contentType: string, raw: TRaw): NormalizedRecord;
+
+  /**
+   * Runs a response action. Plugins with Respond override this; the framework answers for those
+   * without it, so no plugin writes its own "not supported".
+   */
+  respond(_request: RespondRequest, _ctx: RunContext<TConfig>): Promise<RespondResult> {
+    return Promise.reject(new RespondNotSupportedError(this.manifest.name));
+  }
+}
+
+function failedResult(started: number, steps: TestStepResult[], err: ConnectorError, stepTitle: string): TestResult {
+  return {
+    ok: false,
+    summary: `failed at "${stepTitle}": ${err.message}`,
+    detail: err.message,
+    ...(err.hint ? { hint: err.hint } : {}),
+    durationMs: Date.now() - started,
+    steps,
+  };
+}
+
+/** Whether a connector class overrides `respond` (what the manifest's capabilities.respond promises). */
+export function implementsRespond(cls: { prototype: unknown }): boolean {
+  return (cls.prototype as Connector).respond !== Connector.prototype.respond;
+}
+
+/**
+ * The framework's respond entry point: checks the capability and the action before the plugin sees
+ * the request, so an unsupported connector or an unknown action gets the same clear error everywhere.
+ */
+export async function runRespond<TConfig extends ResolvedConfig>(
+  connector: Connector<TConfig>,
+  request: RespondRequest,
+  ctx: RunContext<TConfig>,
+): Promise<RespondResult> {
+  const manifest = connector.manifest;
+  if (!manifest.capabilities.respond || !implementsRespond(connector.constructor as { prototype: unknown })) {
+    throw new RespondNotSupportedError(manifest.name);
+  }
+  const actions = manifest.responseActions ?? [];
+  const action = actions.find((a) => a.id === request.action);
+  if (!action) throw new UnknownActionError(manifest.name, request.action, actions.map((a) => a.id));
+  const missing = action.targetFields.filter((f) => !request.target[f]);
+  if (missing.length) {
+    throw new ConnectorError('RESPOND_TARGET_MISSING', `action "${action.id}" needs target field(s): ${missing.join(', ')}`, {
+      hint: `Pass ${missing.map((f) => `--target ${f}=VALUE`).join(' ')}.`,
+    });
+  }
+  return connector.respond(request, ctx);
+}

@@ -1,0 +1,44 @@
+import { abortReason } from './clock';
+import type { PageDemand } from './types';
+
+/** Demand that is always there: for collecting without a pipeline (tests, one-off scripts). */
+export const IMMEDIATE_DEMAND: PageDemand = { ready: () => Promise.resolve() };
+
+/**
+ * The pipeline's side of pull-style paging: `hold()` when a page is emitted, `release()` once it is
+ * published; the collector's `ready()` waits while any page is still held.
+ */
+export class PageGate implements PageDemand {
+  private outstanding = 0;
+  private waiters: Array<() => void> = [];
+
+  hold(): void {
+    this.outstanding++;
+  }
+
+  release(): void {
+    this.outstanding = Math.max(0, this.outstanding - 1);
+    if (this.outstanding === 0) {
+      const waiters = this.waiters;
+      this.waiters = [];
+      waiters.forEach((w) => w());
+    }
+  }
+
+  get held(): number {
+    return this.outstanding;
+  }
+
+  ready(signal?: AbortSignal): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(abortReason(signal));
+      const onAbort = (): void => reject(abortReason(signal!));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { inspect } from 'node:util';
+
+export const REDACTED = '[REDACTED]';
+
+/**
+ * A secret config value. The plain value is held in a private field and only `reveal()` returns it;
+ * every serialization path (JSON, util.inspect, string conversion, pino) sees `[REDACTED]`.
+ */
+export class Secret {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  reveal(): string {
+    return this.#value;
+  }
+
+  /** Whether two secrets hold the same value, without revealing either to the caller. */
+  equals(other: Secret): boolean {
+    return other.#value === this.#value;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  toString(): string {
+    return REDACTED;
+  }
+
+  [Symbol.toPrimitive](): string {
+    return REDACTED;
+  }
+
+  [inspect.custom](): string {
+    return REDACTED;
+  }
+}
+
+export function isSecret(value: unknown): value is Secret {
+  return value instanceof Secret;
+}
+
+/** Returns the plain value of a Secret, or the value itself when it is a plain string. */
+export function revealSecret(value: unknown): string | undefined {
+  if (value instanceof Secret) return value.reveal();
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Removes every occurrence of the given secret values from a string (for vendor messages, URLs). */
+export function scrubSecrets(text: string, secrets: readonly (Secret | string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) {
+    const plain = s instanceof Secret ? s.reveal() : s;
+    if (plain && plain.length >= 4) out = out.split(plain).join(REDACTED);
+  }
+  return out;
+}
