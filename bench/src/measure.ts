@@ -32,5 +32,10 @@ export async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
   const result = await fn();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = cpuUsage(cpu0);
-  return { result, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssMb: Math.round(rss.stop() / 1048576) };
+  return {
+    result,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    peakRssMb: Math.round(rss.stop() / 1048576),
+  };
 }

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const { scenario, args } = parseArgs(process.argv.slice(2));
   const names = available();
   if (!scenario || !names.includes(scenario)) {
-    console.error(`usage: npm run bench -- <scenario> [--option value]\nscenarios: ${names.join(', ') || '(none built)'}`);
+    console.error(
+      `usage: npm run bench -- <scenario> [--option value]\nscenarios: ${names.join(', ') || '(none built)'}`,
+    );
     process.exit(2);
   }
   const mod = (await import(path.join(__dirname, 'scenarios', `${scenario}.bench.js`))) as BenchScenario;

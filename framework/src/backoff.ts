@@ -42,7 +42,8 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       if (attempt >= retries || !options.isRetryable(err)) throw err;
       const asked = options.retryAfterMs?.(err);
       const cap = options.capMs ?? 60_000;
-      const delayMs = asked !== undefined ? Math.min(Math.max(asked, 0), cap) : backoffDelay(attempt, options);
+      const delayMs =
+        asked !== undefined ? Math.min(Math.max(asked, 0), cap) : backoffDelay(attempt, options);
       options.onRetry?.({ attempt: attempt + 1, delayMs, error: err });
       await options.clock.sleep(delayMs, options.signal);
     }

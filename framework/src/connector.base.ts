@@ -36,7 +36,8 @@ export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig,
 
   /** The plugin's manifest; bound by the framework when the connector is instantiated. */
   get manifest(): ConnectorManifest {
-    if (!this.boundManifest) throw new ConnectorError('MANIFEST_NOT_BOUND', 'connector used before its manifest was bound');
+    if (!this.boundManifest)
+      throw new ConnectorError('MANIFEST_NOT_BOUND', 'connector used before its manifest was bound');
     return this.boundManifest;
   }
 
@@ -77,7 +78,13 @@ export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig,
       const t0 = Date.now();
       try {
         const detail = await step.run(ctx);
-        steps.push({ id: step.id, title: step.title, status: 'passed', durationMs: Date.now() - t0, ...(detail ? { detail } : {}) });
+        steps.push({
+          id: step.id,
+          title: step.title,
+          status: 'passed',
+          durationMs: Date.now() - t0,
+          ...(detail ? { detail } : {}),
+        });
       } catch (thrown) {
         const err = toConnectorError(thrown);
         const details = err.details ?? {};
@@ -123,7 +130,12 @@ export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig,
   }
 }
 
-function failedResult(started: number, steps: TestStepResult[], err: ConnectorError, stepTitle: string): TestResult {
+function failedResult(
+  started: number,
+  steps: TestStepResult[],
+  err: ConnectorError,
+  stepTitle: string,
+): TestResult {
   return {
     ok: false,
     summary: `failed at "${stepTitle}": ${err.message}`,
@@ -154,12 +166,21 @@ export async function runRespond<TConfig extends ResolvedConfig>(
   }
   const actions = manifest.responseActions ?? [];
   const action = actions.find((a) => a.id === request.action);
-  if (!action) throw new UnknownActionError(manifest.name, request.action, actions.map((a) => a.id));
+  if (!action)
+    throw new UnknownActionError(
+      manifest.name,
+      request.action,
+      actions.map((a) => a.id),
+    );
   const missing = action.targetFields.filter((f) => !request.target[f]);
   if (missing.length) {
-    throw new ConnectorError('RESPOND_TARGET_MISSING', `action "${action.id}" needs target field(s): ${missing.join(', ')}`, {
-      hint: `Pass ${missing.map((f) => `--target ${f}=VALUE`).join(' ')}.`,
-    });
+    throw new ConnectorError(
+      'RESPOND_TARGET_MISSING',
+      `action "${action.id}" needs target field(s): ${missing.join(', ')}`,
+      {
+        hint: `Pass ${missing.map((f) => `--target ${f}=VALUE`).join(' ')}.`,
+      },
+    );
   }
   return connector.respond(request, ctx);
 }

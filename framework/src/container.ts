@@ -36,12 +36,20 @@ export interface ConnectorScope {
 }
 
 /** One child container per connector instance: its own logger and manifest, the host's other services. */
-export function createConnectorContainer(parent: DependencyContainer, scope: ConnectorScope): DependencyContainer {
+export function createConnectorContainer(
+  parent: DependencyContainer,
+  scope: ConnectorScope,
+): DependencyContainer {
   const c = parent.createChildContainer();
   const parentLogger = scope.services?.logger ?? parent.resolve<Logger>(TOKENS.Logger);
   c.registerInstance(
     TOKENS.Logger,
-    parentLogger.child({ connector: scope.instance.name, connectorId: scope.instance.id, tenant: scope.instance.tenant, plugin: scope.manifest.id }),
+    parentLogger.child({
+      connector: scope.instance.name,
+      connectorId: scope.instance.id,
+      tenant: scope.instance.tenant,
+      plugin: scope.manifest.id,
+    }),
   );
   c.registerInstance(TOKENS.Manifest, scope.manifest);
   c.registerInstance(TOKENS.Instance, scope.instance);

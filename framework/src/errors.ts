@@ -61,8 +61,18 @@ export class PluginLoadError extends ConnectorError {
   readonly file: string;
   readonly field?: string;
   readonly pluginId?: string;
-  constructor(code: string, file: string, field: string | undefined, message: string, hint?: string, pluginId?: string) {
-    super(code, `${file}${field ? ` (${field})` : ''}: ${message}`, { hint, details: { file, field, pluginId } });
+  constructor(
+    code: string,
+    file: string,
+    field: string | undefined,
+    message: string,
+    hint?: string,
+    pluginId?: string,
+  ) {
+    super(code, `${file}${field ? ` (${field})` : ''}: ${message}`, {
+      hint,
+      details: { file, field, pluginId },
+    });
     this.file = file;
     this.field = field;
     this.pluginId = pluginId;
@@ -99,7 +109,14 @@ export class VendorApiError extends ConnectorError {
   readonly retryable: boolean;
   constructor(
     message: string,
-    options: { status?: number; vendorMessage?: string; retryable?: boolean; hint?: string; cause?: unknown; details?: Record<string, unknown> } = {},
+    options: {
+      status?: number;
+      vendorMessage?: string;
+      retryable?: boolean;
+      hint?: string;
+      cause?: unknown;
+      details?: Record<string, unknown>;
+    } = {},
   ) {
     super(options.status ? `VENDOR_HTTP_${options.status}` : 'VENDOR_API_ERROR', message, {
       hint: options.hint,
@@ -123,7 +140,9 @@ export class RespondNotSupportedError extends ConnectorError {
 export class UnknownActionError extends ConnectorError {
   constructor(connector: string, action: string, known: string[]) {
     super('RESPOND_UNKNOWN_ACTION', `${connector} has no response action "${action}"`, {
-      hint: known.length ? `Known actions: ${known.join(', ')}.` : 'This connector declares no response actions.',
+      hint: known.length
+        ? `Known actions: ${known.join(', ')}.`
+        : 'This connector declares no response actions.',
     });
   }
 }

@@ -27,6 +27,13 @@ export { instantiateConnector } from './instantiate';
 export { IMMEDIATE_DEMAND, PageGate } from './demand';
 export { paginate } from './paginate';
 export type { PageResult, PaginateOptions } from './paginate';
-export { buildEnvelope, recordId, assetId, truncateRecord, MAX_RECORD_BYTES, MAX_STRING_CHARS } from './records/envelope';
+export {
+  buildEnvelope,
+  recordId,
+  assetId,
+  truncateRecord,
+  MAX_RECORD_BYTES,
+  MAX_STRING_CHARS,
+} from './records/envelope';
 export type { EnvelopeInput, EnvelopeOutput } from './records/envelope';
 export { isBlank, pruneBlank, stableStringify } from './records/blank';

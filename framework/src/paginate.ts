@@ -22,7 +22,9 @@ export interface PaginateOptions<TItem, TCursor> {
  * is requested only when `demand.ready()` says the previous one was taken; unsubscribing aborts the
  * request in flight. Empty pages end the stream and are not emitted.
  */
-export function paginate<TItem, TCursor>(options: PaginateOptions<TItem, TCursor>): Observable<CollectedPage<TItem>> {
+export function paginate<TItem, TCursor>(
+  options: PaginateOptions<TItem, TCursor>,
+): Observable<CollectedPage<TItem>> {
   return new Observable<CollectedPage<TItem>>((subscriber) => {
     const controller = new AbortController();
     const onOuterAbort = (): void => controller.abort(options.signal?.reason);

@@ -7,6 +7,7 @@ export const CUSTOM_KEYWORDS = ['secret', 'x-hint'] as const;
 export function createAjv(options: Options = {}): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, ...options });
   addFormats(ajv);
-  for (const keyword of CUSTOM_KEYWORDS) ajv.addKeyword({ keyword, schemaType: keyword === 'secret' ? 'boolean' : 'string' });
+  for (const keyword of CUSTOM_KEYWORDS)
+    ajv.addKeyword({ keyword, schemaType: keyword === 'secret' ? 'boolean' : 'string' });
   return ajv;
 }

@@ -53,9 +53,17 @@ export class ConfigSchema {
     const described = (prop?.['x-hint'] as string) ?? (prop?.description as string | undefined);
     switch (e.keyword) {
       case 'required':
-        return new ConfigurationError(field, 'is required', `Set ${field}${described ? `: ${described}` : '.'}`);
+        return new ConfigurationError(
+          field,
+          'is required',
+          `Set ${field}${described ? `: ${described}` : '.'}`,
+        );
       case 'additionalProperties':
-        return new ConfigurationError(field, 'is not a known setting', `Remove it; known settings: ${known.join(', ')}.`);
+        return new ConfigurationError(
+          field,
+          'is not a known setting',
+          `Remove it; known settings: ${known.join(', ')}.`,
+        );
       case 'type':
         return new ConfigurationError(field, `must be ${article(String(params.type))}`, described);
       case 'enum':
@@ -70,8 +78,13 @@ export class ConfigSchema {
       case 'exclusiveMaximum': {
         const min = prop?.minimum;
         const max = prop?.maximum;
-        const range = min !== undefined && max !== undefined ? `Use a value from ${min} to ${max}.` : undefined;
-        return new ConfigurationError(field, `must be ${e.message?.replace(/^must be /, '')}`, range ?? described);
+        const range =
+          min !== undefined && max !== undefined ? `Use a value from ${min} to ${max}.` : undefined;
+        return new ConfigurationError(
+          field,
+          `must be ${e.message?.replace(/^must be /, '')}`,
+          range ?? described,
+        );
       }
       default:
         return new ConfigurationError(field, e.message ?? `is invalid (${e.keyword})`, described);

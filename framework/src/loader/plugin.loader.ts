@@ -28,7 +28,8 @@ export function discoverPlugins(options: DiscoverOptions = {}): DiscoveryResult 
   ];
   const candidates: string[] = [];
   for (const parent of parents) candidates.push(...childDirs(parent));
-  if (root && options.nodeModules !== false) candidates.push(...nodeModulePackages(path.join(root, 'node_modules')));
+  if (root && options.nodeModules !== false)
+    candidates.push(...nodeModulePackages(path.join(root, 'node_modules')));
 
   const seen = new Set<string>();
   const byId = new Map<string, PluginDescriptor>();
@@ -94,7 +95,14 @@ export function readPlugin(dir: string): PluginDescriptor | undefined {
     manifest = validateManifest(data, file);
   } catch (err) {
     if (err instanceof PluginLoadError && fieldPrefix && err.field) {
-      throw new PluginLoadError(err.code, file, fieldPrefix + err.field, err.message.replace(/^.*?: /, ''), err.hint, err.pluginId);
+      throw new PluginLoadError(
+        err.code,
+        file,
+        fieldPrefix + err.field,
+        err.message.replace(/^.*?: /, ''),
+        err.hint,
+        err.pluginId,
+      );
     }
     throw err;
   }
@@ -123,7 +131,12 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new PluginLoadError('MANIFEST_NOT_JSON', file, undefined, `is not valid JSON: ${(err as Error).message}`);
+    throw new PluginLoadError(
+      'MANIFEST_NOT_JSON',
+      file,
+      undefined,
+      `is not valid JSON: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -174,7 +187,9 @@ function isConnectorClass(cls: ConnectorClass): boolean {
   const proto = cls.prototype as Record<string, unknown>;
   return (
     proto instanceof Connector ||
-    (typeof proto.collect === 'function' && typeof proto.normalize === 'function' && typeof proto.test === 'function')
+    (typeof proto.collect === 'function' &&
+      typeof proto.normalize === 'function' &&
+      typeof proto.test === 'function')
   );
 }
 
@@ -194,7 +209,9 @@ function nodeModulePackages(nodeModules: string): string[] {
     else out.push(dir);
   }
   // Only packages with a manifest matter; reading package.json is cheap, importing is not done.
-  return out.filter((d) => existsSync(path.join(d, 'connector.json')) || hasConnectorKey(path.join(d, 'package.json')));
+  return out.filter(
+    (d) => existsSync(path.join(d, 'connector.json')) || hasConnectorKey(path.join(d, 'package.json')),
+  );
 }
 
 function hasConnectorKey(pkgFile: string): boolean {

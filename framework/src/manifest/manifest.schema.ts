@@ -53,7 +53,12 @@ export const MANIFEST_SCHEMA: JsonSchema = {
       additionalProperties: false,
       required: ['devices', 'recommended'],
       properties: {
-        devices: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...DEVICE_KINDS] } },
+        devices: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', enum: [...DEVICE_KINDS] },
+        },
         recommended: { type: 'string', enum: [...DEVICE_KINDS] },
       },
     },

@@ -12,7 +12,8 @@ const validateSchema = createAjv().compile(MANIFEST_SCHEMA);
  * names the file and the first bad field, with a hint on how to fix it.
  */
 export function validateManifest(data: unknown, file: string): ConnectorManifest {
-  const pluginId = typeof (data as { id?: unknown })?.id === 'string' ? (data as { id: string }).id : undefined;
+  const pluginId =
+    typeof (data as { id?: unknown })?.id === 'string' ? (data as { id: string }).id : undefined;
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     throw new PluginLoadError('MANIFEST_INVALID', file, undefined, 'the manifest must be a JSON object');
   }
@@ -82,7 +83,14 @@ function toLoadError(e: ErrorObject, file: string, pluginId?: string): PluginLoa
         pluginId,
       );
     case 'type':
-      return new PluginLoadError('MANIFEST_FIELD_TYPE', file, path, `must be ${params.type}`, undefined, pluginId);
+      return new PluginLoadError(
+        'MANIFEST_FIELD_TYPE',
+        file,
+        path,
+        `must be ${params.type}`,
+        undefined,
+        pluginId,
+      );
     case 'additionalProperties':
       return new PluginLoadError(
         'MANIFEST_FIELD_UNKNOWN',
@@ -93,7 +101,14 @@ function toLoadError(e: ErrorObject, file: string, pluginId?: string): PluginLoa
         pluginId,
       );
     default:
-      return new PluginLoadError('MANIFEST_FIELD_INVALID', file, path || undefined, e.message ?? 'is invalid', undefined, pluginId);
+      return new PluginLoadError(
+        'MANIFEST_FIELD_INVALID',
+        file,
+        path || undefined,
+        e.message ?? 'is invalid',
+        undefined,
+        pluginId,
+      );
   }
 }
 
@@ -102,10 +117,15 @@ function checkSemantics(m: ConnectorManifest, file: string): void {
     throw new PluginLoadError('MANIFEST_FIELD_INVALID', file, field, message, hint, m.id);
   };
   if (!m.runsOn.devices.includes(m.runsOn.recommended)) {
-    fail('runsOn.recommended', `"${m.runsOn.recommended}" is not one of runsOn.devices`, 'Recommend a device the connector can run on.');
+    fail(
+      'runsOn.recommended',
+      `"${m.runsOn.recommended}" is not one of runsOn.devices`,
+      'Recommend a device the connector can run on.',
+    );
   }
   const { minMinutes, maxMinutes, defaultMinutes } = m.interval;
-  if (minMinutes > maxMinutes) fail('interval.minMinutes', `must not exceed interval.maxMinutes (${maxMinutes})`);
+  if (minMinutes > maxMinutes)
+    fail('interval.minMinutes', `must not exceed interval.maxMinutes (${maxMinutes})`);
   if (defaultMinutes < minMinutes || defaultMinutes > maxMinutes) {
     fail('interval.defaultMinutes', `must lie between ${minMinutes} and ${maxMinutes}`);
   }
@@ -114,22 +134,39 @@ function checkSemantics(m: ConnectorManifest, file: string): void {
     if (ids.has(ct.id)) fail(`contentTypes[${i}].id`, `duplicate content type "${ct.id}"`);
     ids.add(ct.id);
     if (ct.yieldsAssets && !(ct.assetIdentityKeys && ct.assetIdentityKeys.length)) {
-      fail(`contentTypes[${i}].assetIdentityKeys`, 'is required when yieldsAssets is true', 'List the identity keys, most trusted first.');
+      fail(
+        `contentTypes[${i}].assetIdentityKeys`,
+        'is required when yieldsAssets is true',
+        'List the identity keys, most trusted first.',
+      );
     }
   });
   if (m.capabilities.respond && !(m.responseActions && m.responseActions.length)) {
-    fail('responseActions', 'is required when capabilities.respond is true', 'Declare each response action with its target fields.');
+    fail(
+      'responseActions',
+      'is required when capabilities.respond is true',
+      'Declare each response action with its target fields.',
+    );
   }
   if (!m.capabilities.respond && m.responseActions?.length) {
-    fail('capabilities.respond', 'is false but responseActions are declared', 'Set capabilities.respond to true or remove responseActions.');
+    fail(
+      'capabilities.respond',
+      'is false but responseActions are declared',
+      'Set capabilities.respond to true or remove responseActions.',
+    );
   }
   const actionIds = new Set((m.responseActions ?? []).map((a) => a.id));
   (m.responseActions ?? []).forEach((a, i) => {
-    if (a.revert && !actionIds.has(a.revert)) fail(`responseActions[${i}].revert`, `names unknown action "${a.revert}"`);
+    if (a.revert && !actionIds.has(a.revert))
+      fail(`responseActions[${i}].revert`, `names unknown action "${a.revert}"`);
   });
   try {
     new ConfigSchema(m.configSchema);
   } catch (err) {
-    fail('configSchema', `is not valid JSON Schema: ${(err as Error).message}`, 'Fix the schema; it is compiled with ajv in strict mode.');
+    fail(
+      'configSchema',
+      `is not valid JSON Schema: ${(err as Error).message}`,
+      'Fix the schema; it is compiled with ajv in strict mode.',
+    );
   }
 }

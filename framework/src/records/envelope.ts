@@ -41,7 +41,12 @@ function sha(text: string): string {
  * The same data always gets the same id (redelivery and replays are idempotent); a changed object
  * gets a new id, so the Syslog index keeps a history of changes rather than duplicates.
  */
-export function recordId(instance: ConnectorInstanceInfo, contentType: string, key: string, fields: unknown): string {
+export function recordId(
+  instance: ConnectorInstanceInfo,
+  contentType: string,
+  key: string,
+  fields: unknown,
+): string {
   return sha([instance.tenant, instance.id, contentType, key, sha(stableStringify(fields))].join('\u0000'));
 }
 
@@ -54,12 +59,19 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutput {
   const { manifest, instance, contentType, normalized, now } = input;
   const spec = manifest.contentTypes.find((c) => c.id === contentType);
   if (!spec) {
-    throw new ConnectorError('UNKNOWN_CONTENT_TYPE', `content type "${contentType}" is not declared by ${manifest.id}`, {
-      hint: `Declared content types: ${manifest.contentTypes.map((c) => c.id).join(', ')}.`,
-    });
+    throw new ConnectorError(
+      'UNKNOWN_CONTENT_TYPE',
+      `content type "${contentType}" is not declared by ${manifest.id}`,
+      {
+        hint: `Declared content types: ${manifest.contentTypes.map((c) => c.id).join(', ')}.`,
+      },
+    );
   }
   if (!normalized.key) {
-    throw new ConnectorError('RECORD_KEY_MISSING', `${manifest.id} normalized a ${contentType} object without a key`);
+    throw new ConnectorError(
+      'RECORD_KEY_MISSING',
+      `${manifest.id} normalized a ${contentType} object without a key`,
+    );
   }
   const fields = (pruneBlank(normalized.fields) ?? {}) as Record<string, unknown>;
   const connector = { id: instance.id, name: instance.name, type: manifest.id };
@@ -72,7 +84,11 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutput {
     msg_class: spec.msgClass,
     msg_origin: { ...manifest.origin, processor: { name: manifest.origin.source, type: 'log_collector' } },
   };
-  const truncatedResult = truncateRecord(record, manifest.origin.source, input.maxRecordBytes ?? MAX_RECORD_BYTES);
+  const truncatedResult = truncateRecord(
+    record,
+    manifest.origin.source,
+    input.maxRecordBytes ?? MAX_RECORD_BYTES,
+  );
   record = truncatedResult.record;
 
   let asset: AssetRecord | undefined;
@@ -81,9 +97,13 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutput {
     const identity = (a.identity ?? {}) as Record<string, string>;
     const primaryKeyName = (spec.assetIdentityKeys ?? []).find((k) => identity[k]);
     if (!primaryKeyName) {
-      throw new ConnectorError('ASSET_IDENTITY_MISSING', `${manifest.id} produced an asset without any identity key`, {
-        hint: `Fill one of: ${(spec.assetIdentityKeys ?? []).join(', ')}.`,
-      });
+      throw new ConnectorError(
+        'ASSET_IDENTITY_MISSING',
+        `${manifest.id} produced an asset without any identity key`,
+        {
+          hint: `Fill one of: ${(spec.assetIdentityKeys ?? []).join(', ')}.`,
+        },
+      );
     }
     const value = identity[primaryKeyName];
     asset = {
@@ -104,7 +124,12 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutput {
     };
   }
   return {
-    entry: { kind: 'record', record, ...(asset ? { asset } : {}), ...(input.snapshotId ? { snapshotId: input.snapshotId } : {}) },
+    entry: {
+      kind: 'record',
+      record,
+      ...(asset ? { asset } : {}),
+      ...(input.snapshotId ? { snapshotId: input.snapshotId } : {}),
+    },
     truncated: truncatedResult.truncated,
   };
 }
@@ -135,12 +160,17 @@ export function truncateRecord(
       removed.push(`${vendorKey}.${k}`);
     }
   }
-  cut.truncated = { original_bytes: originalBytes, removed_fields: removed, max_string_chars: MAX_STRING_CHARS };
+  cut.truncated = {
+    original_bytes: originalBytes,
+    removed_fields: removed,
+    max_string_chars: MAX_STRING_CHARS,
+  };
   return { record: cut, truncated: true };
 }
 
 function cutStrings(value: unknown): unknown {
-  if (typeof value === 'string') return value.length > MAX_STRING_CHARS ? `${value.slice(0, MAX_STRING_CHARS)}…[truncated]` : value;
+  if (typeof value === 'string')
+    return value.length > MAX_STRING_CHARS ? `${value.slice(0, MAX_STRING_CHARS)}…[truncated]` : value;
   if (Array.isArray(value)) return value.map(cutStrings);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cutStrings(v)]));
