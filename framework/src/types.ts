@@ -311,6 +311,11 @@ export interface PublishOptions {
 }
 
 export interface ReadOptions {
+  /**
+   * Consumer name, unique among live workers. A consumer reads one batch at a time: entries it was
+   * given and neither acknowledged nor released are redelivered to it (or reclaimed by another
+   * consumer once idle), so a restarted worker with the same name resumes its own pending entries.
+   */
   consumer: string;
   /** Most entries returned at once. */
   count: number;
@@ -350,6 +355,11 @@ export interface Queue {
   ack(deliveryIds: readonly string[]): Promise<void>;
   /** Moves an entry to the dead-letter store with the reason, and acknowledges it. */
   deadLetter(delivery: Delivery, reason: string): Promise<void>;
+  /**
+   * Hands delivered, unacknowledged entries back for redelivery at once (a worker stopping mid-batch),
+   * instead of waiting for the idle-claim timeout. Optional: without it they are reclaimed when idle.
+   */
+  release?(deliveryIds: readonly string[]): Promise<void>;
   stats(): Promise<QueueStats>;
   close(): Promise<void>;
 }

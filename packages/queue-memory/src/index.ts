@@ -1,1 +1,3 @@
-export {};
+export { MemoryQueue, queueClosedError } from './memory.queue';
+export { Notifier } from './notifier';
+export type { MemoryQueueOptions, MemoryDeadLetter } from './types';

@@ -1,1 +1,2 @@
-export {};
+export { startRedisServer, freePort } from './redis-server.launcher';
+export type { RedisServerOptions, RedisServerHandle } from './redis-server.launcher';
