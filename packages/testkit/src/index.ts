@@ -1,1 +1,32 @@
-export {};
+export { describeConnectorConformance } from './conformance.suite';
+export { blankPaths, leakedSecrets, renderings, stepShapeProblems, valueAt } from './conformance.checks';
+export { createTestHost, loadPlugin } from './test-host';
+export { FakeClock } from './fake-clock';
+export { startFakeApi } from './fake-api';
+export { createFixtureReader, readFixture } from './fixture.reader';
+export { RecordingHttpClientFactory, UnreachableHttpClientFactory } from './recording-http.factory';
+export { createCapturingLogger } from './capturing.logger';
+export { findPackageRoot, findPluginRoot } from './package-root';
+export type {
+  CapturedLogs,
+  CollectedRecord,
+  CollectOptions,
+  ConformanceEnvironment,
+  ConformanceOptions,
+  FakeApi,
+  FakeApiHandler,
+  FakeApiRequest,
+  FakeApiResponse,
+  FakeApiRoute,
+  FakeClockOptions,
+  FixtureReader,
+  InstantiateOptions,
+  InvalidConfigCase,
+  LoadedPlugin,
+  RecordedHttpRequest,
+  RecordedOutcome,
+  StartFakeApiOptions,
+  TestConnector,
+  TestHost,
+  TestHostOptions,
+} from './types';
