@@ -555,7 +555,9 @@ export function describeConnectorConformance(plugin: string, options: Conformanc
           for (const { contentType, entry } of all) {
             const spec = m.contentTypes.find((c) => c.id === contentType)!;
             if (!spec.yieldsAssets) continue;
-            expect(entry.asset, `record ${entry.record.id} of "${contentType}" has no asset`).to.not.equal(undefined);
+            expect(entry.asset, `record ${entry.record.id} of "${contentType}" has no asset`).to.not.equal(
+              undefined,
+            );
             expect(spec.assetIdentityKeys).to.include(entry.asset!.primaryKey.key);
             expect(entry.asset!.id).to.match(RECORD_ID);
           }
