@@ -1,0 +1,97 @@
+import type { AddressInfo } from 'node:net';
+import { toConnectorError } from '@connectors/framework';
+import type { ConnectorHost } from './host';
+import { HealthServer } from './metrics/health.server';
+import { Scheduler } from './scheduler/scheduler';
+import { STATUS_REFRESH_MS } from './status/status.tracker';
+import type { DaemonOptions, IngestHandle, RunSummary } from './types';
+
+/**
+ * The long-running host: the scheduler, ingest workers, the five-minute status refresh, and the
+ * metrics and health endpoints. `stop()` is the graceful shutdown (runs finish or are released,
+ * ingest workers hand back what they hold).
+ */
+export class Daemon {
+  readonly scheduler: Scheduler;
+  private readonly ingest: IngestHandle[] = [];
+  private health?: HealthServer;
+  private refreshLoop?: Promise<void>;
+  private readonly stopRefresh = new AbortController();
+  private stopping?: Promise<void>;
+  address?: AddressInfo;
+
+  private constructor(
+    readonly host: ConnectorHost,
+    private readonly options: DaemonOptions,
+    onRun?: (run: RunSummary) => void,
+  ) {
+    this.scheduler = new Scheduler(
+      {
+        store: host.store,
+        clock: host.clock,
+        registry: host.connectors,
+        coordinator: host.coordinator,
+        logger: host.logger,
+        onRun,
+      },
+      options,
+    );
+  }
+
+  static async start(host: ConnectorHost, options: DaemonOptions = {}, onRun?: (run: RunSummary) => void): Promise<Daemon> {
+    const d = new Daemon(host, options, onRun);
+    const workers = options.ingestWorkers ?? 1;
+    for (let i = 0; i < workers; i++) {
+      const worker = await host.createIngest(`daemon-${host.hostId}-${i}`);
+      worker.start();
+      d.ingest.push(worker);
+    }
+    if (options.leaseTtlMs !== undefined) host.coordinator.leaseTtlMs = options.leaseTtlMs;
+    d.scheduler.start();
+    d.startRefresh(options.statusRefreshMs ?? STATUS_REFRESH_MS);
+    if (options.metricsPort !== undefined) {
+      d.health = new HealthServer(host.metrics, [
+        { name: 'store', check: async () => void (await host.store.list('tenants')) },
+        { name: 'queue', check: async () => void (await (await host.queue()).stats()) },
+      ]);
+      d.address = await d.health.listen(options.metricsPort, options.metricsHost);
+    }
+    host.logger.info(
+      { hostId: host.hostId, store: host.store.kind, ingestWorkers: workers, metrics: d.address ? `${d.address.address}:${d.address.port}` : undefined },
+      'daemon started',
+    );
+    return d;
+  }
+
+  private startRefresh(periodMs: number): void {
+    const { host } = this;
+    this.refreshLoop = (async () => {
+      while (!this.stopRefresh.signal.aborted) {
+        try {
+          const statuses = await host.status.refreshAll();
+          host.metrics.observeStatus(statuses, await host.status.backlog());
+        } catch (err) {
+          host.logger.warn({ err: toConnectorError(err) }, 'status refresh failed');
+        }
+        try {
+          await host.clock.sleep(periodMs, this.stopRefresh.signal);
+        } catch {
+          return;
+        }
+      }
+    })();
+  }
+
+  /** Graceful shutdown; safe to call more than once. */
+  stop(graceMs?: number): Promise<void> {
+    this.stopping ??= (async () => {
+      this.stopRefresh.abort();
+      await this.scheduler.stop(graceMs ?? this.options.shutdownGraceMs);
+      await this.refreshLoop;
+      await Promise.all(this.ingest.map((w) => w.stop().catch(() => undefined)));
+      await this.health?.close();
+      this.host.logger.info({ hostId: this.host.hostId }, 'daemon stopped');
+    })();
+    return this.stopping;
+  }
+}

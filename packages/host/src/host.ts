@@ -1,0 +1,415 @@
+import { hostname } from 'node:os';
+import path from 'node:path';
+import Redis from 'ioredis';
+import {
+  AxiosHttpClientFactory,
+  CancelledError,
+  ConnectorError,
+  createHostContainer,
+  createSilentLogger,
+  runRespond,
+  SystemClock,
+  toConnectorError,
+  type Clock,
+  type DependencyContainer,
+  type Logger,
+  type Queue,
+  type RespondRequest,
+  type RespondResult,
+  type TestResult,
+} from '@connectors/framework';
+import { MemoryRateBudget, RedisRateBudget, DEFAULT_BUCKET, type RateBudget } from './budget/rate-budget';
+import { PluginCatalog } from './catalog/plugin.catalog';
+import { ConnectorFactory } from './connector.factory';
+import { resolveSecretKey, SecretBox } from './crypto/secret-box';
+import { BusyError, HostInputError } from './errors';
+import { ExcludeFilters } from './filters/log-filter';
+import { HostMetrics } from './metrics/host.metrics';
+import { emptyFigures, runCollection } from './pipeline/collection.pipeline';
+import { testLeaseName } from './registry/collections';
+import { ConnectorRegistry, instanceOf } from './registry/connector.registry';
+import { InventoryRegistry } from './registry/inventory.registry';
+import { RunCoordinator, type RunRequest } from './scheduler/run.coordinator';
+import { StatusTracker, toStatusError } from './status/status.tracker';
+import type { HostStore } from './store/host-store';
+import { RedisHostStore } from './store/redis.host-store';
+import { SqliteHostStore } from './store/sqlite.host-store';
+import type {
+  ConnectorDefinition,
+  ConnectorStatus,
+  HostBackends,
+  HostOptions,
+  IngestHandle,
+  RunFigures,
+  RunProgress,
+  RunSummary,
+} from './types';
+
+export interface RunNowOptions {
+  /** Wait until ingestion has the data (runs an ingest worker in this process meanwhile). Default true. */
+  waitForIngestion?: boolean;
+  onProgress?(progress: RunProgress): void;
+  signal?: AbortSignal;
+}
+
+export interface TestOutcome {
+  connector: ConnectorDefinition;
+  result: TestResult;
+  status: ConnectorStatus;
+}
+
+const TEST_TIMEOUT_MS = 120_000;
+
+/**
+ * The connector host: catalog, registry, status, run coordination and the data side, opened on one
+ * data directory (embedded) or on a Redis shared by several hosts. The CLI and the daemon are thin
+ * layers over this class.
+ */
+interface HostParts {
+  options: HostOptions;
+  hostId: string;
+  store: HostStore;
+  catalog: PluginCatalog;
+  inventory: InventoryRegistry;
+  connectors: ConnectorRegistry;
+  factory: ConnectorFactory;
+  metrics: HostMetrics;
+  clock: Clock;
+  logger: Logger;
+  container: DependencyContainer;
+  backends: HostBackends;
+  budgetRedis?: Redis;
+}
+
+export class ConnectorHost {
+  readonly options: HostOptions;
+  readonly hostId: string;
+  readonly minuteMs: number;
+  readonly store: HostStore;
+  readonly catalog: PluginCatalog;
+  readonly inventory: InventoryRegistry;
+  readonly connectors: ConnectorRegistry;
+  readonly status: StatusTracker;
+  readonly coordinator: RunCoordinator;
+  readonly metrics: HostMetrics;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly container: DependencyContainer;
+  private readonly factory: ConnectorFactory;
+  private readonly backends: HostBackends;
+  private readonly budgetRedis?: Redis;
+  private queuePromise?: Promise<Queue>;
+  private closed = false;
+
+  private constructor(parts: HostParts) {
+    this.options = parts.options;
+    this.hostId = parts.hostId;
+    this.minuteMs = parts.options.minuteMs ?? 60_000;
+    this.store = parts.store;
+    this.catalog = parts.catalog;
+    this.inventory = parts.inventory;
+    this.connectors = parts.connectors;
+    this.factory = parts.factory;
+    this.metrics = parts.metrics;
+    this.clock = parts.clock;
+    this.logger = parts.logger;
+    this.container = parts.container;
+    this.backends = parts.backends;
+    this.budgetRedis = parts.budgetRedis;
+    this.status = new StatusTracker({
+      store: this.store,
+      clock: this.clock,
+      registry: this.connectors,
+      logger: this.logger,
+      backlog: async () => (this.queuePromise ? (await (await this.queuePromise).stats()).length : undefined),
+    });
+    this.coordinator = new RunCoordinator({
+      store: this.store,
+      clock: this.clock,
+      registry: this.connectors,
+      status: this.status,
+      logger: this.logger,
+      hostId: this.hostId,
+      minuteMs: this.minuteMs,
+      execute: (def, request) => this.executeRun(def, request),
+    });
+  }
+
+  static async open(options: HostOptions): Promise<ConnectorHost> {
+    const clock = options.clock ?? new SystemClock();
+    const logger = options.logger ?? createSilentLogger();
+    const dataDir = path.resolve(options.dataDir);
+    const minuteMs = options.minuteMs ?? 60_000;
+    const hostId = options.hostId ?? `${hostname()}:${process.pid}`;
+    const key = resolveSecretKey({
+      key: options.secretKey ?? process.env.CONNECTORS_SECRET_KEY,
+      dataDir,
+      allowKeyFile: !options.redisUrl,
+    });
+    const box = new SecretBox(key);
+    const prefix = options.redisPrefix ?? 'connectors';
+    const store: HostStore = options.redisUrl
+      ? await RedisHostStore.connect({ url: options.redisUrl, prefix })
+      : SqliteHostStore.open(dataDir, clock);
+    let budgetRedis: Redis | undefined;
+    try {
+      const catalog = new PluginCatalog({ workspaceRoot: options.workspaceRoot, pluginDirs: options.pluginDirs });
+      for (const err of catalog.errors) logger.warn({ err }, 'plugin refused');
+      const bucket = { ...DEFAULT_BUCKET, ...stripUndefined(options.rateBudget ?? {}) };
+      let budget: RateBudget;
+      if (options.redisUrl) {
+        budgetRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
+        budget = new RedisRateBudget(budgetRedis, `{${prefix}}`, clock, bucket);
+      } else {
+        budget = new MemoryRateBudget(clock, bucket);
+      }
+      const httpClientFactory = options.httpClientFactory ?? new AxiosHttpClientFactory();
+      const container = createHostContainer({ logger, clock, httpClientFactory });
+      const factory = new ConnectorFactory(catalog, container, httpClientFactory, budget, clock);
+      const inventory = new InventoryRegistry(store, clock);
+      const connectors = new ConnectorRegistry(store, clock, catalog, inventory, factory, box, minuteMs);
+      await connectors.ensureDefaultProfile();
+      const backends = options.backends ?? (await loadDefaultBackends(options, dataDir, prefix, logger));
+      return new ConnectorHost({
+        options,
+        hostId,
+        store,
+        catalog,
+        inventory,
+        connectors,
+        factory,
+        metrics: new HostMetrics({ defaultMetrics: false }),
+        clock,
+        logger,
+        container,
+        backends,
+        budgetRedis,
+      });
+    } catch (err) {
+      await budgetRedis?.quit().catch(() => undefined);
+      await store.close();
+      throw err;
+    }
+  }
+
+  /** The queue this host publishes to (opened on first use). */
+  queue(): Promise<Queue> {
+    this.queuePromise ??= this.backends.openQueue();
+    return this.queuePromise;
+  }
+
+  createIngest(consumer: string): Promise<IngestHandle> {
+    return this.queue().then((q) => this.backends.createIngest(q, consumer));
+  }
+
+  /** Runs the connector's live test; one test at a time per connector, across hosts. */
+  async test(tenant: string | undefined, name: string, signal?: AbortSignal): Promise<TestOutcome> {
+    const def = await this.connectors.get(tenant, name);
+    const lease = await this.store.acquireLease(testLeaseName(def.id), this.hostId, TEST_TIMEOUT_MS + 10_000);
+    if (!lease) {
+      const holder = await this.store.getLease(testLeaseName(def.id));
+      throw new BusyError(
+        'TEST_IN_PROGRESS',
+        `a test is already running for ${def.name}${holder ? ` (started by ${holder.owner})` : ''}`,
+        'Wait for it to finish, then test again.',
+      );
+    }
+    try {
+      const started = Date.now();
+      const timeout = AbortSignal.timeout(TEST_TIMEOUT_MS);
+      const testSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      let result: TestResult;
+      try {
+        const configured = await this.factory.configure(def.plugin, instanceOf(def), this.connectors.plainConfig(def));
+        result = await configured.connector.test({
+          config: configured.config,
+          instance: configured.instance,
+          logger: configured.logger,
+          signal: testSignal,
+        });
+      } catch (err) {
+        const e = toConnectorError(err);
+        result = {
+          ok: false,
+          summary: `failed at "configuration": ${e.message}`,
+          detail: e.message,
+          ...(e.hint ? { hint: e.hint } : {}),
+          durationMs: Date.now() - started,
+          steps: [{ id: 'configuration', title: 'configuration', status: 'failed', durationMs: Date.now() - started, detail: e.message, ...(e.hint ? { hint: e.hint } : {}) }],
+        };
+      }
+      const status = await this.status.afterTest(def, result);
+      return { connector: def, result, status };
+    } finally {
+      await this.store.releaseLease(lease).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Collects now (the user asked), under the same lease as scheduled runs, and by default waits
+   * until ingestion has every published record.
+   */
+  async run(tenant: string | undefined, name: string, options: RunNowOptions = {}): Promise<RunSummary> {
+    const def = await this.connectors.get(tenant, name);
+    if (!def.functions.includes('collect')) {
+      throw new HostInputError('COLLECT_NOT_ENABLED', 'name', `${def.name} does not have the Collect function`, 'Only collectors can run.');
+    }
+    if (!(await this.connectors.isActive(def))) {
+      throw new HostInputError(
+        'CONNECTOR_INACTIVE',
+        'profile',
+        `${def.name} runs on a data processor and is not in a data analyzer profile, so it does not pull data`,
+        `Add it to a profile: \`connectors profiles add default --connector "${def.name}" --tenant ${def.tenant}\`.`,
+      );
+    }
+    const wait = options.waitForIngestion !== false;
+    let ingest: IngestHandle | undefined;
+    if (wait) {
+      ingest = await this.createIngest(`run-${this.hostId}-${Date.now().toString(36)}`);
+      ingest.start();
+    }
+    try {
+      const summary = await this.coordinator.runNow(def, { onProgress: options.onProgress, signal: options.signal });
+      if (ingest) {
+        await this.waitDrained(ingest, summary, options);
+        summary.ingested = summary.records;
+      }
+      options.onProgress?.({ ...progressOf(summary, 'done', this.clock.now() - summary.startedAt) });
+      return summary;
+    } finally {
+      await ingest?.stop();
+    }
+  }
+
+  private async waitDrained(ingest: IngestHandle, summary: RunSummary, options: RunNowOptions): Promise<void> {
+    const queue = await this.queue();
+    let done = false;
+    const poll = (async () => {
+      while (!done) {
+        const stats = await queue.stats().catch(() => undefined);
+        if (!done) {
+          options.onProgress?.({ ...progressOf(summary, 'ingesting', this.clock.now() - summary.startedAt), backlog: stats?.length });
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    try {
+      await ingest.drained(options.signal);
+    } finally {
+      done = true;
+      await poll;
+    }
+  }
+
+  /** The framework's respond entry point, through this host's instance of the connector. */
+  async respond(tenant: string | undefined, name: string, request: RespondRequest, signal?: AbortSignal): Promise<RespondResult> {
+    const def = await this.connectors.get(tenant, name);
+    const configured = await this.factory.configure(def.plugin, instanceOf(def), this.connectors.plainConfig(def));
+    return runRespond(configured.connector, request, {
+      config: configured.config,
+      instance: configured.instance,
+      logger: configured.logger,
+      signal: signal ?? AbortSignal.timeout(TEST_TIMEOUT_MS),
+    });
+  }
+
+  /** Status of one connector, or of every connector (of a tenant). */
+  async statusOf(tenant?: string, name?: string): Promise<ConnectorStatus[]> {
+    const backlog = await this.status.backlog();
+    if (name) return [await this.status.get(await this.connectors.get(tenant, name), backlog)];
+    if (tenant) await this.inventory.requireTenant(tenant);
+    const defs = await this.connectors.list(tenant);
+    return Promise.all(defs.map((d) => this.status.get(d, backlog)));
+  }
+
+  /** One collection run; never throws (the coordinator records failures in status). */
+  async executeRun(def: ConnectorDefinition, request: RunRequest): Promise<RunSummary> {
+    const startedAt = this.clock.now();
+    let figures: RunFigures = emptyFigures();
+    const base = {
+      runId: request.runId,
+      connectorId: def.id,
+      tenant: def.tenant,
+      name: def.name,
+      trigger: request.trigger,
+      fence: request.fence,
+      hostId: this.hostId,
+      ...(request.scheduledFor !== undefined ? { scheduledFor: request.scheduledFor } : {}),
+      startedAt,
+    };
+    let logger = this.logger.child({ connector: def.name, tenant: def.tenant, runId: request.runId });
+    let summary: RunSummary;
+    try {
+      const configured = await this.factory.configure(def.plugin, instanceOf(def), this.connectors.plainConfig(def));
+      logger = configured.logger.child({ runId: request.runId });
+      const filters = new ExcludeFilters(await Promise.all(def.filters.map((f) => this.inventory.requireFilter(def.tenant, f))));
+      const queue = await this.queue();
+      logger.info({ trigger: request.trigger, fence: request.fence }, 'run started');
+      const result = await runCollection({
+        connector: configured.connector,
+        manifest: configured.manifest,
+        instance: configured.instance,
+        config: configured.config,
+        contentTypes: configured.contentTypes,
+        queue,
+        filters,
+        clock: this.clock,
+        logger,
+        signal: request.signal,
+        runId: request.runId,
+        onPage: (f) => {
+          figures = f;
+          request.onProgress?.(progressOf({ ...f }, 'collecting', this.clock.now() - startedAt));
+        },
+      });
+      const { complete: _complete, ...rest } = result;
+      const finishedAt = this.clock.now();
+      summary = { ...base, ...rest, ok: true, finishedAt, durationMs: finishedAt - startedAt };
+      logger.info({ records: summary.records, pages: summary.pages, filtered: summary.filtered, durationMs: summary.durationMs }, 'run finished');
+    } catch (err) {
+      const finishedAt = this.clock.now();
+      const cancelled = err instanceof CancelledError || request.signal.aborted;
+      const reason = request.signal.aborted && request.signal.reason instanceof ConnectorError ? request.signal.reason : err;
+      summary = {
+        ...base,
+        ...figures,
+        ok: false,
+        finishedAt,
+        durationMs: finishedAt - startedAt,
+        error: toStatusError(reason, 'run', finishedAt),
+      };
+      logger[cancelled ? 'warn' : 'error']({ err: toConnectorError(reason) }, cancelled ? 'run cancelled' : 'run failed');
+    }
+    this.metrics.observeRun(def.plugin, summary);
+    return summary;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // The backends own the queue they opened (tests share one queue between hosts).
+    await this.backends.close?.().catch(() => undefined);
+    await this.budgetRedis?.quit().catch(() => undefined);
+    await this.store.close();
+  }
+}
+
+function progressOf(f: RunFigures, phase: RunProgress['phase'], elapsedMs: number): RunProgress {
+  return {
+    phase,
+    pages: f.pages,
+    records: f.records,
+    filtered: f.filtered,
+    truncated: f.truncated,
+    rate: elapsedMs > 0 ? Math.round((f.records * 1000) / elapsedMs) : 0,
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+async function loadDefaultBackends(options: HostOptions, dataDir: string, prefix: string, logger: Logger): Promise<HostBackends> {
+  const { defaultBackends } = await import('./backends/default.backends');
+  return defaultBackends({ dataDir, redisUrl: options.redisUrl, prefix, logger });
+}

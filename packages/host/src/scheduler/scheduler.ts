@@ -1,0 +1,106 @@
+import { abortableDelay, toConnectorError, type Clock, type Logger } from '@connectors/framework';
+import { COLLECTIONS } from '../registry/collections';
+import type { ConnectorRegistry } from '../registry/connector.registry';
+import type { HostStore } from '../store/host-store';
+import type { ConnectorDefinition, RunSummary, ScheduleState, SchedulerOptions } from '../types';
+import type { RunCoordinator } from './run.coordinator';
+
+export interface SchedulerDeps {
+  store: HostStore;
+  clock: Clock;
+  registry: ConnectorRegistry;
+  coordinator: RunCoordinator;
+  logger: Logger;
+  /** Called after each run this scheduler started (metrics, tests). */
+  onRun?(summary: RunSummary): void;
+}
+
+/**
+ * Starts due runs. Every tick it reads the due times, and for each due connector not already running
+ * here it asks the coordinator, which takes the cluster-wide lease. Several host processes can run a
+ * scheduler against one Redis: the lease and the re-check of the due time under it make each due
+ * run happen once.
+ */
+export class Scheduler {
+  private readonly tickMs: number;
+  private readonly maxConcurrent: number;
+  private readonly graceMs: number;
+  private readonly running = new Map<string, { promise: Promise<void>; controller: AbortController }>();
+  private loop?: Promise<void>;
+  private readonly stopTicking = new AbortController();
+
+  constructor(
+    private readonly deps: SchedulerDeps,
+    options: SchedulerOptions = {},
+  ) {
+    this.tickMs = options.tickMs ?? 1_000;
+    this.maxConcurrent = options.maxConcurrentRuns ?? 4;
+    this.graceMs = options.shutdownGraceMs ?? 10_000;
+  }
+
+  get activeRuns(): number {
+    return this.running.size;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.loop = (async () => {
+      while (!this.stopTicking.signal.aborted) {
+        await this.tick().catch((err) =>
+          this.deps.logger.error({ err: toConnectorError(err) }, 'scheduler tick failed; retrying at the next tick'),
+        );
+        try {
+          await this.deps.clock.sleep(this.tickMs, this.stopTicking.signal);
+        } catch {
+          return;
+        }
+      }
+    })();
+  }
+
+  /** One pass: starts every due run this process has room for. */
+  async tick(): Promise<void> {
+    const now = this.deps.clock.now();
+    const schedules = await this.deps.store.list<ScheduleState>(COLLECTIONS.schedule);
+    const due = schedules
+      .map((s) => s.value)
+      .filter((s) => s.nextRunAt !== undefined && s.nextRunAt <= now && !this.running.has(s.connectorId))
+      .sort((a, b) => a.nextRunAt! - b.nextRunAt!);
+    for (const s of due) {
+      if (this.stopTicking.signal.aborted || this.running.size >= this.maxConcurrent) return;
+      const def = await this.deps.registry.getById(s.connectorId);
+      if (!def || !(await this.deps.registry.isActive(def))) continue;
+      this.launch(def);
+    }
+  }
+
+  private launch(def: ConnectorDefinition): void {
+    const controller = new AbortController();
+    const promise = this.deps.coordinator
+      .tryRun(def, { trigger: 'schedule', signal: controller.signal })
+      .then((summary) => {
+        if (summary) this.deps.onRun?.(summary);
+      })
+      .catch((err) => this.deps.logger.error({ err: toConnectorError(err), connector: def.name }, 'scheduled run failed to start'))
+      .finally(() => this.running.delete(def.id));
+    this.running.set(def.id, { promise, controller });
+  }
+
+  /**
+   * Graceful shutdown: no new runs; runs in progress get `graceMs` to finish, then they are
+   * cancelled and their leases released (uncommitted), so another host runs them at once.
+   */
+  async stop(graceMs = this.graceMs): Promise<void> {
+    this.stopTicking.abort();
+    await this.loop;
+    const pending = [...this.running.values()];
+    if (!pending.length) return;
+    const all = Promise.all(pending.map((r) => r.promise));
+    const finished = await Promise.race([all.then(() => true), abortableDelay(graceMs).then(() => false)]);
+    if (!finished) {
+      this.deps.logger.warn({ runs: this.running.size }, 'shutdown grace elapsed; cancelling and releasing runs');
+      for (const r of this.running.values()) r.controller.abort();
+      await all;
+    }
+  }
+}

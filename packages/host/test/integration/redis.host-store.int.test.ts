@@ -1,0 +1,18 @@
+import { randomUUID } from 'node:crypto';
+import { RedisHostStore } from '../../src/store/redis.host-store';
+import { describeStoreContract } from '../helpers/store.contract';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describeStoreContract('RedisHostStore', async () => {
+  const store = await RedisHostStore.connect({ url: REDIS_URL, prefix: `test-host-${randomUUID()}` });
+  return {
+    store,
+    ttlMs: 300,
+    elapse: (ms) => new Promise((r) => setTimeout(r, ms)),
+    cleanup: async () => {
+      await store.destroy();
+      await store.close();
+    },
+  };
+});

@@ -1,0 +1,154 @@
+import { expect } from 'chai';
+import {
+  AxiosHttpClientFactory,
+  globalContainer as container,
+  createSilentLogger,
+  Secret,
+  TOKENS,
+  type Queue,
+  type QueueEntry,
+  type QueueStats,
+} from '@connectors/framework';
+import { ExcludeFilters, parseCondition } from '../../src/filters/log-filter';
+import { runCollection, type CollectionInput } from '../../src/pipeline/collection.pipeline';
+import { FakeClock, waitFor } from '../helpers/fake-clock';
+import { FAKE_MANIFEST, FakeConnector, fakeControls, type FakeConfig } from '../helpers/fake.connector';
+
+/** A queue that records publishes and can hold them (a full queue pushing back). */
+class RecordingQueue implements Queue {
+  readonly kind = 'recording';
+  published: QueueEntry[][] = [];
+  hold?: Promise<void>;
+  failAfter?: number;
+  async publish(entries: readonly QueueEntry[]): Promise<void> {
+    if (this.hold && entries.some((e) => e.kind === 'record')) await this.hold;
+    if (this.failAfter !== undefined && this.published.length >= this.failAfter) throw new Error('queue unavailable');
+    this.published.push([...entries]);
+  }
+  read = async () => [];
+  ack = async () => undefined;
+  deadLetter = async () => undefined;
+  stats = async (): Promise<QueueStats> => ({ length: 0, lag: 0, pending: 0, oldestPendingIdleMs: 0, deadLetters: 0 });
+  close = async () => undefined;
+  get records() {
+    return this.published.flat().filter((e) => e.kind === 'record');
+  }
+  get markers() {
+    return this.published.flat().flatMap((e) => (e.kind === 'snapshot' ? [e.marker] : []));
+  }
+}
+
+function connector(config: Partial<FakeConfig> = {}): { c: FakeConnector; config: FakeConfig } {
+  const child = container.createChildContainer();
+  child.registerInstance(TOKENS.HttpClientFactory, new AxiosHttpClientFactory());
+  const c = child.resolve(FakeConnector).bindManifest({ ...FAKE_MANIFEST, entry: 'x' }) as FakeConnector;
+  const resolved = c.configure({ apiKey: 'key-1234', count: 12, pageSize: 5, ...config }) as FakeConfig;
+  return { c, config: resolved };
+}
+
+function input(queue: Queue, config: Partial<FakeConfig> = {}, extra: Partial<CollectionInput> = {}): CollectionInput {
+  const { c, config: resolved } = connector(config);
+  return {
+    connector: c,
+    manifest: c.manifest,
+    instance: { id: 'c-1', name: 'fake one', tenant: 'acme', type: 'fake-inventory' },
+    config: resolved,
+    contentTypes: ['hosts'],
+    queue,
+    filters: new ExcludeFilters([]),
+    clock: new FakeClock(),
+    logger: createSilentLogger(),
+    signal: new AbortController().signal,
+    runId: 'run-1',
+    ...extra,
+  };
+}
+
+describe('runCollection', () => {
+  afterEach(() => fakeControls.reset());
+
+  it('should publish one batch per page, bracketed by snapshot markers with the count', async () => {
+    const queue = new RecordingQueue();
+    const result = await runCollection(input(queue));
+    expect(result).to.include({ pages: 3, records: 12, filtered: 0, invalid: 0, assets: 12, complete: true });
+    expect(queue.published.map((b) => b.length)).to.deep.equal([1, 5, 5, 2, 1]);
+    expect(queue.markers.map((m) => [m.phase, m.complete, m.count])).to.deep.equal([
+      ['start', undefined, undefined],
+      ['end', true, 12],
+    ]);
+    const first = queue.records[0];
+    expect(first.kind === 'record' && first.snapshotId).to.equal('run-1:hosts');
+    expect(first.kind === 'record' && first.record).to.include({ tenant_id: 'acme', msg_class: 'fake_hosts' });
+  });
+
+  it('should not bracket content types that yield no assets', async () => {
+    const queue = new RecordingQueue();
+    await runCollection(input(queue, {}, { contentTypes: ['events'] }));
+    expect(queue.markers).to.have.length(0);
+    expect(queue.records).to.have.length(12);
+  });
+
+  it('should not fetch the next page before the previous one was published', async () => {
+    const queue = new RecordingQueue();
+    let open!: () => void;
+    queue.hold = new Promise((r) => (open = r));
+    const done = runCollection(input(queue));
+    await waitFor(() => fakeControls.pagesFetched === 1, 2_000, 'the first page');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(fakeControls.pagesFetched).to.equal(1);
+    open();
+    queue.hold = undefined;
+    await done;
+    expect(fakeControls.pagesFetched).to.equal(3);
+  });
+
+  it('should drop what the exclude filters match before the queue and count it', async () => {
+    const queue = new RecordingQueue();
+    const filters = new ExcludeFilters([{ name: 'windows', conditions: [parseCondition('host.os.full contains windows')] }]);
+    const result = await runCollection(input(queue, {}, { filters }));
+    expect(result).to.include({ records: 6, filtered: 6 });
+    expect(result.byContentType.hosts).to.deep.equal({ pages: 3, records: 6, filtered: 6 });
+    expect(queue.records.every((e) => e.kind === 'record' && !String((e.record.host as { os: { full: string } }).os.full).includes('Windows'))).to.equal(true);
+    expect(queue.markers[1]).to.include({ count: 6, complete: true });
+  });
+
+  it('should count objects that cannot be normalized and mark the snapshot incomplete', async () => {
+    const queue = new RecordingQueue();
+    const result = await runCollection(input(queue, { invalidEvery: 4 }));
+    expect(result).to.include({ invalid: 3, records: 9, complete: false });
+    expect(queue.markers[1]).to.include({ complete: false, count: 9 });
+  });
+
+  it('should end an interrupted snapshot as incomplete and rethrow the fault', async () => {
+    const queue = new RecordingQueue();
+    fakeControls.failCollect = true;
+    let thrown: unknown;
+    await runCollection(input(queue)).catch((e) => (thrown = e));
+    expect(thrown).to.have.property('code', 'AUTHENTICATION_FAILED');
+    expect(queue.markers.map((m) => [m.phase, m.complete])).to.deep.equal([
+      ['start', undefined],
+      ['end', false],
+    ]);
+  });
+
+  it('should stop paging when the run is cancelled', async () => {
+    const queue = new RecordingQueue();
+    let open!: () => void;
+    fakeControls.pageGate = new Promise((r) => (open = r));
+    const controller = new AbortController();
+    const done = runCollection(input(queue, {}, { signal: controller.signal })).catch((e) => e);
+    await waitFor(() => fakeControls.collectsStarted === 1);
+    controller.abort();
+    open();
+    const err = await done;
+    expect(err).to.have.property('code', 'CANCELLED');
+    expect(fakeControls.pagesFetched).to.equal(0);
+  });
+
+  it('should keep secrets out of published records', async () => {
+    const queue = new RecordingQueue();
+    await runCollection(input(queue));
+    expect(JSON.stringify(queue.published)).not.to.contain('key-1234');
+    expect(new Secret('x').toJSON()).to.equal('[REDACTED]');
+  });
+});
