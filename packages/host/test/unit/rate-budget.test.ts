@@ -1,0 +1,56 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import { AxiosHttpClientFactory, Secret } from '@connectors/framework';
+import { BudgetedHttpClientFactory, budgetKey, MemoryRateBudget } from '../../src/budget/rate-budget';
+import { FakeClock, settle } from '../helpers/fake-clock';
+
+describe('MemoryRateBudget', () => {
+  describe('#take', () => {
+    it('should allow the burst, then one request per refill interval, shared by key', async () => {
+      const clock = new FakeClock();
+      const budget = new MemoryRateBudget(clock, { requestsPerMinute: 60, burst: 2 });
+      await budget.take('cred-a');
+      await budget.take('cred-a');
+      let third = false;
+      void budget.take('cred-a').then(() => (third = true));
+      await settle();
+      expect(third).to.equal(false);
+      await budget.take('cred-b'); // another credential has its own budget
+      await clock.advance(1_000, 1_000);
+      expect(third).to.equal(true);
+    });
+  });
+});
+
+describe('budgetKey', () => {
+  it('should be equal for the same credential and differ otherwise, without revealing it', () => {
+    const a = budgetKey('trendmicro-cloudone', { apiUrl: 'https://x', apiKey: new Secret('k1-abcdef') }, 'c1');
+    const b = budgetKey('trendmicro-cloudone', { apiUrl: 'https://y', apiKey: new Secret('k1-abcdef') }, 'c2');
+    const c = budgetKey('trendmicro-cloudone', { apiKey: new Secret('k2-abcdef') }, 'c1');
+    expect(a).to.equal(b);
+    expect(a).not.to.equal(c);
+    expect(a).not.to.contain('k1-abcdef');
+    expect(budgetKey('p', {}, 'c1')).not.to.equal(budgetKey('p', {}, 'c2'));
+  });
+});
+
+describe('BudgetedHttpClientFactory', () => {
+  describe('#create', () => {
+    it('should take a token from the shared budget before every request', async () => {
+      const server = http.createServer((_req, res) => res.end('{}'));
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const taken: string[] = [];
+      const factory = new BudgetedHttpClientFactory(new AxiosHttpClientFactory(), { take: async (key) => void taken.push(key) }, () => 'cred-1');
+      try {
+        const client = factory.create({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+        await client.get('/a');
+        await client.get('/b');
+        expect(taken).to.deep.equal(['cred-1', 'cred-1']);
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    });
+  });
+});
