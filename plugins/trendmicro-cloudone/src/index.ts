@@ -1,1 +1,13 @@
-export {};
+export { CloudOneConnector, CloudOneConnector as connector } from './cloud-one.connector';
+export { CloudOneClient } from './client/cloud-one.client';
+export type { CloudOneClientDeps, SearchRequest, ProbeResult } from './client/cloud-one.client';
+export { MalformedResponseError, PagingError } from './client/cloud-one.errors';
+export { normalizeApiUrl } from './config/api-url.normalizer';
+export { forbiddenAddressReason, isLoopbackHost } from './config/address.guard';
+export { keyForm, resolveAuthScheme } from './config/auth-scheme.resolver';
+export { normalizeCloudOneConfig, isDevelopment } from './config/cloud-one.config';
+export { computersStream, acceptPage } from './collect/computers.stream';
+export { normalizeComputer, ASSET_IDENTITY_KEYS, VENDOR_KEY } from './normalize/computer.mapper';
+export { canonicalIp, canonicalMac } from './normalize/network.normalizer';
+export { COMPUTERS, CLOUD_ONE_REGIONS, LEGACY_HOSTS, DEFAULT_EXPAND } from './types';
+export type { AuthScheme, CloudOneConfig, CloudOneConfigOptions, EndpointInfo, EndpointKind } from './types';

@@ -1,0 +1,267 @@
+import {
+  ConnectorError,
+  withRetry,
+  wrapHttpError,
+  type Clock,
+  type HttpClientFactory,
+  type Logger,
+} from '@connectors/framework';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponseHeaders, RawAxiosResponseHeaders } from 'axios';
+import { isDevelopment } from '../config/cloud-one.config';
+import type { ComputerDto } from '../internal-types';
+import type { CloudOneConfig } from '../types';
+import {
+  errorForStatus,
+  isRetryable,
+  MalformedResponseError,
+  retryAfterOf,
+  vendorMessageOf,
+} from './cloud-one.errors';
+import { guardedLookup, type LookupFunction } from './guarded.lookup';
+
+const USER_AGENT = 'connectors-trendmicro-cloudone/0.1';
+
+export interface CloudOneClientDeps {
+  httpClientFactory: HttpClientFactory;
+  clock: Clock;
+  logger: Logger;
+  /** DNS lookup used for connections (default: the system resolver, refusing forbidden addresses). */
+  lookup?: LookupFunction;
+  /** Jitter source in [0, 1) (default Math.random). */
+  random?: () => number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface SearchRequest {
+  /** Exclusive lower bound: computers with a greater ID. */
+  afterId: number;
+  maxItems: number;
+  expand: readonly string[];
+  signal?: AbortSignal;
+  /** Retries for this call (default the config's `maxRetries`). */
+  retries?: number;
+}
+
+export interface ProbeResult {
+  status: number;
+  vendorMessage?: string;
+  contentType?: string;
+}
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, unknown>;
+  body: string;
+}
+
+/**
+ * The only code that talks to the Workload Security API. Each call builds its auth header from the
+ * secret at the last moment; errors keep method, URL (no query), status and vendor message only.
+ */
+export class CloudOneClient {
+  private constructor(
+    private readonly http: AxiosInstance,
+    private readonly config: CloudOneConfig,
+    private readonly deps: CloudOneClientDeps,
+    private readonly lookup: LookupFunction,
+  ) {}
+
+  /** The one seam for the vendor: tests stub this (or inject an HTTP client factory). */
+  static fromConfig(config: CloudOneConfig, deps: CloudOneClientDeps): CloudOneClient {
+    const http = deps.httpClientFactory.create({
+      baseURL: config.apiUrl,
+      timeoutMs: Math.round(config.requestTimeoutSeconds * 1000),
+      headers: { 'api-version': 'v1', Accept: 'application/json', 'User-Agent': USER_AGENT },
+    });
+    const lookup = deps.lookup ?? guardedLookup({ development: isDevelopment(deps.env) });
+    return new CloudOneClient(http, config, deps, lookup);
+  }
+
+  get apiUrl(): string {
+    return this.config.apiUrl;
+  }
+
+  /**
+   * One request without the key: proves DNS, TCP and TLS, and that something answers at the URL.
+   * Any HTTP status counts as reachable; network and TLS failures throw.
+   */
+  async probe(signal?: AbortSignal): Promise<ProbeResult> {
+    const res = await this.send('GET', 'computers', {
+      params: { expand: ['none'] },
+      signal,
+      authenticated: false,
+      action: 'reaching the API',
+    });
+    const contentType =
+      typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined;
+    return { status: res.status, vendorMessage: vendorMessageOf(res.body), contentType };
+  }
+
+  /**
+   * One page of `POST /computers/search`: computers with ID greater than `afterId`, sorted by ID,
+   * at most `maxItems`. Retries 429, 5xx, timeouts, network failures and malformed pages.
+   */
+  async searchComputers(request: SearchRequest): Promise<ComputerDto[]> {
+    const action = `searching computers after ID ${request.afterId}`;
+    const body = {
+      maxItems: request.maxItems,
+      sortByObjectID: true,
+      searchCriteria: [{ idTest: 'greater-than', idValue: request.afterId }],
+    };
+    return this.retrying(action, request.signal, request.retries, async () => {
+      const res = await this.send('POST', 'computers/search', {
+        params: { expand: request.expand },
+        data: body,
+        signal: request.signal,
+        authenticated: true,
+        action,
+      });
+      if (res.status < 200 || res.status >= 300) throw this.errorFor(res, 'POST', 'computers/search', action);
+      return parseComputersPage(res.body, action, `${this.config.apiUrl}/computers/search`);
+    });
+  }
+
+  private async retrying<T>(
+    action: string,
+    signal: AbortSignal | undefined,
+    retries: number | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    let attempts = 0;
+    try {
+      return await withRetry(
+        () => {
+          attempts++;
+          return fn();
+        },
+        {
+          retries: retries ?? this.config.maxRetries,
+          baseMs: this.config.retryBaseDelayMs,
+          capMs: this.config.retryMaxDelayMs,
+          random: this.deps.random,
+          clock: this.deps.clock,
+          signal,
+          isRetryable,
+          retryAfterMs: retryAfterOf,
+          onRetry: ({ attempt, delayMs, error }) => {
+            const e = error as ConnectorError;
+            this.deps.logger.warn(
+              {
+                attempt,
+                delayMs,
+                code: e.code,
+                status: e.details?.status,
+                vendorMessage: e.details?.vendorMessage,
+              },
+              `${action}: ${e.message}; retrying in ${delayMs} ms`,
+            );
+          },
+        },
+      );
+    } catch (err) {
+      if (attempts > 1 && err instanceof ConnectorError && isRetryable(err)) {
+        err.message = `${err.message} (gave up after ${attempts} attempts)`;
+      }
+      throw err;
+    }
+  }
+
+  private errorFor(res: RawResponse, method: string, path: string, action: string): Error {
+    return errorForStatus(res.status, res.headers, res.body, {
+      action,
+      method,
+      url: `${this.config.apiUrl}/${path}`,
+      scheme: this.config.authScheme,
+      now: this.deps.clock.now(),
+    });
+  }
+
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    options: {
+      params: Record<string, readonly string[]>;
+      data?: unknown;
+      signal?: AbortSignal;
+      authenticated: boolean;
+      action: string;
+    },
+  ): Promise<RawResponse> {
+    const params = new URLSearchParams();
+    // `expand` is a repeated parameter (expand=a&expand=b); a comma list is not the API's format.
+    for (const [name, values] of Object.entries(options.params))
+      for (const v of values) params.append(name, v);
+    try {
+      const res = await this.http.request<string>({
+        method,
+        url: path,
+        params,
+        data: options.data,
+        signal: options.signal,
+        headers: options.authenticated ? this.authHeader() : {},
+        responseType: 'text',
+        transformResponse: [(data: unknown) => data],
+        validateStatus: () => true,
+        // Node's lookup signature; axios types `family` more narrowly than node:dns does.
+        lookup: this.lookup as unknown as AxiosRequestConfig['lookup'],
+      });
+      return {
+        status: res.status,
+        headers: headersOf(res.headers),
+        body: typeof res.data === 'string' ? res.data : String(res.data ?? ''),
+      };
+    } catch (err) {
+      throw wrapHttpError(err, options.action);
+    }
+  }
+
+  private authHeader(): Record<string, string> {
+    const key = this.config.apiKey.reveal();
+    return this.config.authScheme === 'apiKey'
+      ? { Authorization: `ApiKey ${key}` }
+      : { 'api-secret-key': key };
+  }
+}
+
+function headersOf(headers: RawAxiosResponseHeaders | AxiosResponseHeaders): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) out[k.toLowerCase()] = v;
+  return out;
+}
+
+/** Reads `{"computers": [...]}`; anything else is a malformed page (retried, then fails the run). */
+export function parseComputersPage(body: string, action: string, url: string): ComputerDto[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (err) {
+    throw new MalformedResponseError(
+      `${action}: the API returned malformed JSON (${(err as Error).message}; ${body.length} bytes)`,
+      {
+        url,
+        bytes: body.length,
+      },
+    );
+  }
+  const computers =
+    parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>).computers : undefined;
+  if (!Array.isArray(computers)) {
+    throw new MalformedResponseError(`${action}: the API answer has no "computers" array`, {
+      url,
+      bytes: body.length,
+    });
+  }
+  for (let i = 0; i < computers.length; i++) {
+    const c = computers[i] as Record<string, unknown> | null;
+    if (!c || typeof c !== 'object' || !Number.isSafeInteger(c.ID) || (c.ID as number) <= 0) {
+      throw new MalformedResponseError(
+        `${action}: computer ${i + 1} of ${computers.length} has no valid integer ID`,
+        {
+          url,
+          index: i,
+        },
+      );
+    }
+  }
+  return computers as ComputerDto[];
+}
