@@ -1,0 +1,2 @@
+// search, assets: registered once the lake package is wired (see lake.command registration).
+export {};

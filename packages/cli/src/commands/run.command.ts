@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { EXIT } from '../exit-codes';
+import { RunProgressView, summaryLine } from '../output/run-progress';
+import { bind, requireOpt, type ProgramState } from './shared';
+
+export function registerRun(program: Command, state: ProgramState): void {
+  program
+    .command('run <name>')
+    .description('collect now and wait until ingestion has the data (progress bar on a terminal)')
+    .requiredOption('--tenant <tenant>', 'tenant')
+    .option('--no-wait', 'return once collection has published, without waiting for ingestion')
+    .option('--json', 'print JSON')
+    .action(
+      bind(state, async (ctx, opts, [name]) => {
+        const host = await ctx.host();
+        const def = await host.connectors.get(requireOpt(opts, 'tenant'), name);
+        const manifest = host.catalog.manifest(def.plugin);
+        const label = (manifest.contentTypes.find((c) => c.id === host.connectors.settings(def).contentTypes[0])?.title ?? 'records').toLowerCase();
+        const view = new RunProgressView(ctx.io, label, !opts.json);
+        const controller = new AbortController();
+        const onSignal = (): void => controller.abort();
+        process.once('SIGINT', onSignal);
+        try {
+          const run = await host.run(def.tenant, def.name, {
+            waitForIngestion: opts.wait !== false,
+            signal: controller.signal,
+            onProgress: (p) => view.update(p),
+          });
+          view.stop();
+          if (opts.json) ctx.json(run);
+          else {
+            ctx.print(summaryLine(run, label));
+            if (run.error) {
+              ctx.print(`error: ${run.error.summary}`);
+              if (run.error.hint) ctx.print(`fix: ${run.error.hint}`);
+            }
+          }
+          return run.ok ? EXIT.ok : EXIT.failed;
+        } finally {
+          view.stop();
+          process.off('SIGINT', onSignal);
+        }
+      }),
+    );
+}

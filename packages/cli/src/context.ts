@@ -1,0 +1,114 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createLogger, type Logger } from '@connectors/framework';
+import { ConnectorHost, type HostOptions } from '@connectors/host';
+
+export interface GlobalOptions {
+  dataDir?: string;
+  redisUrl?: string;
+  redisPrefix?: string;
+  pluginsDir?: string[];
+  logLevel?: string;
+}
+
+export interface CliIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export const processIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+
+/**
+ * What every command shares: resolved global options, the logger (JSON lines on stderr, so stdout
+ * carries only the command's output), and the host, opened on first use and closed at exit.
+ */
+export class CliContext {
+  private hostPromise?: Promise<ConnectorHost>;
+  private loggerInstance?: Logger;
+
+  constructor(
+    readonly io: CliIO,
+    readonly globals: GlobalOptions,
+  ) {}
+
+  get dataDir(): string {
+    return path.resolve(this.io.cwd, this.globals.dataDir ?? this.io.env.CONNECTORS_DATA_DIR ?? 'data');
+  }
+
+  get redisUrl(): string | undefined {
+    return this.globals.redisUrl ?? (this.io.env.REDIS_URL || undefined);
+  }
+
+  get workspaceRoot(): string | undefined {
+    return findWorkspaceRoot(this.io.env.CONNECTORS_WORKSPACE ? path.resolve(this.io.env.CONNECTORS_WORKSPACE) : this.io.cwd);
+  }
+
+  logger(defaultLevel = 'warn'): Logger {
+    this.loggerInstance ??= createLogger({
+      name: 'connectors',
+      level: this.globals.logLevel ?? this.io.env.LOG_LEVEL ?? defaultLevel,
+      destination: this.io.stderr,
+    });
+    return this.loggerInstance;
+  }
+
+  hostOptions(extra: Partial<HostOptions> = {}): HostOptions {
+    const minuteMs = Number(this.io.env.CONNECTORS_MINUTE_MS);
+    return {
+      dataDir: this.dataDir,
+      redisUrl: this.redisUrl,
+      redisPrefix: this.globals.redisPrefix ?? this.io.env.CONNECTORS_REDIS_PREFIX ?? undefined,
+      workspaceRoot: this.workspaceRoot,
+      pluginDirs: this.globals.pluginsDir?.map((d) => path.resolve(this.io.cwd, d)),
+      logger: this.logger(),
+      ...(minuteMs > 0 ? { minuteMs } : {}),
+      ...extra,
+    };
+  }
+
+  host(extra: Partial<HostOptions> = {}): Promise<ConnectorHost> {
+    this.hostPromise ??= ConnectorHost.open(this.hostOptions(extra));
+    return this.hostPromise;
+  }
+
+  /** The one JSON document of a `--json` command. */
+  json(value: unknown): void {
+    this.io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  print(text = ''): void {
+    this.io.stdout.write(`${text}\n`);
+  }
+
+  /** Human notes that must not pollute a JSON stdout. */
+  note(text: string, json = false): void {
+    (json ? this.io.stderr : this.io.stdout).write(`${text}\n`);
+  }
+
+  async close(): Promise<void> {
+    const host = await this.hostPromise?.catch(() => undefined);
+    await host?.close();
+  }
+}
+
+/**
+ * The workspace whose `plugins/*` and `examples/*` hold the plugins: the nearest directory upward
+ * with a package.json declaring workspaces; otherwise the monorepo this CLI was built in.
+ */
+export function findWorkspaceRoot(start: string): string | undefined {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { workspaces?: unknown }).workspaces) return dir;
+      } catch {
+        // not a readable package.json: keep looking upward
+      }
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  const own = path.resolve(__dirname, '..', '..', '..', '..');
+  return existsSync(path.join(own, 'package.json')) ? own : undefined;
+}
