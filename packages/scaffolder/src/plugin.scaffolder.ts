@@ -9,6 +9,7 @@ import {
 } from '@connectors/framework';
 import { renderConnectorPage } from './connector-page.renderer';
 import { derivePluginNames, ORIGIN_CATEGORY, resolveCategory } from './plugin-names';
+import { formatWithWorkspacePrettier } from './prettier.formatter';
 import { createRenamer } from './template.renderer';
 import type { PluginNames, ScaffoldOptions, ScaffoldResult, TemplateSpec } from './types';
 import { addProjectReference } from './workspace.tsconfig';
@@ -76,6 +77,7 @@ export async function scaffoldPlugin(options: ScaffoldOptions): Promise<Scaffold
   const manifest = renderManifest(rendered, names, category);
   renderPackageJson(rendered, manifest);
   rendered.push({ rel: 'README.md', content: renderConnectorPage(manifest) });
+  await formatWithWorkspacePrettier(root, rendered, dir);
 
   // Stage next to the target and rename into place, so a failure never leaves half a plugin behind.
   const staging = path.join(root, 'plugins', `.scaffold-${names.id}-${process.pid}-${Date.now()}`);
