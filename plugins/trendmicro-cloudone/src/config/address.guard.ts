@@ -40,12 +40,11 @@ function ipv6Groups(ip: string): number[] | undefined {
   return groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
 }
 
-/** The IPv4 address an IPv4-mapped or -compatible IPv6 address carries. */
+/** The IPv4 address an IPv4-mapped (::ffff:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) IPv6 address carries. */
 function embeddedIpv4(groups: number[]): string | undefined {
-  const zeros = groups.slice(0, 5).every((g) => g === 0);
-  if (zeros && (groups[5] === 0xffff || groups[5] === 0) && (groups[6] || groups[7])) {
-    return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join('.');
-  }
+  const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
+  const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0);
+  if (mapped || nat64) return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join('.');
   return undefined;
 }
 
