@@ -1,4 +1,4 @@
-export { startSimulator, MAX_COMPUTERS } from './start-simulator';
+export { startSimulator, localhostTls, MAX_COMPUTERS } from './start-simulator';
 export { EXPAND_VALUES } from './generator/expand';
 export type { ExpandValue } from './generator/expand';
 export { generateCloudOneKey, generateLegacyKey, schemeOfKey } from './server/api-key.auth';

@@ -1,4 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { generateComputer, type GeneratorContext } from './generator/computer.generator';
 import { expandKeys, isExpandValue } from './generator/expand';
@@ -12,6 +15,16 @@ import { SimulatorRequestHandler } from './server/simulator.server';
 import type { FleetView, SimulatorHandle, SimulatorOptions } from './types';
 
 export const MAX_COMPUTERS = 1_000_000;
+
+/**
+ * A self-signed certificate for localhost/127.0.0.1 shipped with the simulator (its key is public:
+ * tests only). `ca` is the certificate itself, for the client side to trust.
+ */
+export function localhostTls(): { key: Buffer; cert: Buffer; ca: Buffer } {
+  const dir = path.resolve(__dirname, '..', '..', 'tls');
+  const cert = readFileSync(path.join(dir, 'localhost.cert.pem'));
+  return { key: readFileSync(path.join(dir, 'localhost.key.pem')), cert, ca: cert };
+}
 
 function startOfUtcDay(now = Date.now()): number {
   return now - (now % 86_400_000);
@@ -54,9 +67,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
   });
 
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     void handler.handle(req, res);
-  });
+  };
+  const server: Server = options.tls
+    ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    : createServer(listener);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -86,7 +102,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   let stopping: Promise<void> | undefined;
   return {
-    baseUrl: `http://${urlHost}:${port}/api`,
+    baseUrl: `${options.tls ? 'https' : 'http'}://${urlHost}:${port}/api`,
     host,
     port,
     apiKey,

@@ -46,6 +46,8 @@ export interface SimulatorOptions {
    * accepted under either. Default true.
    */
   strictKeySchemes?: boolean;
+  /** Serve HTTPS with this key and certificate (see `localhostTls()`); default plain HTTP. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export type RouteName = 'list' | 'describe' | 'search' | 'other';
