@@ -7,8 +7,12 @@ export { createFixtureReader, readFixture } from './fixture.reader';
 export { RecordingHttpClientFactory, UnreachableHttpClientFactory } from './recording-http.factory';
 export { createCapturingLogger } from './capturing.logger';
 export { findPackageRoot, findPluginRoot } from './package-root';
+export { createCliSession } from './cli.session';
 export type {
   CapturedLogs,
+  CliResult,
+  CliSession,
+  CliSessionOptions,
   CollectedRecord,
   CollectOptions,
   ConformanceEnvironment,

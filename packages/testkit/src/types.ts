@@ -245,3 +245,30 @@ export interface FakeApi {
   reset(): void;
   stop(): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// CLI session
+
+export interface CliSessionOptions {
+  /** Working directory: the plugin or workspace directory (the CLI finds plugins from here). */
+  cwd: string;
+  /** Extra environment (e.g. `CONNECTORS_DEV: '1'`). */
+  env?: Record<string, string>;
+  /** Longest a command may run (default 60 000 ms). */
+  timeoutMs?: number;
+}
+
+export interface CliResult {
+  /** Exit code (0 ok, 1 failed, 2 bad input). */
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliSession {
+  /** The session's data directory (registry, lake, state); removed by `close()`. */
+  readonly dataDir: string;
+  /** Runs `connectors --data-dir <dataDir> ...args`. */
+  run(...args: string[]): Promise<CliResult>;
+  close(): Promise<void>;
+}

@@ -37,7 +37,7 @@ describe('scaffoldPlugin', () => {
     JSON.parse(await readFile(path.join(ws.root, rel), 'utf8')) as T;
 
   beforeEach(async () => {
-    ws = await copyWorkspace();
+    ws = await copyWorkspace({ packages: false });
   });
 
   afterEach(() => ws.remove());
@@ -99,7 +99,14 @@ describe('scaffoldPlugin', () => {
         .and.contain('`msg_class: globex_mail_gateway_events`');
     });
 
-    it('should add the plugin to the root tsconfig references exactly once', async () => {
+    it('should add the plugin to the root tsconfig references once, after the last plugin', async () => {
+      const existing = ['framework', 'plugins/trendmicro-cloudone', 'examples/example-edr', 'bench'].map(
+        (p) => ({ path: p }),
+      );
+      await writeFile(
+        path.join(ws.root, 'tsconfig.json'),
+        JSON.stringify({ files: [], references: existing }, null, 2),
+      );
       await scaffoldPlugin({
         workspaceRoot: ws.root,
         vendor: 'Globex',
@@ -115,9 +122,11 @@ describe('scaffoldPlugin', () => {
       const { references } = await json<{ references: Array<{ path: string }> }>('tsconfig.json');
       expect(references.map((r) => r.path)).to.deep.equal([
         'framework',
-        'packages/testkit',
+        'plugins/trendmicro-cloudone',
         'plugins/globex-mail-gateway',
         'plugins/initech-firewall',
+        'examples/example-edr',
+        'bench',
       ]);
     });
   });

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import { createCliSession, type CliSession } from '@connectors/testkit';
 import { scaffoldPlugin } from '../../src';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace.copy';
 
@@ -18,18 +19,26 @@ interface MochaReport {
 describe('a scaffolded plugin', function () {
   this.timeout(180_000);
   let ws: WorkspaceCopy;
+  let cli: CliSession;
+  let created: { code: number; stdout: string; stderr: string };
   let build: { ok: boolean; output: string };
   let report: MochaReport;
 
   before(async () => {
     ws = await copyWorkspace();
-    await scaffoldPlugin({
-      workspaceRoot: ws.root,
-      vendor: 'Acme',
-      product: 'EDR',
-      category: 'Endpoint Security',
-      respond: true,
-    });
+    cli = await createCliSession({ cwd: ws.root });
+    // One through the CLI command a plugin author types, one through the API the CLI calls.
+    created = await cli.run(
+      'new',
+      'plugin',
+      '--vendor',
+      'Acme',
+      '--product',
+      'EDR',
+      '--category',
+      'Endpoint Security',
+      '--respond',
+    );
     await scaffoldPlugin({
       workspaceRoot: ws.root,
       vendor: 'Globex',
@@ -68,7 +77,15 @@ describe('a scaffolded plugin', function () {
     report = JSON.parse(await readFile(out, 'utf8')) as MochaReport;
   });
 
-  after(() => ws?.remove());
+  after(async () => {
+    await cli?.close();
+    await ws?.remove();
+  });
+
+  it('should be created by `connectors new plugin`', () => {
+    expect(created.code, created.stderr).to.equal(0);
+    expect(created.stdout).to.contain('acme-edr');
+  });
 
   it('should build with tsc -b from the root, with no manual edit', () => {
     expect(build.ok, build.output).to.equal(true);
@@ -107,5 +124,12 @@ describe('a scaffolded plugin', function () {
       },
       errors: [],
     });
+  });
+
+  it('should appear in `connectors plugins`', async () => {
+    const { code, stdout, stderr } = await cli.run('plugins', '--json');
+    expect(code, stderr).to.equal(0);
+    const ids = (JSON.parse(stdout) as Array<{ id: string }>).map((p) => p.id);
+    expect(ids).to.include.members(['acme-edr', 'globex-mail-gateway']);
   });
 });

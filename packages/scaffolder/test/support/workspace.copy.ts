@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir, rm, symlink, writeFile, mkdtemp } from 'node:fs/promises';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -11,32 +11,63 @@ export interface WorkspaceCopy {
   remove(): Promise<void>;
 }
 
-/** What a scaffolded plugin needs: the packages it builds against, and the examples it renders from. */
-const PACKAGES = ['framework', 'packages/testkit'];
+/** Built against by a new plugin: referenced from the copy's root tsconfig (found up to date there). */
+const BUILT_AGAINST = ['@connectors/framework', '@connectors/testkit'];
+/** Run by a new plugin's tests (the CLI end to end): copied with their build output, not rebuilt. */
+const RUN_BY_TESTS = ['@connectors/cli'];
 const TEMPLATES = ['examples/example-json-api', 'examples/example-edr'];
 
+/** Workspace packages by name, with every `@connectors/*` package they depend on, transitively. */
+function packageDirs(source: string, roots: string[]): Map<string, string> {
+  const dirs = new Map<string, string>();
+  const visit = (name: string): void => {
+    if (dirs.has(name)) return;
+    const dir = realpathSync(path.join(source, 'node_modules', ...name.split('/')));
+    dirs.set(name, path.relative(source, dir));
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, string> | undefined
+    >;
+    for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }))
+      if (dep.startsWith('@connectors/')) visit(dep);
+  };
+  roots.forEach(visit);
+  return dirs;
+}
+
 /**
- * A minimal copy of the workspace in a temp dir: the root config files, the framework and testkit
- * with their build output (timestamps kept, so `tsc -b` finds them up to date and builds only the new
- * plugin), the example sources, and a node_modules of symlinks in which `@connectors/*` point into
- * the copy. Fast: nothing is installed or rebuilt.
+ * A minimal copy of the workspace in a temp dir: the root config files; the framework, the testkit,
+ * the CLI and what they depend on, with their build output (timestamps kept, so `tsc -b` finds them
+ * up to date and builds only new plugins); the example sources; and a node_modules of symlinks in
+ * which `@connectors/*` point into the copy. Nothing is installed or rebuilt. With `packages: false`
+ * only the root files, the examples and third-party node_modules are there: enough to scaffold into.
  */
-export async function copyWorkspace(source = WORKSPACE_ROOT): Promise<WorkspaceCopy> {
+export async function copyWorkspace(
+  options: { packages?: boolean } = {},
+  source = WORKSPACE_ROOT,
+): Promise<WorkspaceCopy> {
   const root = await mkdtemp(path.join(tmpdir(), 'scaffold-ws-'));
   for (const file of ['package.json', 'tsconfig.base.json', '.prettierrc.json']) {
     await cp(path.join(source, file), path.join(root, file), { preserveTimestamps: true });
   }
-  const references = PACKAGES.map((p) => ({ path: p }));
+  // Without packages the copy is enough to scaffold into (templates, Prettier), not to build.
+  const packages =
+    options.packages === false
+      ? new Map<string, string>()
+      : packageDirs(source, [...BUILT_AGAINST, ...RUN_BY_TESTS]);
+  const references = BUILT_AGAINST.filter((name) => packages.has(name)).map((name) => ({
+    path: packages.get(name)!,
+  }));
   await writeFile(
     path.join(root, 'tsconfig.json'),
     `${JSON.stringify({ files: [], references }, null, 2)}\n`,
   );
-  const skip = (src: string): boolean => !/[\\/]node_modules([\\/]|$)/.test(src);
-  for (const dir of PACKAGES) {
+  const noNodeModules = (src: string): boolean => !/[\\/]node_modules([\\/]|$)/.test(src);
+  for (const dir of packages.values()) {
     await cp(path.join(source, dir), path.join(root, dir), {
       recursive: true,
       preserveTimestamps: true,
-      filter: skip,
+      filter: noNodeModules,
     });
     // A package's own node_modules holds versions that differ from the root's (the framework's ajv 8).
     const own = path.join(source, dir, 'node_modules');
@@ -45,21 +76,21 @@ export async function copyWorkspace(source = WORKSPACE_ROOT): Promise<WorkspaceC
   for (const dir of TEMPLATES) {
     await cp(path.join(source, dir), path.join(root, dir), {
       recursive: true,
-      filter: (src) => skip(src) && !/[\\/]dist([\\/]|$)/.test(src),
+      filter: (src) => noNodeModules(src) && !/[\\/]dist([\\/]|$)/.test(src),
     });
   }
   await mkdir(path.join(root, 'plugins'));
-  await linkNodeModules(path.join(source, 'node_modules'), path.join(root, 'node_modules'));
+  await linkNodeModules(source, root, packages);
   return { root, remove: () => rm(root, { recursive: true, force: true }) };
 }
 
-async function linkNodeModules(from: string, to: string): Promise<void> {
+async function linkNodeModules(source: string, root: string, packages: Map<string, string>): Promise<void> {
+  const from = path.join(source, 'node_modules');
+  const to = path.join(root, 'node_modules');
   await mkdir(path.join(to, '@connectors'), { recursive: true });
   for (const name of await readdir(from)) {
     if (name === '@connectors' || name === '.package-lock.json') continue;
     await symlink(path.join(from, name), path.join(to, name));
   }
-  const root = path.dirname(to);
-  await symlink(path.join(root, 'framework'), path.join(to, '@connectors', 'framework'));
-  await symlink(path.join(root, 'packages', 'testkit'), path.join(to, '@connectors', 'testkit'));
+  for (const [name, dir] of packages) await symlink(path.join(root, dir), path.join(to, ...name.split('/')));
 }
