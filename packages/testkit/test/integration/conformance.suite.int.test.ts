@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
+import type { ConnectorManifest } from '@connectors/framework';
+import { itemsManifest } from '../support/items.manifest';
 
 const FLAWS = [
   'Sound',
@@ -25,34 +27,13 @@ interface MochaJsonTest {
   err: { message?: string };
 }
 
-function manifestFor(flaw: string): Record<string, unknown> {
+function manifestFor(flaw: string): ConnectorManifest {
+  // One entry file per plugin: the framework loader caches classes by entry file.
   return {
-    id: `flaw-${flaw.toLowerCase()}`,
+    ...itemsManifest(`flaw-${flaw.toLowerCase()}`),
     name: `Flaw ${flaw}`,
-    vendor: 'Testkit',
-    version: '0.1.0',
-    category: 'Other',
-    // One entry file per plugin: the framework loader caches classes by entry file.
     entry: 'index.js',
     exportName: flaw,
-    frameworkApi: '1',
-    capabilities: { collect: true, respond: false, nativeAlertsMapped: false },
-    runsOn: { devices: ['dp'], recommended: 'dp' },
-    interval: { configurable: true, defaultMinutes: 5, minMinutes: 1, maxMinutes: 60 },
-    contentTypes: [
-      { id: 'items', title: 'Items', index: 'syslog', msgClass: 'flawed_items', yieldsAssets: false },
-    ],
-    origin: { source: 'flawed', vendor: 'testkit', category: 'other' },
-    configSchema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['baseUrl', 'apiKey'],
-      properties: {
-        baseUrl: { type: 'string' },
-        apiKey: { type: 'string', secret: true },
-        pageSize: { type: 'integer', minimum: 1, default: 100 },
-      },
-    },
   };
 }
 
