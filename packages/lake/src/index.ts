@@ -1,1 +1,19 @@
-export {};
+export { Lake, LAKE_FILE } from './lake';
+export { LakeSink } from './lake.sink';
+export { LakeWriter, PoisonEntryError, isTransientSqliteError, validateEntry } from './lake.writer';
+export { jsonPath } from './lake.query';
+export type {
+  AssetChange,
+  AssetChangeKind,
+  AssetChangesQuery,
+  ConditionOp,
+  LakeAsset,
+  LakeCondition,
+  LakeCountQuery,
+  LakeOptions,
+  LakeSearchQuery,
+  LakeStats,
+  ListAssetsQuery,
+  SnapshotState,
+  SnapshotStateName,
+} from './types';

@@ -1,0 +1,260 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { ConnectorError, type AssetRecord, type SyslogRecord } from '@connectors/framework';
+import { clampLimit, whereClause } from './lake.query';
+import { SCHEMA, SCHEMA_VERSION } from './lake.schema';
+import { LakeWriter } from './lake.writer';
+import type {
+  AssetChange,
+  AssetChangeKind,
+  AssetChangesQuery,
+  LakeAsset,
+  LakeCountQuery,
+  LakeOptions,
+  LakeSearchQuery,
+  LakeStats,
+  ListAssetsQuery,
+  SnapshotState,
+  SnapshotStateName,
+} from './types';
+
+export const LAKE_FILE = 'lake.sqlite';
+
+interface AssetRow {
+  tenant: string;
+  id: string;
+  connector_id: string;
+  source: string;
+  content_type: string;
+  primary_key: string;
+  primary_value: string;
+  hostname: string | null;
+  doc: string;
+  first_seen: number;
+  last_seen: number;
+  removed_at: number | null;
+  removed_by: string | null;
+}
+
+interface ChangeRow {
+  seq: number;
+  tenant: string;
+  asset_id: string;
+  change: string;
+  at: number;
+  snapshot_id: string | null;
+  detail: string | null;
+}
+
+interface SnapshotRow {
+  snapshot_id: string;
+  tenant: string;
+  connector_id: string | null;
+  content_type: string | null;
+  started_at: number | null;
+  ended_at: number | null;
+  complete: number | null;
+  expected: number | null;
+  seen: number;
+  state: string;
+  removed: number | null;
+}
+
+/**
+ * The embedded data lake: one SQLite file (`<dataDir>/lake.sqlite`, WAL mode) holding the Syslog index
+ * (records by id, indexed on time, tenant and msg_class), the assets table with its change history,
+ * and snapshot bookkeeping. Reads are synchronous (better-sqlite3); writes go through `LakeSink`.
+ * Several processes may open the same file: SQLite serializes writers, readers never block.
+ */
+export class Lake {
+  readonly file: string;
+  private readonly writerInstance: LakeWriter | undefined;
+
+  private constructor(
+    readonly db: Database.Database,
+    file: string,
+  ) {
+    this.file = file;
+    this.writerInstance = db.readonly ? undefined : new LakeWriter(db);
+  }
+
+  static open(dataDir: string, options: LakeOptions = {}): Lake {
+    if (!options.readonly) mkdirSync(dataDir, { recursive: true });
+    const file = path.join(dataDir, LAKE_FILE);
+    let db: Database.Database;
+    try {
+      db = new Database(file, {
+        readonly: options.readonly ?? false,
+        fileMustExist: options.readonly ?? false,
+      });
+    } catch (err) {
+      throw new ConnectorError(
+        'LAKE_OPEN_FAILED',
+        `cannot open the lake at ${file}: ${(err as Error).message}`,
+        {
+          hint: options.readonly
+            ? 'Nothing was ingested into this data directory yet, or the path is wrong.'
+            : 'Check that the data directory is writable.',
+          cause: err,
+        },
+      );
+    }
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
+    if (!options.readonly) {
+      // Only takes effect on a new file (before the first table and before WAL). Large pages cut the
+      // number of write calls per committed batch: measured 2-3x the insert rate of 4 KiB pages here.
+      db.pragma(`page_size = ${options.pageSize ?? 32_768}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version > SCHEMA_VERSION) {
+        db.close();
+        throw new ConnectorError(
+          'LAKE_SCHEMA_NEWER',
+          `${file} has schema ${version}, this build knows ${SCHEMA_VERSION}`,
+          {
+            hint: 'Upgrade the connectors package that opens this data directory.',
+          },
+        );
+      }
+      db.exec(SCHEMA);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }
+    return new Lake(db, file);
+  }
+
+  /** @internal The write side, used by LakeSink. */
+  get writer(): LakeWriter {
+    if (!this.writerInstance) throw new ConnectorError('LAKE_READONLY', `${this.file} was opened read-only`);
+    return this.writerInstance;
+  }
+
+  /** Syslog records matching the query, newest first. */
+  search(query: LakeSearchQuery = {}): SyslogRecord[] {
+    const { sql, params } = whereClause(query);
+    const rows = this.db
+      .prepare(`SELECT doc FROM records r ${sql} ORDER BY r.ts DESC, r.id DESC LIMIT ?`)
+      .pluck()
+      .all(...params, clampLimit(query.limit)) as string[];
+    return rows.map((doc) => JSON.parse(doc) as SyslogRecord);
+  }
+
+  count(query: LakeCountQuery = {}): number {
+    const { sql, params } = whereClause(query);
+    return this.db
+      .prepare(`SELECT count(*) FROM records r ${sql}`)
+      .pluck()
+      .get(...params) as number;
+  }
+
+  listAssets(query: ListAssetsQuery = {}): LakeAsset[] {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (query.tenant !== undefined) {
+      parts.push('tenant = ?');
+      params.push(query.tenant);
+    }
+    if (query.connectorId !== undefined) {
+      parts.push('connector_id = ?');
+      params.push(query.connectorId);
+    }
+    if (!query.includeRemoved) parts.push('removed_at IS NULL');
+    const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM assets ${where} ORDER BY tenant, hostname, id LIMIT ? OFFSET ?`)
+      .all(...params, clampLimit(query.limit, 1_000), Math.max(0, query.offset ?? 0)) as AssetRow[];
+    return rows.map(toAsset);
+  }
+
+  getAsset(tenant: string, id: string): LakeAsset | undefined {
+    const row = this.db.prepare('SELECT * FROM assets WHERE tenant = ? AND id = ?').get(tenant, id) as
+      AssetRow | undefined;
+    return row ? toAsset(row) : undefined;
+  }
+
+  /** The asset change history (added, changed, removed, restored), oldest first. */
+  assetChanges(query: AssetChangesQuery = {}): AssetChange[] {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (query.tenant !== undefined) {
+      parts.push('tenant = ?');
+      params.push(query.tenant);
+    }
+    if (query.assetId !== undefined) {
+      parts.push('asset_id = ?');
+      params.push(query.assetId);
+    }
+    if (query.afterSeq !== undefined) {
+      parts.push('seq > ?');
+      params.push(query.afterSeq);
+    }
+    const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+    const rows = this.db
+      .prepare(`SELECT * FROM asset_changes ${where} ORDER BY seq LIMIT ?`)
+      .all(...params, clampLimit(query.limit, 1_000)) as ChangeRow[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      tenant_id: r.tenant,
+      assetId: r.asset_id,
+      change: r.change as AssetChangeKind,
+      at: r.at,
+      ...(r.snapshot_id ? { snapshotId: r.snapshot_id } : {}),
+      ...(r.detail ? { detail: JSON.parse(r.detail) as Record<string, unknown> } : {}),
+    }));
+  }
+
+  snapshots(query: { tenant?: string; limit?: number } = {}): SnapshotState[] {
+    const where = query.tenant !== undefined ? 'WHERE tenant = ?' : '';
+    const params = query.tenant !== undefined ? [query.tenant] : [];
+    const rows = this.db
+      .prepare(`SELECT * FROM snapshots ${where} ORDER BY coalesce(started_at, ended_at) DESC LIMIT ?`)
+      .all(...params, clampLimit(query.limit)) as SnapshotRow[];
+    return rows.map((r) => ({
+      snapshotId: r.snapshot_id,
+      tenant_id: r.tenant,
+      connectorId: r.connector_id ?? '',
+      contentType: r.content_type ?? '',
+      ...(r.started_at !== null ? { startedAt: r.started_at } : {}),
+      ...(r.ended_at !== null ? { endedAt: r.ended_at } : {}),
+      ...(r.complete !== null ? { complete: r.complete === 1 } : {}),
+      ...(r.expected !== null ? { expected: r.expected } : {}),
+      seen: r.seen,
+      state: r.state as SnapshotStateName,
+      ...(r.removed !== null ? { removed: r.removed } : {}),
+    }));
+  }
+
+  stats(): LakeStats {
+    const one = (sql: string): number => this.db.prepare(sql).pluck().get() as number;
+    return {
+      records: one('SELECT count(*) FROM records'),
+      assets: one('SELECT count(*) FROM assets WHERE removed_at IS NULL'),
+      removedAssets: one('SELECT count(*) FROM assets WHERE removed_at IS NOT NULL'),
+      assetChanges: one('SELECT count(*) FROM asset_changes'),
+      openSnapshots: one("SELECT count(*) FROM snapshots WHERE state = 'open'"),
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toAsset(row: AssetRow): LakeAsset {
+  return {
+    id: row.id,
+    tenant_id: row.tenant,
+    connectorId: row.connector_id,
+    source: row.source,
+    contentType: row.content_type,
+    primaryKey: { key: row.primary_key, value: row.primary_value },
+    ...(row.hostname !== null ? { hostname: row.hostname } : {}),
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    removed: row.removed_at !== null,
+    ...(row.removed_at !== null ? { removedAt: row.removed_at } : {}),
+    ...(row.removed_by !== null ? { removedBy: row.removed_by } : {}),
+    record: JSON.parse(row.doc) as AssetRecord,
+  };
+}

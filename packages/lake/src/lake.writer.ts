@@ -1,0 +1,364 @@
+import type Database from 'better-sqlite3';
+import type {
+  AssetRecord,
+  QueueEntry,
+  SinkFailure,
+  SinkWriteResult,
+  SnapshotMarker,
+  SyslogRecord,
+} from '@connectors/framework';
+
+/** A record the lake can never store; reported per record so the rest of the batch goes through. */
+export class PoisonEntryError extends Error {}
+
+/** SQLite result codes that mean "try again later", not "this record is bad". */
+const TRANSIENT = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|NOMEM|INTERRUPT|PROTOCOL)/;
+
+export function isTransientSqliteError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && TRANSIENT.test(code);
+}
+
+interface AssetRow {
+  first_seen: number;
+  last_seen: number;
+  fingerprint: string;
+  doc: string;
+  removed_at: number | null;
+  removed_cutoff: number | null;
+}
+
+interface SnapshotRow {
+  snapshot_id: string;
+  tenant: string;
+  connector_id: string | null;
+  content_type: string | null;
+  started_at: number | null;
+  ended_at: number | null;
+  complete: number | null;
+  expected: number | null;
+  seen: number;
+  state: string;
+}
+
+/** Per-batch snapshot bookkeeping: distinct records newly seen per open snapshot (null: not open). */
+type Touched = Map<string, number | null>;
+
+const FINGERPRINT_FIELDS = ['hostname', 'ip', 'mac', 'os'] as const;
+
+function fingerprint(asset: AssetRecord): string {
+  return JSON.stringify(FINGERPRINT_FIELDS.map((f) => asset[f] ?? null));
+}
+
+function nonEmpty(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+/** Checks the parts of an entry the lake relies on; anything else in a record is stored as is. */
+export function validateEntry(entry: QueueEntry): void {
+  if (!entry || typeof entry !== 'object') throw new PoisonEntryError('entry is not an object');
+  if (entry.kind === 'record') {
+    const r = entry.record as Partial<SyslogRecord> | undefined;
+    if (!r || typeof r !== 'object') throw new PoisonEntryError('record entry without a record');
+    if (!nonEmpty(r.id)) throw new PoisonEntryError('record has no id');
+    if (typeof r.timestamp !== 'number' || !Number.isFinite(r.timestamp)) {
+      throw new PoisonEntryError(`record ${r.id} has no numeric timestamp`);
+    }
+    if (!nonEmpty(r.tenant_id)) throw new PoisonEntryError(`record ${r.id} has no tenant_id`);
+    if (!nonEmpty(r.msg_class)) throw new PoisonEntryError(`record ${r.id} has no msg_class`);
+    if (entry.asset) {
+      const a = entry.asset as Partial<AssetRecord>;
+      if (
+        !nonEmpty(a.id) ||
+        !nonEmpty(a.tenant_id) ||
+        !nonEmpty(a.contentType) ||
+        !nonEmpty(a.connector?.id)
+      ) {
+        throw new PoisonEntryError(
+          `asset of record ${r.id} lacks id, tenant_id, contentType or connector.id`,
+        );
+      }
+      if (!a.primaryKey || !nonEmpty(a.primaryKey.key) || typeof a.observedAt !== 'number') {
+        throw new PoisonEntryError(`asset ${a.id} lacks primaryKey or observedAt`);
+      }
+    }
+    return;
+  }
+  if (entry.kind === 'snapshot') {
+    const m = entry.marker as Partial<SnapshotMarker> | undefined;
+    if (!m || !nonEmpty(m.snapshotId) || (m.phase !== 'start' && m.phase !== 'end')) {
+      throw new PoisonEntryError('snapshot marker lacks snapshotId or phase');
+    }
+    if (
+      !nonEmpty(m.tenant_id) ||
+      !nonEmpty(m.connectorId) ||
+      !nonEmpty(m.contentType) ||
+      typeof m.at !== 'number'
+    ) {
+      throw new PoisonEntryError(
+        `snapshot marker ${m.snapshotId} lacks tenant_id, connectorId, contentType or at`,
+      );
+    }
+    return;
+  }
+  throw new PoisonEntryError(`unknown entry kind "${String((entry as { kind?: unknown }).kind)}"`);
+}
+
+/**
+ * The lake's write side. A batch is one `BEGIN IMMEDIATE` transaction: records upserted by id (the
+ * newest collection wins), assets upserted with first/last seen and a change history, snapshot
+ * markers and per-snapshot distinct record counts kept so that a snapshot is finalized (assets not
+ * seen in it marked removed) only once its end marker AND every one of its records are in, whatever
+ * order several ingest workers deliver them in.
+ */
+export class LakeWriter {
+  private readonly upsertRecord: Database.Statement;
+  private readonly selectAsset: Database.Statement;
+  private readonly insertAsset: Database.Statement;
+  private readonly updateAsset: Database.Statement;
+  private readonly touchAsset: Database.Statement;
+  private readonly insertChange: Database.Statement;
+  private readonly selectSnapshot: Database.Statement;
+  private readonly ensureSnapshot: Database.Statement;
+  private readonly snapshotStart: Database.Statement;
+  private readonly snapshotEnd: Database.Statement;
+  private readonly addSnapshotRecord: Database.Statement;
+  private readonly bumpSeen: Database.Statement;
+  private readonly removeUnseen: Database.Statement;
+  private readonly closeSnapshot: Database.Statement;
+  private readonly dropSnapshotRecords: Database.Statement;
+  private readonly batchTx: Database.Transaction<(entries: readonly QueueEntry[], now: number) => void>;
+  private readonly oneTx: Database.Transaction<(entry: QueueEntry, now: number) => void>;
+
+  constructor(db: Database.Database) {
+    this.upsertRecord = db.prepare(
+      `INSERT INTO records (id, ts, tenant, msg_class, connector_id, doc, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET ts = excluded.ts, doc = excluded.doc, ingested_at = excluded.ingested_at
+       WHERE excluded.ts > records.ts`,
+    );
+    this.selectAsset = db.prepare(
+      'SELECT first_seen, last_seen, fingerprint, doc, removed_at, removed_cutoff FROM assets WHERE tenant = ? AND id = ?',
+    );
+    this.insertAsset = db.prepare(
+      `INSERT INTO assets (tenant, id, connector_id, source, content_type, primary_key, primary_value, hostname,
+         fingerprint, doc, first_seen, last_seen, updated_at)
+       VALUES (@tenant, @id, @connector, @source, @contentType, @pk, @pv, @hostname, @fp, @doc, @seen, @seen, @now)`,
+    );
+    this.updateAsset = db.prepare(
+      `UPDATE assets SET connector_id = @connector, source = @source, content_type = @contentType, primary_key = @pk,
+         primary_value = @pv, hostname = @hostname, fingerprint = @fp, doc = @doc, first_seen = @first,
+         last_seen = @last, removed_at = NULL, removed_by = NULL, removed_cutoff = NULL, updated_at = @now
+       WHERE tenant = @tenant AND id = @id`,
+    );
+    this.touchAsset = db.prepare(
+      'UPDATE assets SET first_seen = ?, updated_at = ? WHERE tenant = ? AND id = ?',
+    );
+    this.insertChange = db.prepare(
+      'INSERT INTO asset_changes (tenant, asset_id, change, at, snapshot_id, detail) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.selectSnapshot = db.prepare('SELECT * FROM snapshots WHERE snapshot_id = ?');
+    this.ensureSnapshot = db.prepare('INSERT OR IGNORE INTO snapshots (snapshot_id, tenant) VALUES (?, ?)');
+    this.snapshotStart = db.prepare(
+      `UPDATE snapshots SET connector_id = ?, content_type = ?, started_at = ? WHERE snapshot_id = ?`,
+    );
+    this.snapshotEnd = db.prepare(
+      `UPDATE snapshots SET connector_id = ?, content_type = ?, ended_at = ?, complete = ?, expected = ?
+       WHERE snapshot_id = ?`,
+    );
+    this.addSnapshotRecord = db.prepare(
+      'INSERT OR IGNORE INTO snapshot_records (snapshot_id, record_id) VALUES (?, ?)',
+    );
+    this.bumpSeen = db.prepare('UPDATE snapshots SET seen = seen + ? WHERE snapshot_id = ?');
+    this.removeUnseen = db.prepare(
+      `UPDATE assets SET removed_at = @now, removed_by = @sid, removed_cutoff = @cutoff, updated_at = @now
+       WHERE tenant = @tenant AND connector_id = @connector AND content_type = @contentType
+         AND removed_at IS NULL AND last_seen < @cutoff
+       RETURNING id`,
+    );
+    this.closeSnapshot = db.prepare(
+      'UPDATE snapshots SET state = ?, removed = ?, finalized_at = ? WHERE snapshot_id = ?',
+    );
+    this.dropSnapshotRecords = db.prepare('DELETE FROM snapshot_records WHERE snapshot_id = ?');
+
+    this.batchTx = db.transaction((entries: readonly QueueEntry[], now: number) => {
+      const touched: Touched = new Map();
+      for (const entry of entries) this.apply(entry, now, touched);
+      this.settle(touched, now);
+    });
+    this.oneTx = db.transaction((entry: QueueEntry, now: number) => {
+      const touched: Touched = new Map();
+      this.apply(entry, now, touched);
+      this.settle(touched, now);
+    });
+  }
+
+  /**
+   * Commits a batch. Invalid entries are reported as non-retryable failures and skipped. If the
+   * transaction fails for a transient reason (lock timeout, disk), the whole batch throws so the
+   * caller retries it; if it fails because of one entry, entries are retried one by one so only the
+   * bad ones are reported.
+   */
+  write(batch: readonly QueueEntry[], now = Date.now()): SinkWriteResult {
+    const failures: SinkFailure[] = [];
+    const good: QueueEntry[] = [];
+    const goodIndex: number[] = [];
+    batch.forEach((entry, index) => {
+      try {
+        validateEntry(entry);
+        good.push(entry);
+        goodIndex.push(index);
+      } catch (err) {
+        failures.push({ index, reason: (err as Error).message, retryable: false });
+      }
+    });
+    if (good.length === 0) return { written: 0, failures };
+    try {
+      this.batchTx.immediate(good, now);
+      return { written: good.length, failures };
+    } catch (err) {
+      if (isTransientSqliteError(err)) throw err;
+    }
+    let written = 0;
+    good.forEach((entry, k) => {
+      try {
+        this.oneTx.immediate(entry, now);
+        written++;
+      } catch (err) {
+        failures.push({
+          index: goodIndex[k],
+          reason: (err as Error).message,
+          retryable: isTransientSqliteError(err),
+        });
+      }
+    });
+    failures.sort((a, b) => a.index - b.index);
+    return { written, failures };
+  }
+
+  private apply(entry: QueueEntry, now: number, touched: Touched): void {
+    if (entry.kind === 'snapshot') return this.applyMarker(entry.marker, touched);
+    const r = entry.record;
+    this.upsertRecord.run(
+      r.id,
+      r.timestamp,
+      r.tenant_id,
+      r.msg_class,
+      r.connector?.id ?? null,
+      JSON.stringify(r),
+      now,
+    );
+    if (entry.asset) this.upsertAsset(entry.asset, now);
+    if (entry.snapshotId) this.countSnapshotRecord(entry.snapshotId, r.tenant_id, r.id, touched);
+  }
+
+  private upsertAsset(asset: AssetRecord, now: number): void {
+    const tenant = asset.tenant_id;
+    const seenAt = asset.observedAt;
+    const row = this.selectAsset.get(tenant, asset.id) as AssetRow | undefined;
+    const fp = fingerprint(asset);
+    const params = {
+      tenant,
+      id: asset.id,
+      connector: asset.connector.id,
+      source: asset.source,
+      contentType: asset.contentType,
+      pk: asset.primaryKey.key,
+      pv: asset.primaryKey.value,
+      hostname: asset.hostname ?? null,
+      fp,
+      doc: JSON.stringify(asset),
+      now,
+    };
+    if (!row) {
+      this.insertAsset.run({ ...params, seen: seenAt });
+      this.insertChange.run(tenant, asset.id, 'added', seenAt, null, null);
+      return;
+    }
+    if (row.removed_at !== null) {
+      // A late redelivery from before the snapshot that removed the asset must not bring it back.
+      if (seenAt < (row.removed_cutoff ?? 0)) return;
+      this.updateAsset.run({ ...params, first: Math.min(row.first_seen, seenAt), last: seenAt });
+      this.insertChange.run(tenant, asset.id, 'restored', seenAt, null, null);
+      return;
+    }
+    if (seenAt >= row.last_seen) {
+      this.updateAsset.run({ ...params, first: Math.min(row.first_seen, seenAt), last: seenAt });
+      if (fp !== row.fingerprint) {
+        const before = JSON.parse(row.doc) as AssetRecord;
+        const detail: Record<string, unknown> = {};
+        for (const f of FINGERPRINT_FIELDS) {
+          if (JSON.stringify(before[f] ?? null) !== JSON.stringify(asset[f] ?? null)) {
+            detail[f] = { from: before[f] ?? null, to: asset[f] ?? null };
+          }
+        }
+        this.insertChange.run(tenant, asset.id, 'changed', seenAt, null, JSON.stringify(detail));
+      }
+    } else if (seenAt < row.first_seen) {
+      this.touchAsset.run(seenAt, now, tenant, asset.id);
+    }
+  }
+
+  private snapshotRow(snapshotId: string): SnapshotRow | undefined {
+    return this.selectSnapshot.get(snapshotId) as SnapshotRow | undefined;
+  }
+
+  private countSnapshotRecord(snapshotId: string, tenant: string, recordId: string, touched: Touched): void {
+    if (!touched.has(snapshotId)) {
+      this.ensureSnapshot.run(snapshotId, tenant);
+      touched.set(snapshotId, this.snapshotRow(snapshotId)?.state === 'open' ? 0 : null);
+    }
+    const count = touched.get(snapshotId);
+    // Distinct ids, so redeliveries and producer retries do not count twice.
+    if (
+      count !== null &&
+      count !== undefined &&
+      this.addSnapshotRecord.run(snapshotId, recordId).changes > 0
+    ) {
+      touched.set(snapshotId, count + 1);
+    }
+  }
+
+  private applyMarker(m: SnapshotMarker, touched: Touched): void {
+    this.ensureSnapshot.run(m.snapshotId, m.tenant_id);
+    if (m.phase === 'start') this.snapshotStart.run(m.connectorId, m.contentType, m.at, m.snapshotId);
+    else
+      this.snapshotEnd.run(
+        m.connectorId,
+        m.contentType,
+        m.at,
+        m.complete ? 1 : 0,
+        m.count ?? null,
+        m.snapshotId,
+      );
+    if (!touched.has(m.snapshotId))
+      touched.set(m.snapshotId, this.snapshotRow(m.snapshotId)?.state === 'open' ? 0 : null);
+  }
+
+  /** Adds this batch's counts and finalizes every touched snapshot that is now whole. */
+  private settle(touched: Touched, now: number): void {
+    for (const [snapshotId, added] of touched) {
+      if (added === null) continue;
+      if (added > 0) this.bumpSeen.run(added, snapshotId);
+      const s = this.snapshotRow(snapshotId);
+      if (!s || s.state !== 'open' || s.ended_at === null) continue;
+      if (s.complete !== 1) {
+        // Only a complete snapshot may mark assets removed.
+        this.closeSnapshot.run('incomplete', 0, now, snapshotId);
+        this.dropSnapshotRecords.run(snapshotId);
+        continue;
+      }
+      if (s.started_at === null || s.seen < (s.expected ?? 0)) continue;
+      const removed = this.removeUnseen.all({
+        now,
+        sid: snapshotId,
+        cutoff: s.started_at,
+        tenant: s.tenant,
+        connector: s.connector_id,
+        contentType: s.content_type,
+      }) as Array<{ id: string }>;
+      for (const { id } of removed) this.insertChange.run(s.tenant, id, 'removed', now, snapshotId, null);
+      this.closeSnapshot.run('finalized', removed.length, now, snapshotId);
+      this.dropSnapshotRecords.run(snapshotId);
+    }
+  }
+}

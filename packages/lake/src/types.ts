@@ -1,0 +1,119 @@
+import type { AssetRecord } from '@connectors/framework';
+
+export type ConditionOp = 'eq' | 'neq' | 'contains' | 'exists';
+
+/** A field condition on any dotted path of a record, e.g. `{ path: 'host.hostname', value: 'web-1' }`. */
+export interface LakeCondition {
+  /** Dotted path: `msg_class`, `host.hostname`, `trendmicro_cloudone.platform`, `host.ip`. */
+  path: string;
+  /**
+   * `eq` (default): the value, or any element of an array at the path, equals `value`;
+   * `neq`: no such value (a missing field counts as not equal);
+   * `contains`: the value (or an element) contains `value` as a substring, case-insensitive;
+   * `exists`: the path is present.
+   */
+  op?: ConditionOp;
+  value?: string;
+}
+
+export interface LakeSearchQuery {
+  tenant?: string;
+  /** Inclusive lower bound on `timestamp`, epoch ms. */
+  since?: number;
+  /** Exclusive upper bound on `timestamp`, epoch ms. */
+  until?: number;
+  where?: LakeCondition[];
+  /** Most records returned (default 100, at most 10,000). */
+  limit?: number;
+}
+
+export type LakeCountQuery = Omit<LakeSearchQuery, 'limit'>;
+
+export interface LakeOptions {
+  /**
+   * SQLite `synchronous` in WAL mode. `NORMAL` (default): a committed batch survives a crash of this
+   * process; an OS crash or power loss can lose the last commits. `FULL`: also survives power loss.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+  /** SQLite page size for a new lake file (default 32 KiB; ignored for an existing file). */
+  pageSize?: number;
+  /** How long a writer waits for another process's write lock, ms (default 5,000). */
+  busyTimeoutMs?: number;
+  readonly?: boolean;
+}
+
+/** An asset as the lake holds it. Times are epoch ms. */
+export interface LakeAsset {
+  id: string;
+  tenant_id: string;
+  connectorId: string;
+  source: string;
+  contentType: string;
+  primaryKey: { key: string; value: string };
+  hostname?: string;
+  /** First and last time a collection observed the asset (collection time). */
+  firstSeen: number;
+  lastSeen: number;
+  removed: boolean;
+  removedAt?: number;
+  /** The snapshot that found the asset gone. */
+  removedBy?: string;
+  /** The latest asset record. */
+  record: AssetRecord;
+}
+
+export type AssetChangeKind = 'added' | 'changed' | 'removed' | 'restored';
+
+export interface AssetChange {
+  seq: number;
+  tenant_id: string;
+  assetId: string;
+  change: AssetChangeKind;
+  at: number;
+  snapshotId?: string;
+  /** For `changed`: the fields that changed, with old and new values. */
+  detail?: Record<string, unknown>;
+}
+
+export interface AssetChangesQuery {
+  tenant?: string;
+  assetId?: string;
+  /** Changes after this sequence number (for paging/tailing). */
+  afterSeq?: number;
+  limit?: number;
+}
+
+export interface ListAssetsQuery {
+  tenant?: string;
+  connectorId?: string;
+  includeRemoved?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+export type SnapshotStateName = 'open' | 'finalized' | 'incomplete';
+
+export interface SnapshotState {
+  snapshotId: string;
+  tenant_id: string;
+  connectorId: string;
+  contentType: string;
+  startedAt?: number;
+  endedAt?: number;
+  complete?: boolean;
+  /** Records the end marker announced. */
+  expected?: number;
+  /** Distinct records of the snapshot ingested so far. */
+  seen: number;
+  state: SnapshotStateName;
+  /** Assets marked removed when the snapshot was finalized. */
+  removed?: number;
+}
+
+export interface LakeStats {
+  records: number;
+  assets: number;
+  removedAssets: number;
+  assetChanges: number;
+  openSnapshots: number;
+}

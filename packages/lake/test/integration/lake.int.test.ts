@@ -1,0 +1,248 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { QueueEntry } from '@connectors/framework';
+import {
+  snapshotMarker,
+  testAsset,
+  testEntries,
+  testRecord,
+} from '@connectors/queue-memory/dist/test/contract/entries';
+import { Lake, LakeSink } from '../../src';
+
+function assetEntry(
+  i: number,
+  observedAt: number,
+  extra: { hostname?: string; snapshotId?: string } = {},
+): QueueEntry {
+  const record = testRecord(i, { timestamp: observedAt, prefix: `obs${observedAt}` });
+  const asset = {
+    ...testAsset(i, record, observedAt),
+    ...(extra.hostname ? { hostname: extra.hostname } : {}),
+  };
+  return { kind: 'record', record, asset, ...(extra.snapshotId ? { snapshotId: extra.snapshotId } : {}) };
+}
+
+describe('Lake', () => {
+  let dir: string;
+  let sink: LakeSink;
+  let lake: Lake;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'lake-test-'));
+    sink = new LakeSink(dir);
+    lake = sink.lake;
+  });
+
+  afterEach(async () => {
+    await sink.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('.open()', () => {
+    it('should create lake.sqlite in WAL mode', () => {
+      expect(lake.file).to.equal(path.join(dir, 'lake.sqlite'));
+      expect(lake.db.pragma('journal_mode', { simple: true })).to.equal('wal');
+    });
+
+    it('should refuse to open a missing lake read-only with a hint', () => {
+      expect(() => Lake.open(path.join(dir, 'nope'), { readonly: true })).to.throw(/cannot open the lake/);
+    });
+  });
+
+  describe('LakeSink#write()', () => {
+    it('should upsert records by id so a replay does not change the count', async () => {
+      const batch = testEntries(0, 50);
+      expect(await sink.write(batch)).to.deep.equal({ written: 50, failures: [] });
+      await sink.write(batch);
+      await sink.write(batch.slice(10, 20));
+      expect(lake.count()).to.equal(50);
+    });
+
+    it('should keep the newest collection of a record id', async () => {
+      const [older] = testEntries(1, 1, { timestamp: 1_000 });
+      const [newer] = testEntries(1, 1, { timestamp: 2_000 });
+      await sink.write([newer]);
+      await sink.write([older]);
+      expect(lake.search()[0].timestamp).to.equal(2_000);
+    });
+
+    it('should report a poison record as a non-retryable failure and write the rest', async () => {
+      const batch = testEntries(0, 5);
+      (batch[2] as { record: { id?: string } }).record.id = '';
+      (batch[4] as { record: { timestamp: unknown } }).record.timestamp = 'yesterday';
+      const result = await sink.write(batch);
+      expect(result.written).to.equal(3);
+      expect(result.failures).to.deep.equal([
+        { index: 2, reason: 'record has no id', retryable: false },
+        { index: 4, reason: 'record rec-4 has no numeric timestamp', retryable: false },
+      ]);
+      expect(lake.count()).to.equal(3);
+    });
+  });
+
+  describe('#search()', () => {
+    beforeEach(async () => {
+      await sink.write(testEntries(0, 20, { tenant: 'tenant-a' }));
+      await sink.write(testEntries(100, 5, { tenant: 'tenant-b' }));
+    });
+
+    it('should return newest first with a limit', () => {
+      const found = lake.search({ tenant: 'tenant-a', limit: 3 });
+      expect(found.map((r) => r.id)).to.deep.equal(['rec-19', 'rec-18', 'rec-17']);
+    });
+
+    it('should filter by tenant and time range', () => {
+      const base = 1_700_000_000_000;
+      expect(lake.count({ tenant: 'tenant-b' })).to.equal(5);
+      expect(lake.search({ since: base + 5, until: base + 8 }).map((r) => r.id)).to.deep.equal([
+        'rec-7',
+        'rec-6',
+        'rec-5',
+      ]);
+    });
+
+    it('should match fields on any path: msg_class, nested vendor fields, array elements', () => {
+      expect(lake.count({ where: [{ path: 'msg_class', value: 'trendmicro_cloudone_computer' }] })).to.equal(
+        25,
+      );
+      expect(
+        lake.search({ where: [{ path: 'host.hostname', value: 'host-7' }] }).map((r) => r.id),
+      ).to.deep.equal(['rec-7']);
+      expect(
+        lake.count({ tenant: 'tenant-a', where: [{ path: 'trendmicro_cloudone.platform', value: 'Linux' }] }),
+      ).to.equal(10);
+      expect(lake.count({ where: [{ path: 'trendmicro_cloudone.ID', value: '3' }] })).to.equal(1);
+      expect(
+        lake.search({ where: [{ path: 'host.ip', value: '10.0.0.12' }] }).map((r) => r.id),
+      ).to.deep.equal(['rec-12']);
+    });
+
+    it('should support neq, contains (case-insensitive) and exists', () => {
+      expect(
+        lake.count({
+          tenant: 'tenant-a',
+          where: [{ path: 'trendmicro_cloudone.platform', op: 'neq', value: 'Linux' }],
+        }),
+      ).to.equal(10);
+      expect(lake.count({ where: [{ path: 'host.hostname', op: 'contains', value: 'HOST-1' }] })).to.equal(
+        11 + 5,
+      );
+      expect(lake.count({ where: [{ path: 'host.hostname', op: 'exists' }] })).to.equal(25);
+      expect(lake.count({ where: [{ path: 'host.nothing', op: 'exists' }] })).to.equal(0);
+    });
+
+    it('should refuse a bad path or limit', () => {
+      expect(() => lake.search({ where: [{ path: "x') OR 1=1 --", value: 'a' }] })).to.throw(
+        /invalid field path/,
+      );
+      expect(() => lake.search({ limit: 0 })).to.throw(/limit must be a positive integer/);
+    });
+  });
+
+  describe('assets', () => {
+    it('should upsert by identity with first and last seen, and record changes once', async () => {
+      await sink.write([assetEntry(1, 1_000)]);
+      await sink.write([assetEntry(1, 2_000)]);
+      await sink.write([assetEntry(1, 3_000, { hostname: 'renamed' })]);
+      await sink.write([assetEntry(1, 3_000, { hostname: 'renamed' })]);
+      const asset = lake.getAsset('tenant-a', 'asset-1')!;
+      expect(asset).to.include({ firstSeen: 1_000, lastSeen: 3_000, hostname: 'renamed', removed: false });
+      const changes = lake.assetChanges({ assetId: 'asset-1' });
+      expect(changes.map((c) => c.change)).to.deep.equal(['added', 'changed']);
+      expect(changes[1].detail).to.deep.equal({ hostname: { from: 'host-1', to: 'renamed' } });
+    });
+
+    it('should not let an older observation overwrite a newer one', async () => {
+      await sink.write([assetEntry(1, 5_000, { hostname: 'new' })]);
+      await sink.write([assetEntry(1, 4_000, { hostname: 'old' })]);
+      expect(lake.getAsset('tenant-a', 'asset-1')).to.include({
+        hostname: 'new',
+        firstSeen: 4_000,
+        lastSeen: 5_000,
+      });
+    });
+  });
+
+  describe('snapshots', () => {
+    async function run(
+      id: string,
+      at: number,
+      assets: number[],
+      options: { complete?: boolean } = {},
+    ): Promise<void> {
+      await sink.write([
+        snapshotMarker(id, 'start', at),
+        ...assets.map((i) => assetEntry(i, at + 1, { snapshotId: id })),
+        snapshotMarker(id, 'end', at + 2, { complete: options.complete ?? true, count: assets.length }),
+      ]);
+    }
+
+    it('should mark assets not seen in a complete snapshot as removed and record it', async () => {
+      await run('s1', 1_000, [1, 2, 3]);
+      await run('s2', 2_000, [1, 3]);
+      expect(lake.listAssets().map((a) => a.id)).to.have.members(['asset-1', 'asset-3']);
+      const removed = lake.getAsset('tenant-a', 'asset-2')!;
+      expect(removed).to.include({ removed: true, removedBy: 's2' });
+      const last = lake.assetChanges({ assetId: 'asset-2' }).pop()!;
+      expect(last).to.include({ change: 'removed', snapshotId: 's2' });
+      expect(lake.listAssets({ includeRemoved: true })).to.have.length(3);
+      expect(lake.snapshots().find((s) => s.snapshotId === 's2')).to.include({
+        state: 'finalized',
+        removed: 1,
+      });
+    });
+
+    it('should never remove assets after an incomplete snapshot', async () => {
+      await run('s1', 1_000, [1, 2, 3]);
+      await run('s2', 2_000, [1], { complete: false });
+      expect(lake.listAssets()).to.have.length(3);
+      expect(lake.snapshots().find((s) => s.snapshotId === 's2')).to.include({ state: 'incomplete' });
+    });
+
+    it('should wait for every record of the snapshot when the end marker arrives first', async () => {
+      await run('s1', 1_000, [1, 2, 3, 4]);
+      // A second worker delivered the end marker and record 1 before records 2 and 3 arrive.
+      await sink.write([
+        snapshotMarker('s2', 'end', 2_010, { complete: true, count: 3 }),
+        assetEntry(1, 2_001, { snapshotId: 's2' }),
+      ]);
+      await sink.write([snapshotMarker('s2', 'start', 2_000)]);
+      await sink.write([assetEntry(2, 2_001, { snapshotId: 's2' })]);
+      await sink.write([assetEntry(2, 2_001, { snapshotId: 's2' })]); // a redelivery counts once
+      expect(lake.listAssets()).to.have.length(4);
+      expect(lake.snapshots().find((s) => s.snapshotId === 's2')).to.include({ state: 'open', seen: 2 });
+      await sink.write([assetEntry(3, 2_001, { snapshotId: 's2' })]);
+      expect(lake.listAssets().map((a) => a.id)).to.have.members(['asset-1', 'asset-2', 'asset-3']);
+      expect(lake.getAsset('tenant-a', 'asset-4')).to.include({ removed: true });
+    });
+
+    it('should ignore a late redelivery from before the removal, and restore on a new sighting', async () => {
+      await run('s1', 1_000, [1, 2]);
+      await run('s2', 2_000, [1]);
+      await sink.write([assetEntry(2, 1_001, { snapshotId: 's1' })]);
+      expect(lake.getAsset('tenant-a', 'asset-2')).to.include({ removed: true });
+      await run('s3', 3_000, [1, 2]);
+      expect(lake.getAsset('tenant-a', 'asset-2')).to.include({ removed: false, lastSeen: 3_001 });
+      expect(lake.assetChanges({ assetId: 'asset-2' }).map((c) => c.change)).to.deep.equal([
+        'added',
+        'removed',
+        'restored',
+      ]);
+    });
+  });
+
+  describe('#stats()', () => {
+    it('should count records, assets and changes', async () => {
+      await sink.write([assetEntry(1, 1_000), assetEntry(2, 1_000)]);
+      expect(lake.stats()).to.deep.equal({
+        records: 2,
+        assets: 2,
+        removedAssets: 0,
+        assetChanges: 2,
+        openSnapshots: 0,
+      });
+    });
+  });
+});
