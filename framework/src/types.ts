@@ -360,6 +360,13 @@ export interface Queue {
    * instead of waiting for the idle-claim timeout. Optional: without it they are reclaimed when idle.
    */
   release?(deliveryIds: readonly string[]): Promise<void>;
+  /**
+   * Tells the queue that `consumer` is still working on these entries (a batch waiting for a sink to
+   * come back), so they are not reclaimed as idle and their delivery count does not climb. Optional.
+   */
+  touch?(consumer: string, deliveryIds: readonly string[]): Promise<void>;
+  /** How long an unacknowledged entry stays with its consumer before another may reclaim it (ms). */
+  readonly claimIdleMs?: number;
   stats(): Promise<QueueStats>;
   close(): Promise<void>;
 }

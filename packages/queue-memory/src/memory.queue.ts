@@ -133,6 +133,17 @@ export class MemoryQueue implements Queue {
     this.arrivals.notify();
   }
 
+  async touch(consumer: string, deliveryIds: readonly string[]): Promise<void> {
+    const now = this.now();
+    for (const id of deliveryIds) {
+      const slot = this.pending.get(id);
+      if (!slot || slot.consumer !== consumer) continue;
+      slot.deliveredAt = now;
+      this.pending.delete(id);
+      this.pending.set(id, slot);
+    }
+  }
+
   async stats(): Promise<QueueStats> {
     const first = this.pending.values().next().value as Slot | undefined;
     return {

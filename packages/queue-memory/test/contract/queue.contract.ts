@@ -154,6 +154,24 @@ export function describeQueueContract(name: string, factory: ContractQueueFactor
         expect(again.every((d) => d.deliveries >= 2)).to.equal(true);
       });
 
+      it('should not reclaim entries their consumer keeps touching', async () => {
+        const { queue } = await open({ claimIdleMs: 120 });
+        expect(queue.touch, 'touch is implemented').to.be.a('function');
+        await queue.publish(testEntries(0, 2));
+        const got = await readAll(queue, 'slow', 2);
+        for (let i = 0; i < 4; i++) {
+          await sleep(50);
+          await queue.touch!(
+            'slow',
+            got.map((d) => d.deliveryId),
+          );
+        }
+        expect(await queue.read({ consumer: 'other', count: 10, blockMs: 20 })).to.deep.equal([]);
+        await sleep(160);
+        const reclaimed = await readAll(queue, 'other', 2, 200);
+        expect(reclaimed.map((d) => d.deliveries)).to.deep.equal([2, 2]);
+      });
+
       it('should dead-letter an entry delivered more than maxDeliveries times', async () => {
         const { queue } = await open({ claimIdleMs: 40, maxDeliveries: 2 });
         await queue.publish(testEntries(0, 1));
