@@ -57,7 +57,8 @@ export class CloudOneConnector extends Connector<CloudOneConfig, ComputerDto> {
         );
       }
       const client = this.clientFor(ctx.config, ctx.logger);
-      const streams = ctx.contentTypes.map(() =>
+      // One stream per requested content type, each once (there is one today: computers).
+      const streams = [...new Set(ctx.contentTypes)].map(() =>
         computersStream({
           client,
           pageSize: ctx.config.pageSize,
