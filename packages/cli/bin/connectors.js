@@ -6,7 +6,9 @@ const entry = path.join(__dirname, '..', 'dist', 'src', 'bin', 'connectors.js');
 try {
   require.resolve(entry);
 } catch {
-  process.stderr.write('connectors: the CLI is not built yet; run `npm run build` at the repository root first.\n');
+  process.stderr.write(
+    'connectors: the CLI is not built yet; run `npm run build` at the repository root first.\n',
+  );
   process.exit(2);
 }
 require(entry);

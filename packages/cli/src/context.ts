@@ -18,7 +18,12 @@ export interface CliIO {
   cwd: string;
 }
 
-export const processIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+export const processIO = (): CliIO => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+});
 
 /**
  * What every command shares: resolved global options, the logger (JSON lines on stderr, so stdout
@@ -42,7 +47,9 @@ export class CliContext {
   }
 
   get workspaceRoot(): string | undefined {
-    return findWorkspaceRoot(this.io.env.CONNECTORS_WORKSPACE ? path.resolve(this.io.env.CONNECTORS_WORKSPACE) : this.io.cwd);
+    return findWorkspaceRoot(
+      this.io.env.CONNECTORS_WORKSPACE ? path.resolve(this.io.env.CONNECTORS_WORKSPACE) : this.io.cwd,
+    );
   }
 
   logger(defaultLevel = 'warn'): Logger {

@@ -1,5 +1,10 @@
 import { CommanderError } from 'commander';
-import { ConfigurationError, ConfigurationErrors, ConnectorError, PluginLoadError } from '@connectors/framework';
+import {
+  ConfigurationError,
+  ConfigurationErrors,
+  ConnectorError,
+  PluginLoadError,
+} from '@connectors/framework';
 import { HostInputError, HostSetupError } from '@connectors/host';
 
 /** Exit codes: 0 success, 1 a failed test or run (or a fault while doing it), 2 bad usage or bad input. */

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { toConnectorError } from '@connectors/framework';
 import { registerConnectors } from './commands/connectors.command';
+import { registerDemo } from './commands/demo.command';
 import { registerFilters } from './commands/filters.command';
 import { registerInventory } from './commands/inventory.command';
+import { registerLake } from './commands/lake.command';
 import { registerNew } from './commands/new.command';
 import { registerPlugins } from './commands/plugins.command';
 import { registerRespond } from './commands/respond.command';
@@ -10,22 +12,30 @@ import { registerRun } from './commands/run.command';
 import type { ProgramState } from './commands/shared';
 import { collect } from './commands/shared';
 import { registerStart } from './commands/start.command';
-import { registerStatus } from './commands/status.command';
+import { registerRuns, registerStatus } from './commands/status.command';
 import { registerTest } from './commands/test.command';
 import { CliContext, processIO, type CliIO, type GlobalOptions } from './context';
 import { exitCodeOf } from './exit-codes';
 
 export type Registrar = (program: Command, state: ProgramState) => void;
 
-/** Commands added by other modules (search, assets, demo) register here. */
+/** Commands added by embedders (other tools built on this CLI) register here before `main`. */
 export const extraCommands: Registrar[] = [];
 
 export function buildProgram(io: CliIO, state: ProgramState): Command {
   const program = new Command('connectors')
-    .description('Run security data connectors: catalog, registry, tests, collection, status and the data lake.')
+    .description(
+      'Run security data connectors: catalog, registry, tests, collection, status and the data lake.',
+    )
     .option('--data-dir <dir>', 'data directory (default ./data, or CONNECTORS_DATA_DIR)')
-    .option('--redis-url <url>', 'Redis for the registry, leases and queue (or REDIS_URL); without it everything is embedded')
-    .option('--redis-prefix <prefix>', 'prefix of every Redis key (default connectors, or CONNECTORS_REDIS_PREFIX)')
+    .option(
+      '--redis-url <url>',
+      'Redis for the registry, leases and queue (or REDIS_URL); without it everything is embedded',
+    )
+    .option(
+      '--redis-prefix <prefix>',
+      'prefix of every Redis key (default connectors, or CONNECTORS_REDIS_PREFIX)',
+    )
     .option('--plugins-dir <dir>', 'extra directory of plugins (repeatable)', collect, [])
     .option('--log-level <level>', 'log level on stderr (default warn; info for start)')
     .showHelpAfterError('(run with --help for usage)')
@@ -46,15 +56,20 @@ export function buildProgram(io: CliIO, state: ProgramState): Command {
     registerRun,
     registerStart,
     registerStatus,
+    registerRuns,
+    registerLake,
     registerRespond,
     registerNew,
+    registerDemo,
     ...extraCommands,
   ]) {
     register(program, state);
   }
   // Subcommands inherit the override and the output settings.
   const apply = (cmd: Command): void => {
-    cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    cmd
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
     cmd.commands.forEach(apply);
   };
   program.commands.forEach(apply);
@@ -80,9 +95,12 @@ function report(io: CliIO, thrown: unknown, json: boolean): void {
   const err = toConnectorError(thrown);
   const field = (err.details as { field?: string } | undefined)?.field;
   if (json) {
-    io.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message, ...(field ? { field } : {}), ...(err.hint ? { hint: err.hint } : {}) } }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ error: { code: err.code, message: err.message, ...(field ? { field } : {}), ...(err.hint ? { hint: err.hint } : {}) } }, null, 2)}\n`,
+    );
   }
   io.stderr.write(`error: ${err.message}\n`);
   if (err.hint) io.stderr.write(`fix: ${err.hint}\n`);
-  if (err.code === 'INTERNAL' && thrown instanceof Error && thrown.stack && process.env.CONNECTORS_DEBUG) io.stderr.write(`${thrown.stack}\n`);
+  if (err.code === 'INTERNAL' && thrown instanceof Error && thrown.stack && process.env.CONNECTORS_DEBUG)
+    io.stderr.write(`${thrown.stack}\n`);
 }

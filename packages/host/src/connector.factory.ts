@@ -46,7 +46,11 @@ export class ConnectorFactory {
     private readonly clock: Clock,
   ) {}
 
-  async prepare(plugin: string, instance: ConnectorInstanceInfo, budgetConfig?: () => ResolvedConfig | undefined): Promise<PreparedConnector> {
+  async prepare(
+    plugin: string,
+    instance: ConnectorInstanceInfo,
+    budgetConfig?: () => ResolvedConfig | undefined,
+  ): Promise<PreparedConnector> {
     const descriptor = this.catalog.get(plugin);
     const cls = await descriptor.load();
     const manifest = descriptor.manifest;
@@ -54,29 +58,46 @@ export class ConnectorFactory {
     const container = createConnectorContainer(this.hostContainer, {
       manifest,
       instance,
-      services: { httpClientFactory: new BudgetedHttpClientFactory(this.httpClientFactory, this.budget, key), clock: this.clock },
+      services: {
+        httpClientFactory: new BudgetedHttpClientFactory(this.httpClientFactory, this.budget, key),
+        clock: this.clock,
+      },
     });
     const connector = instantiateConnector(cls, container, manifest);
     return { connector, manifest, instance, container, logger: container.resolve<Logger>(TOKENS.Logger) };
   }
 
   /** Validates input through the plugin (schema + normalization) and the host's bounds; throws on bad input. */
-  async configure(plugin: string, instance: ConnectorInstanceInfo, input: Record<string, unknown>): Promise<ConfiguredConnector> {
-    let config: ResolvedConfig | undefined;
-    const prepared = await this.prepare(plugin, instance, () => config);
-    config = prepared.connector.configure(input);
+  async configure(
+    plugin: string,
+    instance: ConnectorInstanceInfo,
+    input: Record<string, unknown>,
+  ): Promise<ConfiguredConnector> {
+    // The budget key needs the credential, which is known only once the config is resolved.
+    const resolved: { config?: ResolvedConfig } = {};
+    const prepared = await this.prepare(plugin, instance, () => resolved.config);
+    const config = prepared.connector.configure(input);
+    resolved.config = config;
     const settings = checkSettings(prepared.manifest, config);
     return { ...prepared, ...settings, config };
   }
 }
 
 /** Reads interval and content types from a resolved config and checks them against the manifest. */
-export function checkSettings(manifest: ConnectorManifest, config: Record<string, unknown>): ConnectorSettings {
+export function checkSettings(
+  manifest: ConnectorManifest,
+  config: Record<string, unknown>,
+): ConnectorSettings {
   const spec = manifest.interval;
   const raw = config.interval ?? spec.defaultMinutes;
   const interval = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
   if (typeof interval !== 'number' || !Number.isInteger(interval)) {
-    throw new HostInputError('INTERVAL_INVALID', 'interval', `"${String(raw)}" is not a whole number of minutes`, `Use a value from ${spec.minMinutes} to ${spec.maxMinutes}.`);
+    throw new HostInputError(
+      'INTERVAL_INVALID',
+      'interval',
+      `"${String(raw)}" is not a whole number of minutes`,
+      `Use a value from ${spec.minMinutes} to ${spec.maxMinutes}.`,
+    );
   }
   if (!spec.configurable && interval !== spec.defaultMinutes) {
     throw new HostInputError(
@@ -98,7 +119,12 @@ export function checkSettings(manifest: ConnectorManifest, config: Record<string
   const rawTypes = config.contentTypes ?? declared;
   const contentTypes = (Array.isArray(rawTypes) ? rawTypes : [rawTypes]).map(String);
   if (!contentTypes.length) {
-    throw new HostInputError('CONTENT_TYPES_EMPTY', 'contentTypes', 'at least one content type is needed', `Use one of: ${declared.join(', ')}.`);
+    throw new HostInputError(
+      'CONTENT_TYPES_EMPTY',
+      'contentTypes',
+      'at least one content type is needed',
+      `Use one of: ${declared.join(', ')}.`,
+    );
   }
   const unknown = contentTypes.filter((c) => !declared.includes(c));
   if (unknown.length) {
@@ -116,13 +142,22 @@ export function checkSettings(manifest: ConnectorManifest, config: Record<string
  * Parses `--set key=value` pairs. Dotted keys build nested objects; a value is read as JSON when it
  * looks like JSON (`[…]`, `{…}`, `true`, numbers); for array settings a comma list is split.
  */
-export function parseSettings(manifest: ConnectorManifest, pairs: readonly string[], field = 'set'): Record<string, unknown> {
+export function parseSettings(
+  manifest: ConnectorManifest,
+  pairs: readonly string[],
+  field = 'set',
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const props = (manifest.configSchema.properties ?? {}) as Record<string, { type?: unknown }>;
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      throw new HostInputError('SETTING_INVALID', field, `"${pair}" is not key=value`, 'Write settings as --set key=value, e.g. --set interval=10.');
+      throw new HostInputError(
+        'SETTING_INVALID',
+        field,
+        `"${pair}" is not key=value`,
+        'Write settings as --set key=value, e.g. --set interval=10.',
+      );
     }
     const key = pair.slice(0, eq).trim();
     const text = pair.slice(eq + 1);
@@ -130,12 +165,20 @@ export function parseSettings(manifest: ConnectorManifest, pairs: readonly strin
     let value: unknown = text;
     const type = props[top]?.type;
     if (type === 'array' && !key.includes('.') && !text.trim().startsWith('[')) {
-      value = text.split(',').map((s) => s.trim()).filter(Boolean);
+      value = text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     } else if (/^\s*[[{]/.test(text)) {
       try {
         value = JSON.parse(text);
       } catch {
-        throw new HostInputError('SETTING_INVALID', key, `"${text}" is not valid JSON`, 'Quote the value or fix the JSON.');
+        throw new HostInputError(
+          'SETTING_INVALID',
+          key,
+          `"${text}" is not valid JSON`,
+          'Quote the value or fix the JSON.',
+        );
       }
     }
     let node = out;

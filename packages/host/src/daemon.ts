@@ -38,7 +38,11 @@ export class Daemon {
     );
   }
 
-  static async start(host: ConnectorHost, options: DaemonOptions = {}, onRun?: (run: RunSummary) => void): Promise<Daemon> {
+  static async start(
+    host: ConnectorHost,
+    options: DaemonOptions = {},
+    onRun?: (run: RunSummary) => void,
+  ): Promise<Daemon> {
     const d = new Daemon(host, options, onRun);
     const workers = options.ingestWorkers ?? 1;
     for (let i = 0; i < workers; i++) {
@@ -57,7 +61,12 @@ export class Daemon {
       d.address = await d.health.listen(options.metricsPort, options.metricsHost);
     }
     host.logger.info(
-      { hostId: host.hostId, store: host.store.kind, ingestWorkers: workers, metrics: d.address ? `${d.address.address}:${d.address.port}` : undefined },
+      {
+        hostId: host.hostId,
+        store: host.store.kind,
+        ingestWorkers: workers,
+        metrics: d.address ? `${d.address.address}:${d.address.port}` : undefined,
+      },
       'daemon started',
     );
     return d;

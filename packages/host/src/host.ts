@@ -26,7 +26,7 @@ import { BusyError, HostInputError } from './errors';
 import { ExcludeFilters } from './filters/log-filter';
 import { HostMetrics } from './metrics/host.metrics';
 import { emptyFigures, runCollection } from './pipeline/collection.pipeline';
-import { testLeaseName } from './registry/collections';
+import { COLLECTIONS, testLeaseName } from './registry/collections';
 import { ConnectorRegistry, instanceOf } from './registry/connector.registry';
 import { InventoryRegistry } from './registry/inventory.registry';
 import { RunCoordinator, type RunRequest } from './scheduler/run.coordinator';
@@ -153,7 +153,10 @@ export class ConnectorHost {
       : SqliteHostStore.open(dataDir, clock);
     let budgetRedis: Redis | undefined;
     try {
-      const catalog = new PluginCatalog({ workspaceRoot: options.workspaceRoot, pluginDirs: options.pluginDirs });
+      const catalog = new PluginCatalog({
+        workspaceRoot: options.workspaceRoot,
+        pluginDirs: options.pluginDirs,
+      });
       for (const err of catalog.errors) logger.warn({ err }, 'plugin refused');
       const bucket = { ...DEFAULT_BUCKET, ...stripUndefined(options.rateBudget ?? {}) };
       let budget: RateBudget;
@@ -220,7 +223,11 @@ export class ConnectorHost {
       const testSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
       let result: TestResult;
       try {
-        const configured = await this.factory.configure(def.plugin, instanceOf(def), this.connectors.plainConfig(def));
+        const configured = await this.factory.configure(
+          def.plugin,
+          instanceOf(def),
+          this.connectors.plainConfig(def),
+        );
         result = await configured.connector.test({
           config: configured.config,
           instance: configured.instance,
@@ -235,7 +242,16 @@ export class ConnectorHost {
           detail: e.message,
           ...(e.hint ? { hint: e.hint } : {}),
           durationMs: Date.now() - started,
-          steps: [{ id: 'configuration', title: 'configuration', status: 'failed', durationMs: Date.now() - started, detail: e.message, ...(e.hint ? { hint: e.hint } : {}) }],
+          steps: [
+            {
+              id: 'configuration',
+              title: 'configuration',
+              status: 'failed',
+              durationMs: Date.now() - started,
+              detail: e.message,
+              ...(e.hint ? { hint: e.hint } : {}),
+            },
+          ],
         };
       }
       const status = await this.status.afterTest(def, result);
@@ -252,7 +268,12 @@ export class ConnectorHost {
   async run(tenant: string | undefined, name: string, options: RunNowOptions = {}): Promise<RunSummary> {
     const def = await this.connectors.get(tenant, name);
     if (!def.functions.includes('collect')) {
-      throw new HostInputError('COLLECT_NOT_ENABLED', 'name', `${def.name} does not have the Collect function`, 'Only collectors can run.');
+      throw new HostInputError(
+        'COLLECT_NOT_ENABLED',
+        'name',
+        `${def.name} does not have the Collect function`,
+        'Only collectors can run.',
+      );
     }
     if (!(await this.connectors.isActive(def))) {
       throw new HostInputError(
@@ -268,43 +289,44 @@ export class ConnectorHost {
       ingest = await this.createIngest(`run-${this.hostId}-${Date.now().toString(36)}`);
       ingest.start();
     }
+    const tracker = options.onProgress
+      ? new ProgressTracker(await this.queue(), options.onProgress)
+      : undefined;
     try {
-      const summary = await this.coordinator.runNow(def, { onProgress: options.onProgress, signal: options.signal });
+      const summary = await this.coordinator.runNow(def, {
+        onProgress: tracker ? (p) => tracker.update(p) : undefined,
+        signal: options.signal,
+      });
       if (ingest) {
-        await this.waitDrained(ingest, summary, options);
+        tracker?.update({ ...progressOf(summary, 'ingesting', this.clock.now() - summary.startedAt) });
+        await ingest.drained(options.signal);
         summary.ingested = summary.records;
       }
-      options.onProgress?.({ ...progressOf(summary, 'done', this.clock.now() - summary.startedAt) });
+      await tracker?.stop();
+      options.onProgress?.({
+        ...progressOf(summary, 'done', this.clock.now() - summary.startedAt),
+        backlog: tracker?.backlog,
+      });
       return summary;
     } finally {
+      await tracker?.stop();
       await ingest?.stop();
     }
   }
 
-  private async waitDrained(ingest: IngestHandle, summary: RunSummary, options: RunNowOptions): Promise<void> {
-    const queue = await this.queue();
-    let done = false;
-    const poll = (async () => {
-      while (!done) {
-        const stats = await queue.stats().catch(() => undefined);
-        if (!done) {
-          options.onProgress?.({ ...progressOf(summary, 'ingesting', this.clock.now() - summary.startedAt), backlog: stats?.length });
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    })();
-    try {
-      await ingest.drained(options.signal);
-    } finally {
-      done = true;
-      await poll;
-    }
-  }
-
   /** The framework's respond entry point, through this host's instance of the connector. */
-  async respond(tenant: string | undefined, name: string, request: RespondRequest, signal?: AbortSignal): Promise<RespondResult> {
+  async respond(
+    tenant: string | undefined,
+    name: string,
+    request: RespondRequest,
+    signal?: AbortSignal,
+  ): Promise<RespondResult> {
     const def = await this.connectors.get(tenant, name);
-    const configured = await this.factory.configure(def.plugin, instanceOf(def), this.connectors.plainConfig(def));
+    const configured = await this.factory.configure(
+      def.plugin,
+      instanceOf(def),
+      this.connectors.plainConfig(def),
+    );
     return runRespond(configured.connector, request, {
       config: configured.config,
       instance: configured.instance,
@@ -320,6 +342,12 @@ export class ConnectorHost {
     if (tenant) await this.inventory.requireTenant(tenant);
     const defs = await this.connectors.list(tenant);
     return Promise.all(defs.map((d) => this.status.get(d, backlog)));
+  }
+
+  /** The connector's last runs, newest first (bounded history). */
+  async runHistory(tenant: string | undefined, name: string): Promise<RunSummary[]> {
+    const def = await this.connectors.get(tenant, name);
+    return (await this.store.get<RunSummary[]>(COLLECTIONS.runs, def.id)) ?? [];
   }
 
   /** One collection run; never throws (the coordinator records failures in status). */
@@ -340,9 +368,15 @@ export class ConnectorHost {
     let logger = this.logger.child({ connector: def.name, tenant: def.tenant, runId: request.runId });
     let summary: RunSummary;
     try {
-      const configured = await this.factory.configure(def.plugin, instanceOf(def), this.connectors.plainConfig(def));
+      const configured = await this.factory.configure(
+        def.plugin,
+        instanceOf(def),
+        this.connectors.plainConfig(def),
+      );
       logger = configured.logger.child({ runId: request.runId });
-      const filters = new ExcludeFilters(await Promise.all(def.filters.map((f) => this.inventory.requireFilter(def.tenant, f))));
+      const filters = new ExcludeFilters(
+        await Promise.all(def.filters.map((f) => this.inventory.requireFilter(def.tenant, f))),
+      );
       const queue = await this.queue();
       logger.info({ trigger: request.trigger, fence: request.fence }, 'run started');
       const result = await runCollection({
@@ -365,11 +399,22 @@ export class ConnectorHost {
       const { complete: _complete, ...rest } = result;
       const finishedAt = this.clock.now();
       summary = { ...base, ...rest, ok: true, finishedAt, durationMs: finishedAt - startedAt };
-      logger.info({ records: summary.records, pages: summary.pages, filtered: summary.filtered, durationMs: summary.durationMs }, 'run finished');
+      logger.info(
+        {
+          records: summary.records,
+          pages: summary.pages,
+          filtered: summary.filtered,
+          durationMs: summary.durationMs,
+        },
+        'run finished',
+      );
     } catch (err) {
       const finishedAt = this.clock.now();
       const cancelled = err instanceof CancelledError || request.signal.aborted;
-      const reason = request.signal.aborted && request.signal.reason instanceof ConnectorError ? request.signal.reason : err;
+      const reason =
+        request.signal.aborted && request.signal.reason instanceof ConnectorError
+          ? request.signal.reason
+          : err;
       summary = {
         ...base,
         ...figures,
@@ -378,7 +423,10 @@ export class ConnectorHost {
         durationMs: finishedAt - startedAt,
         error: toStatusError(reason, 'run', finishedAt),
       };
-      logger[cancelled ? 'warn' : 'error']({ err: toConnectorError(reason) }, cancelled ? 'run cancelled' : 'run failed');
+      logger[cancelled ? 'warn' : 'error'](
+        { err: toConnectorError(reason) },
+        cancelled ? 'run cancelled' : 'run failed',
+      );
     }
     this.metrics.observeRun(def.plugin, summary);
     return summary;
@@ -391,6 +439,38 @@ export class ConnectorHost {
     await this.backends.close?.().catch(() => undefined);
     await this.budgetRedis?.quit().catch(() => undefined);
     await this.store.close();
+  }
+}
+
+/** Re-emits the latest progress with the queue backlog, polled a few times a second. */
+class ProgressTracker {
+  private latest?: RunProgress;
+  backlog?: number;
+  private done = false;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    queue: Queue,
+    private readonly emit: (p: RunProgress) => void,
+  ) {
+    this.loop = (async () => {
+      while (!this.done) {
+        const stats = await queue.stats().catch(() => undefined);
+        if (stats) this.backlog = stats.length;
+        if (this.latest && !this.done) this.emit({ ...this.latest, backlog: this.backlog });
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    })();
+  }
+
+  update(p: RunProgress): void {
+    this.latest = p;
+    this.emit({ ...p, backlog: this.backlog });
+  }
+
+  async stop(): Promise<void> {
+    this.done = true;
+    await this.loop;
   }
 }
 
@@ -409,7 +489,12 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-async function loadDefaultBackends(options: HostOptions, dataDir: string, prefix: string, logger: Logger): Promise<HostBackends> {
+async function loadDefaultBackends(
+  options: HostOptions,
+  dataDir: string,
+  prefix: string,
+  logger: Logger,
+): Promise<HostBackends> {
   const { defaultBackends } = await import('./backends/default.backends');
   return defaultBackends({ dataDir, redisUrl: options.redisUrl, prefix, logger });
 }

@@ -14,17 +14,34 @@ export { COLLECTIONS, DEFAULT_PROFILE } from './registry/collections';
 export { checkName, checkId } from './registry/names';
 export { SecretBox, resolveSecretKey, parseSecretKey, KEY_FILE_NAME } from './crypto/secret-box';
 export { sealConfig, openConfig, redactStoredConfig } from './crypto/config-crypto';
-export { parseCondition, validateCondition, compileFilter, ExcludeFilters, valuesAt } from './filters/log-filter';
+export {
+  parseCondition,
+  validateCondition,
+  compileFilter,
+  ExcludeFilters,
+  valuesAt,
+} from './filters/log-filter';
 export { runCollection, emptyFigures } from './pipeline/collection.pipeline';
 export type { CollectionInput, CollectionResult } from './pipeline/collection.pipeline';
 export { Scheduler } from './scheduler/scheduler';
 export { RunCoordinator, LeaseLostError } from './scheduler/run.coordinator';
 export type { RunExecutor, RunRequest } from './scheduler/run.coordinator';
-export { StatusTracker, STATUS_REFRESH_MS, RECHECK_AFTER_TEST_MS, toStatusError } from './status/status.tracker';
+export {
+  StatusTracker,
+  STATUS_REFRESH_MS,
+  RECHECK_AFTER_TEST_MS,
+  toStatusError,
+} from './status/status.tracker';
 export { SqliteHostStore, REGISTRY_FILE_NAME } from './store/sqlite.host-store';
 export { RedisHostStore } from './store/redis.host-store';
 export type { HostStore, Lease, LeaseInfo, DocWrite } from './store/host-store';
-export { MemoryRateBudget, RedisRateBudget, BudgetedHttpClientFactory, budgetKey, DEFAULT_BUCKET } from './budget/rate-budget';
+export {
+  MemoryRateBudget,
+  RedisRateBudget,
+  BudgetedHttpClientFactory,
+  budgetKey,
+  DEFAULT_BUCKET,
+} from './budget/rate-budget';
 export type { RateBudget, BucketOptions } from './budget/rate-budget';
 export { HostMetrics } from './metrics/host.metrics';
 export { HealthServer } from './metrics/health.server';

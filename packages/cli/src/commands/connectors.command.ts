@@ -14,9 +14,17 @@ export function registerConnectors(program: Command, state: ProgramState): void 
     .requiredOption('--name <name>', 'connector name: unique within the tenant, no multibyte characters')
     .requiredOption('--tenant <tenant>', 'tenant the connector belongs to')
     .requiredOption('--run-on <device>', 'dp (data processor) or sensor:ID')
-    .option('--profile <profile>', 'add it to this data analyzer profile (e.g. default); without it a dp connector does not pull data')
+    .option(
+      '--profile <profile>',
+      'add it to this data analyzer profile (e.g. default); without it a dp connector does not pull data',
+    )
     .option('--filter <name>', 'attach a log filter as an exclude filter (repeatable)', collect, [])
-    .option('--set <key=value>', 'plugin configuration, e.g. --set apiUrl=https://… --set apiKey=… (repeatable)', collect, [])
+    .option(
+      '--set <key=value>',
+      'plugin configuration, e.g. --set apiUrl=https://… --set apiKey=… (repeatable)',
+      collect,
+      [],
+    )
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts) => {
@@ -34,7 +42,9 @@ export function registerConnectors(program: Command, state: ProgramState): void 
         });
         const view = await host.connectors.view(def);
         if (opts.json) return ctx.json(view);
-        ctx.print(`Created connector "${view.name}" (${view.pluginName}) for tenant ${view.tenant}, running on ${view.runOn}.`);
+        ctx.print(
+          `Created connector "${view.name}" (${view.pluginName}) for tenant ${view.tenant}, running on ${view.runOn}.`,
+        );
         ctx.print('Secrets are stored encrypted and are never shown again.');
         if (view.runOn === 'dp' && !view.profiles.length) {
           ctx.print(
@@ -42,7 +52,9 @@ export function registerConnectors(program: Command, state: ProgramState): void 
               `      Add it with: connectors profiles add default --connector "${view.name}" --tenant ${view.tenant}`,
           );
         } else {
-          ctx.print(`It is active: the first pull happens at once under \`connectors start\`, then every ${view.intervalMinutes} min.`);
+          ctx.print(
+            `It is active: the first pull happens at once under \`connectors start\`, then every ${view.intervalMinutes} min.`,
+          );
         }
         ctx.print(`Next: connectors test "${view.name}" --tenant ${view.tenant}`);
       }),
@@ -61,7 +73,8 @@ export function registerConnectors(program: Command, state: ProgramState): void 
         const def = await host.connectors.get(requireOpt(opts, 'tenant'), name);
         const sets = listOpt(opts, 'set');
         const unsets = listOpt(opts, 'unset');
-        if (!sets.length && !unsets.length) throw new UsageError('set', 'nothing to change', 'Pass --set key=value or --unset key.');
+        if (!sets.length && !unsets.length)
+          throw new UsageError('set', 'nothing to change', 'Pass --set key=value or --unset key.');
         const changes: Record<string, unknown> = parseSettings(host.catalog.manifest(def.plugin), sets);
         for (const key of unsets) changes[key] = undefined;
         const updated = await host.connectors.edit(def.tenant, def.name, changes);
@@ -95,10 +108,15 @@ export function registerConnectors(program: Command, state: ProgramState): void 
         const host = await ctx.host();
         const tenant = optString(opts, 'tenant');
         const statuses = new Map((await host.statusOf(tenant)).map((s) => [s.connectorId, s]));
-        const views = await Promise.all((await host.connectors.list(tenant)).map((d) => host.connectors.view(d)));
+        const views = await Promise.all(
+          (await host.connectors.list(tenant)).map((d) => host.connectors.view(d)),
+        );
         const rows = views.map((v) => ({ ...v, status: statuses.get(v.id) }));
         if (opts.json) return ctx.json(rows);
-        if (!rows.length) return ctx.print('No connectors. Create one with `connectors create …` (see `connectors create --help`).');
+        if (!rows.length)
+          return ctx.print(
+            'No connectors. Create one with `connectors create …` (see `connectors create --help`).',
+          );
         ctx.print(
           renderTable(
             ['Name', 'Tenant', 'Category', 'Content Type', 'Interval', 'Run On', 'Status', 'Last Activity'],
@@ -152,10 +170,10 @@ function printView(ctx: CliContext, v: ConnectorView, s: ConnectorStatus): void 
   ctx.print('Configuration');
   ctx.print(`  ${'Interval'.padEnd(14)}${v.intervalMinutes} min`);
   ctx.print(`  ${'Content Types'.padEnd(14)}${v.contentTypes.join(', ')}`);
-  for (const [k, val] of Object.entries(v.config)) {
-    if (k === 'interval' || k === 'contentTypes') continue;
-    ctx.print(`  ${k.padEnd(14)}${typeof val === 'string' ? val : JSON.stringify(val)}`);
-  }
+  const entries = Object.entries(v.config).filter(([k]) => k !== 'interval' && k !== 'contentTypes');
+  const width = Math.max(14, ...entries.map(([k]) => k.length + 2));
+  for (const [k, val] of entries)
+    ctx.print(`  ${k.padEnd(width)}${typeof val === 'string' ? val : JSON.stringify(val)}`);
   printStatus(ctx, s);
 }
 
@@ -165,13 +183,19 @@ export function printStatus(ctx: CliContext, s: ConnectorStatus): void {
   ctx.print(`  ${'Last Success'.padEnd(14)}${formatTime(s.lastSuccessAt)}`);
   ctx.print(`  ${'Last Activity'.padEnd(14)}${formatTime(s.lastActivityAt)}`);
   ctx.print(`  ${'Next Run'.padEnd(14)}${formatTime(s.nextRunAt)}`);
-  ctx.print(`  ${'Last Run'.padEnd(14)}${s.lastRun ? `${s.lastRun.records} records, ${s.lastRun.pages} pages, ${s.lastRun.filtered} filtered, ${s.lastRun.truncated} truncated` : '-'}`);
+  ctx.print(
+    `  ${'Last Run'.padEnd(14)}${s.lastRun ? `${s.lastRun.records} records, ${s.lastRun.pages} pages, ${s.lastRun.filtered} filtered, ${s.lastRun.truncated} truncated` : '-'}`,
+  );
   ctx.print(`  ${'Backlog'.padEnd(14)}${s.backlog ?? '-'}`);
-  if (s.clearedByTestAt) ctx.print(`  ${'Cleared'.padEnd(14)}by a passed test at ${formatTime(s.clearedByTestAt)}; a verification run follows within a minute`);
+  if (s.clearedByTestAt)
+    ctx.print(
+      `  ${'Cleared'.padEnd(14)}by a passed test at ${formatTime(s.clearedByTestAt)}; a verification run follows within a minute`,
+    );
   if (s.lastError) {
-    ctx.print(`  ${'Last Error'.padEnd(14)}${s.lastError.summary} (${s.lastError.code}, ${s.lastError.source}, ${formatTime(s.lastError.at)})`);
+    ctx.print(
+      `  ${'Last Error'.padEnd(14)}${s.lastError.summary} (${s.lastError.code}, ${s.lastError.source}, ${formatTime(s.lastError.at)})`,
+    );
     if (s.lastError.detail) ctx.print(`  ${'Detail'.padEnd(14)}${s.lastError.detail}`);
     if (s.lastError.hint) ctx.print(`  ${'Fix'.padEnd(14)}${s.lastError.hint}`);
   }
 }
-

@@ -23,9 +23,13 @@ export function registerFilters(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [name]) => {
-        const f = await (await ctx.host()).inventory.createFilter(requireOpt(opts, 'tenant'), name, listOpt(opts, 'when'));
+        const f = await (
+          await ctx.host()
+        ).inventory.createFilter(requireOpt(opts, 'tenant'), name, listOpt(opts, 'when'));
         if (opts.json) return ctx.json(f);
-        ctx.print(`Created log filter "${f.name}" for tenant ${f.tenant}: exclude when ${f.conditions.map(formatCondition).join(' AND ')}`);
+        ctx.print(
+          `Created log filter "${f.name}" for tenant ${f.tenant}: exclude when ${f.conditions.map(formatCondition).join(' AND ')}`,
+        );
         ctx.print(`Attach it when you create a connector: --filter "${f.name}"`);
       }),
     );
@@ -40,7 +44,12 @@ export function registerFilters(program: Command, state: ProgramState): void {
         if (tenant) await host.inventory.requireTenant(tenant);
         const list = await host.inventory.listFilters(tenant);
         if (opts.json) return ctx.json(list);
-        ctx.print(renderTable(['Filter', 'Tenant', 'Exclude When'], list.map((f) => [f.name, f.tenant, f.conditions.map(formatCondition).join(' AND ')])));
+        ctx.print(
+          renderTable(
+            ['Filter', 'Tenant', 'Exclude When'],
+            list.map((f) => [f.name, f.tenant, f.conditions.map(formatCondition).join(' AND ')]),
+          ),
+        );
       }),
     );
   filters

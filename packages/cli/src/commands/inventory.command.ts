@@ -23,7 +23,12 @@ export function registerInventory(program: Command, state: ProgramState): void {
       bind(state, async (ctx, opts) => {
         const list = await (await ctx.host()).inventory.listTenants();
         if (opts.json) return ctx.json(list);
-        ctx.print(renderTable(['Tenant', 'Created'], list.map((t) => [t.id, formatTime(t.createdAt)])));
+        ctx.print(
+          renderTable(
+            ['Tenant', 'Created'],
+            list.map((t) => [t.id, formatTime(t.createdAt)]),
+          ),
+        );
       }),
     );
   tenants
@@ -37,7 +42,9 @@ export function registerInventory(program: Command, state: ProgramState): void {
       }),
     );
 
-  const sensors = program.command('sensors').description('sensors (must exist before a connector can run on one)');
+  const sensors = program
+    .command('sensors')
+    .description('sensors (must exist before a connector can run on one)');
   sensors
     .command('create <id>')
     .option('--name <name>', 'display name')
@@ -56,7 +63,12 @@ export function registerInventory(program: Command, state: ProgramState): void {
       bind(state, async (ctx, opts) => {
         const list = await (await ctx.host()).inventory.listSensors();
         if (opts.json) return ctx.json(list);
-        ctx.print(renderTable(['Sensor', 'Name', 'Created'], list.map((s) => [s.id, s.name, formatTime(s.createdAt)])));
+        ctx.print(
+          renderTable(
+            ['Sensor', 'Name', 'Created'],
+            list.map((s) => [s.id, s.name, formatTime(s.createdAt)]),
+          ),
+        );
       }),
     );
   sensors
@@ -81,9 +93,17 @@ export function registerInventory(program: Command, state: ProgramState): void {
         const host = await ctx.host();
         const list = await host.connectors.listProfiles();
         const names = new Map((await host.connectors.list()).map((c) => [c.id, `${c.tenant}/${c.name}`]));
-        const rows = list.map((p) => ({ ...p, connectorNames: p.connectors.map((id) => names.get(id) ?? id) }));
+        const rows = list.map((p) => ({
+          ...p,
+          connectorNames: p.connectors.map((id) => names.get(id) ?? id),
+        }));
         if (opts.json) return ctx.json(rows);
-        ctx.print(renderTable(['Profile', 'Connectors'], rows.map((p) => [p.name, p.connectorNames.join(', ') || '-'])));
+        ctx.print(
+          renderTable(
+            ['Profile', 'Connectors'],
+            rows.map((p) => [p.name, p.connectorNames.join(', ') || '-']),
+          ),
+        );
       }),
     );
   profiles
@@ -104,9 +124,13 @@ export function registerInventory(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [profile]) => {
-        const p = await (await ctx.host()).connectors.addToProfile(profile, requireOpt(opts, 'tenant'), requireOpt(opts, 'connector'));
+        const p = await (
+          await ctx.host()
+        ).connectors.addToProfile(profile, requireOpt(opts, 'tenant'), requireOpt(opts, 'connector'));
         if (opts.json) return ctx.json(p);
-        ctx.print(`Added "${String(opts.connector)}" to profile "${p.name}"; it pulls data from its next scheduled check.`);
+        ctx.print(
+          `Added "${String(opts.connector)}" to profile "${p.name}"; it pulls data from its next scheduled check.`,
+        );
       }),
     );
   profiles
@@ -116,7 +140,9 @@ export function registerInventory(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [profile]) => {
-        const p = await (await ctx.host()).connectors.removeFromProfile(profile, requireOpt(opts, 'tenant'), requireOpt(opts, 'connector'));
+        const p = await (
+          await ctx.host()
+        ).connectors.removeFromProfile(profile, requireOpt(opts, 'tenant'), requireOpt(opts, 'connector'));
         if (opts.json) return ctx.json(p);
         ctx.print(`Removed "${String(opts.connector)}" from profile "${p.name}".`);
       }),

@@ -17,7 +17,12 @@ export function registerNew(program: Command, state: ProgramState): void {
     .action(
       bind(state, async (ctx, opts) => {
         const workspaceRoot = ctx.workspaceRoot;
-        if (!workspaceRoot) throw new UsageError('workspace', 'no workspace found', 'Run it from the repository (a package.json with workspaces).');
+        if (!workspaceRoot)
+          throw new UsageError(
+            'workspace',
+            'no workspace found',
+            'Run it from the repository (a package.json with workspaces).',
+          );
         const result = await Promise.resolve(
           scaffoldPlugin({
             workspaceRoot,

@@ -12,7 +12,8 @@ export function registerPlugins(program: Command, state: ProgramState): void {
       bind(state, async (ctx, opts) => {
         const host = await ctx.host();
         const rows = host.catalog.list().map((p) => summarize(p));
-        for (const err of host.catalog.errors) ctx.io.stderr.write(`warning: plugin refused: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
+        for (const err of host.catalog.errors)
+          ctx.io.stderr.write(`warning: plugin refused: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
         if (opts.json) return ctx.json(rows);
         if (!rows.length) return ctx.print('No plugins found. Build the workspace first: npm run build');
         ctx.print(

@@ -6,7 +6,9 @@ import { bind, collect, listOpt, requireOpt, type ProgramState } from './shared'
 export function registerRespond(program: Command, state: ProgramState): void {
   program
     .command('respond <name> <action>')
-    .description('run a response action, e.g. `connectors respond edr --tenant acme isolate --target hostname=web-1`')
+    .description(
+      'run a response action, e.g. `connectors respond edr --tenant acme isolate --target hostname=web-1`',
+    )
     .requiredOption('--tenant <tenant>', 'tenant')
     .option('--target <key=value>', 'target field of the action (repeatable)', collect, [])
     .option('--json', 'print JSON')
@@ -15,7 +17,8 @@ export function registerRespond(program: Command, state: ProgramState): void {
         const target: Record<string, string> = {};
         for (const pair of listOpt(opts, 'target')) {
           const eq = pair.indexOf('=');
-          if (eq <= 0) throw new UsageError('target', `"${pair}" is not key=value`, 'Write --target hostname=web-1.');
+          if (eq <= 0)
+            throw new UsageError('target', `"${pair}" is not key=value`, 'Write --target hostname=web-1.');
           target[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
         }
         const result = await (await ctx.host()).respond(requireOpt(opts, 'tenant'), name, { action, target });

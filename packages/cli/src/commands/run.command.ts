@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT } from '../exit-codes';
+import { EXIT, UsageError } from '../exit-codes';
 import { RunProgressView, summaryLine } from '../output/run-progress';
 import { bind, requireOpt, type ProgramState } from './shared';
 
@@ -13,9 +13,19 @@ export function registerRun(program: Command, state: ProgramState): void {
     .action(
       bind(state, async (ctx, opts, [name]) => {
         const host = await ctx.host();
+        if (opts.wait === false && !ctx.redisUrl) {
+          throw new UsageError(
+            'no-wait',
+            'needs a Redis queue: the embedded queue lives in this process and ends with it',
+            'Drop --no-wait, or pass --redis-url (and run `connectors start` to ingest).',
+          );
+        }
         const def = await host.connectors.get(requireOpt(opts, 'tenant'), name);
         const manifest = host.catalog.manifest(def.plugin);
-        const label = (manifest.contentTypes.find((c) => c.id === host.connectors.settings(def).contentTypes[0])?.title ?? 'records').toLowerCase();
+        const label = (
+          manifest.contentTypes.find((c) => c.id === host.connectors.settings(def).contentTypes[0])?.title ??
+          'records'
+        ).toLowerCase();
         const view = new RunProgressView(ctx.io, label, !opts.json);
         const controller = new AbortController();
         const onSignal = (): void => controller.abort();

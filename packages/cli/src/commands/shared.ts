@@ -31,7 +31,8 @@ export function intOpt(opts: Opts, name: string, flag = name): number | undefine
   const v = opts[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(flag, `"${String(v)}" is not a whole number`, `Pass --${flag} N.`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(flag, `"${String(v)}" is not a whole number`, `Pass --${flag} N.`);
   return n;
 }
 

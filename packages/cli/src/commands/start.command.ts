@@ -13,7 +13,11 @@ export function registerStart(program: Command, state: ProgramState): void {
     .option('--host-id <id>', 'name of this host in leases and run history (default hostname:pid)')
     .option('--tick-ms <ms>', 'how often due runs are checked', '1000')
     .option('--lease-ttl-ms <ms>', 'run lease time to live: a crashed run is retried after this', '30000')
-    .option('--shutdown-grace-ms <ms>', 'time runs get to finish at shutdown before they are released', '10000')
+    .option(
+      '--shutdown-grace-ms <ms>',
+      'time runs get to finish at shutdown before they are released',
+      '10000',
+    )
     .action(
       bind(state, async (ctx, opts) => {
         const logger = ctx.logger('info');
@@ -26,8 +30,12 @@ export function registerStart(program: Command, state: ProgramState): void {
           leaseTtlMs: intOpt(opts, 'leaseTtlMs', 'lease-ttl-ms'),
           shutdownGraceMs: intOpt(opts, 'shutdownGraceMs', 'shutdown-grace-ms'),
         });
-        const where = daemon.address ? ` metrics and health on http://${daemon.address.address}:${daemon.address.port}/metrics and /healthz` : '';
-        ctx.io.stderr.write(`connectors daemon ${host.hostId} started (${host.store.kind} registry, data in ${ctx.dataDir});${where}\n`);
+        const where = daemon.address
+          ? ` metrics and health on http://${daemon.address.address}:${daemon.address.port}/metrics and /healthz`
+          : '';
+        ctx.io.stderr.write(
+          `connectors daemon ${host.hostId} started (${host.store.kind} registry, data in ${ctx.dataDir});${where}\n`,
+        );
         await new Promise<void>((resolve) => {
           const stop = (sig: string): void => {
             logger.info({ signal: sig }, 'shutting down');

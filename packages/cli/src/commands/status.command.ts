@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { formatTime, renderTable } from '../output/table';
+import { formatDuration, formatTime, renderTable } from '../output/table';
 import { printStatus } from './connectors.command';
-import { bind, optString, type ProgramState } from './shared';
+import { bind, intOpt, optString, type ProgramState } from './shared';
 
 export function registerStatus(program: Command, state: ProgramState): void {
   program
@@ -20,6 +20,7 @@ export function registerStatus(program: Command, state: ProgramState): void {
           return printStatus(ctx, list[0]);
         }
         if (opts.json) return ctx.json(list);
+        if (!list.length) return ctx.print('No connectors.');
         ctx.print(
           renderTable(
             ['Name', 'Tenant', 'State', 'Last Success', 'Next Run', 'Records', 'Backlog', 'Last Error'],
@@ -32,6 +33,41 @@ export function registerStatus(program: Command, state: ProgramState): void {
               s.lastRunRecords,
               s.backlog,
               s.lastError ? s.lastError.summary.slice(0, 60) : s.reason ? `(${s.reason.slice(0, 58)})` : '',
+            ]),
+          ),
+        );
+      }),
+    );
+}
+
+export function registerRuns(program: Command, state: ProgramState): void {
+  program
+    .command('runs <name>')
+    .description('the last runs of a connector: trigger, host, result, figures')
+    .requiredOption('--tenant <tenant>', 'tenant')
+    .option('--limit <n>', 'most runs (default 20)', '20')
+    .option('--json', 'print JSON')
+    .action(
+      bind(state, async (ctx, opts, [name]) => {
+        const runs = (await (await ctx.host()).runHistory(optString(opts, 'tenant'), name)).slice(
+          0,
+          intOpt(opts, 'limit') ?? 20,
+        );
+        if (opts.json) return ctx.json(runs);
+        if (!runs.length) return ctx.print('No runs yet.');
+        ctx.print(
+          renderTable(
+            ['Started', 'Trigger', 'Host', 'Result', 'Pages', 'Records', 'Filtered', 'Duration', 'Error'],
+            runs.map((r) => [
+              formatTime(r.startedAt),
+              r.trigger,
+              r.hostId,
+              r.ok ? 'ok' : 'failed',
+              r.pages,
+              r.records,
+              r.filtered,
+              formatDuration(r.durationMs),
+              r.error?.summary.slice(0, 60),
             ]),
           ),
         );

@@ -11,13 +11,21 @@ export function printTestResult(ctx: CliContext, result: TestResult): void {
   const width = Math.max(...result.steps.map((s) => s.title.length), 10);
   for (const step of result.steps) {
     const time = step.status === 'skipped' ? 'skipped' : formatDuration(step.durationMs);
-    ctx.print(`  ${MARK[step.status]} ${step.title.padEnd(width)}  ${time.padStart(8)}${step.detail ? `  ${step.detail}` : ''}`);
+    ctx.print(
+      `  ${MARK[step.status]} ${step.title.padEnd(width)}  ${time.padStart(8)}${step.detail ? `  ${step.detail}` : ''}`,
+    );
     if (step.httpStatus || step.vendorMessage) {
-      ctx.print(`      ${[step.httpStatus ? `HTTP ${step.httpStatus}` : '', step.vendorMessage ? `vendor: "${step.vendorMessage}"` : ''].filter(Boolean).join(', ')}`);
+      ctx.print(
+        `      ${[step.httpStatus ? `HTTP ${step.httpStatus}` : '', step.vendorMessage ? `vendor: "${step.vendorMessage}"` : ''].filter(Boolean).join(', ')}`,
+      );
     }
     if (step.hint) ctx.print(`      fix: ${step.hint}`);
   }
-  ctx.print(result.ok ? `Success: ${result.summary} (${formatDuration(result.durationMs)})` : `Failure: ${result.summary}`);
+  ctx.print(
+    result.ok
+      ? `Success: ${result.summary} (${formatDuration(result.durationMs)})`
+      : `Failure: ${result.summary}`,
+  );
 }
 
 export function registerTest(program: Command, state: ProgramState): void {
@@ -32,11 +40,18 @@ export function registerTest(program: Command, state: ProgramState): void {
         const outcome = await host.test(requireOpt(opts, 'tenant'), name);
         const { connector: def, result, status } = outcome;
         if (opts.json) {
-          ctx.json({ connector: { id: def.id, name: def.name, tenant: def.tenant, plugin: def.plugin }, ...result, status: { state: status.state } });
+          ctx.json({
+            connector: { id: def.id, name: def.name, tenant: def.tenant, plugin: def.plugin },
+            ...result,
+            status: { state: status.state },
+          });
         } else {
-          ctx.print(`Testing "${def.name}" (${host.catalog.has(def.plugin) ? host.catalog.manifest(def.plugin).name : def.plugin}, tenant ${def.tenant})`);
+          ctx.print(
+            `Testing "${def.name}" (${host.catalog.has(def.plugin) ? host.catalog.manifest(def.plugin).name : def.plugin}, tenant ${def.tenant})`,
+          );
           printTestResult(ctx, result);
-          if (result.ok && status.clearedByTestAt) ctx.print('The failed status was cleared; if the fault persists it returns within a minute.');
+          if (result.ok && status.clearedByTestAt)
+            ctx.print('The failed status was cleared; if the fault persists it returns within a minute.');
         }
         return result.ok ? EXIT.ok : EXIT.failed;
       }),

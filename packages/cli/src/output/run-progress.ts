@@ -11,11 +11,7 @@ export class RunProgressView {
   private bar?: SingleBar;
   private last?: RunProgress;
 
-  constructor(
-    io: CliIO,
-    itemLabel: string,
-    enabled: boolean,
-  ) {
+  constructor(io: CliIO, itemLabel: string, enabled: boolean) {
     if (enabled && io.stdout.isTTY) {
       this.bar = new SingleBar(
         {
@@ -35,7 +31,8 @@ export class RunProgressView {
   update(p: RunProgress): void {
     this.last = p;
     if (!this.bar) return;
-    const ingested = p.backlog === undefined ? (p.phase === 'done' ? p.records : 0) : Math.max(0, p.records - p.backlog);
+    const ingested =
+      p.backlog === undefined ? (p.phase === 'done' ? p.records : 0) : Math.max(0, p.records - p.backlog);
     this.bar.setTotal(Math.max(p.records, 1));
     this.bar.update(Math.min(ingested, p.records), {
       phase: p.phase.padEnd(10),

@@ -12,7 +12,10 @@ export function renderTable(headers: string[], rows: Array<Array<string | number
 
 export function formatTime(ms?: number): string {
   if (!ms) return '-';
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export function formatDuration(ms: number): string {
@@ -27,6 +30,8 @@ export function parseDuration(text: string): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]);
   const unit = m[2] ?? 's';
-  const factor = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[unit]!;
+  const factor = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
+    unit
+  ]!;
   return Math.round(n * factor);
 }

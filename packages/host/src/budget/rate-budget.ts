@@ -79,7 +79,13 @@ export class RedisRateBudget implements RateBudget {
   async take(key: string, signal?: AbortSignal): Promise<void> {
     for (;;) {
       const wait = Number(
-        await this.redis.eval(TAKE, 1, `${this.keyPrefix}:budget:${key}`, String(this.options.burst), String(this.perMs)),
+        await this.redis.eval(
+          TAKE,
+          1,
+          `${this.keyPrefix}:budget:${key}`,
+          String(this.options.burst),
+          String(this.perMs),
+        ),
       );
       if (wait <= 0) return;
       await this.clock.sleep(wait, signal);

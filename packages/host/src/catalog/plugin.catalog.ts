@@ -57,7 +57,9 @@ export class PluginCatalog {
         'UNKNOWN_PLUGIN',
         field,
         `no plugin "${id}"`,
-        ids.length ? `Known plugins: ${ids.join(', ')} (see \`connectors plugins\`).` : 'No plugin was found; build the workspace first (npm run build).',
+        ids.length
+          ? `Known plugins: ${ids.join(', ')} (see \`connectors plugins\`).`
+          : 'No plugin was found; build the workspace first (npm run build).',
       );
     }
     return p;
@@ -78,7 +80,9 @@ export class PluginCatalog {
 
 export function summarize(p: PluginDescriptor): PluginSummary {
   const m = p.manifest;
-  const caps = (Object.keys(m.capabilities) as Array<keyof typeof m.capabilities>).filter((k) => m.capabilities[k]);
+  const caps = (Object.keys(m.capabilities) as Array<keyof typeof m.capabilities>).filter(
+    (k) => m.capabilities[k],
+  );
   const iv = m.interval;
   return {
     id: m.id,
@@ -89,7 +93,9 @@ export function summarize(p: PluginDescriptor): PluginSummary {
     capabilities: caps,
     runsOn: m.runsOn.devices,
     recommendedRunOn: m.runsOn.recommended,
-    interval: iv.configurable ? `${iv.defaultMinutes} min (${iv.minMinutes}-${iv.maxMinutes})` : `${iv.defaultMinutes} min (fixed)`,
+    interval: iv.configurable
+      ? `${iv.defaultMinutes} min (${iv.minMinutes}-${iv.maxMinutes})`
+      : `${iv.defaultMinutes} min (fixed)`,
     contentTypes: m.contentTypes.map((c) => c.id),
     dir: p.dir,
   };

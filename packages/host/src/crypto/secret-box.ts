@@ -1,5 +1,14 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync, closeSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { HostSetupError } from '../errors';
 
@@ -43,7 +52,10 @@ export class SecretBox {
   decrypt(value: EncryptedValue, aad: string): string {
     const [version, keyId, payload] = value.$enc.split(':');
     if (version !== VERSION || !payload) {
-      throw new HostSetupError('SECRET_FORMAT_UNKNOWN', `an encrypted value has an unknown format (${version})`);
+      throw new HostSetupError(
+        'SECRET_FORMAT_UNKNOWN',
+        `an encrypted value has an unknown format (${version})`,
+      );
     }
     if (keyId !== this.keyId) {
       throw new HostSetupError(
@@ -127,7 +139,8 @@ export function resolveSecretKey(options: ResolveKeyOptions): Buffer {
     }
     return key;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return parseSecretKey(readFileSync(file, 'utf8'), file);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      return parseSecretKey(readFileSync(file, 'utf8'), file);
     throw err;
   }
 }

@@ -18,39 +18,82 @@ const FIELD_RE = /^[A-Za-z0-9_@$-]+(\.[A-Za-z0-9_@$-]+)*$/;
 export function parseCondition(text: string, field = 'when'): FilterCondition {
   const m = /^\s*(\S+)\s+(\S+)(?:\s+(.*))?$/.exec(text);
   if (!m) {
-    throw new HostInputError('FILTER_CONDITION_INVALID', field, `"${text}" is not FIELD OPERATOR [VALUE]`, conditionHint());
+    throw new HostInputError(
+      'FILTER_CONDITION_INVALID',
+      field,
+      `"${text}" is not FIELD OPERATOR [VALUE]`,
+      conditionHint(),
+    );
   }
   const [, path, op, rest] = m;
   const operator = op.toLowerCase() as FilterOperator;
   const value = rest?.trim() ?? '';
-  const values = operator === 'in' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value ? [value] : [];
+  const values =
+    operator === 'in'
+      ? value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : value
+        ? [value]
+        : [];
   return validateCondition({ field: path, operator, values }, field);
 }
 
 /** Checks one condition; throws HostInputError naming what is wrong. */
 export function validateCondition(c: FilterCondition, field = 'when'): FilterCondition {
   if (!c || typeof c.field !== 'string' || !FIELD_RE.test(c.field)) {
-    throw new HostInputError('FILTER_FIELD_INVALID', field, `"${c?.field}" is not a field path`, 'Use a dot path such as host.os.full.');
+    throw new HostInputError(
+      'FILTER_FIELD_INVALID',
+      field,
+      `"${c?.field}" is not a field path`,
+      'Use a dot path such as host.os.full.',
+    );
   }
   if (!FILTER_OPERATORS.includes(c.operator)) {
-    throw new HostInputError('FILTER_OPERATOR_INVALID', field, `unknown operator "${c.operator}"`, conditionHint());
+    throw new HostInputError(
+      'FILTER_OPERATOR_INVALID',
+      field,
+      `unknown operator "${c.operator}"`,
+      conditionHint(),
+    );
   }
   const values = Array.isArray(c.values) ? c.values.map(String) : [];
   if (c.operator === 'exists') {
-    if (values.length) throw new HostInputError('FILTER_VALUE_INVALID', field, '"exists" takes no value', conditionHint());
+    if (values.length)
+      throw new HostInputError('FILTER_VALUE_INVALID', field, '"exists" takes no value', conditionHint());
   } else if (c.operator === 'in') {
-    if (!values.length) throw new HostInputError('FILTER_VALUE_INVALID', field, '"in" needs at least one value', 'Separate values with commas.');
+    if (!values.length)
+      throw new HostInputError(
+        'FILTER_VALUE_INVALID',
+        field,
+        '"in" needs at least one value',
+        'Separate values with commas.',
+      );
   } else if (values.length !== 1) {
-    throw new HostInputError('FILTER_VALUE_INVALID', field, `"${c.operator}" needs one value`, conditionHint());
+    throw new HostInputError(
+      'FILTER_VALUE_INVALID',
+      field,
+      `"${c.operator}" needs one value`,
+      conditionHint(),
+    );
   }
   if (c.operator === 'matches') {
     if (values[0].length > MAX_PATTERN) {
-      throw new HostInputError('FILTER_VALUE_INVALID', field, `the pattern is longer than ${MAX_PATTERN} characters`);
+      throw new HostInputError(
+        'FILTER_VALUE_INVALID',
+        field,
+        `the pattern is longer than ${MAX_PATTERN} characters`,
+      );
     }
     try {
       new RegExp(values[0]);
     } catch (err) {
-      throw new HostInputError('FILTER_VALUE_INVALID', field, `"${values[0]}" is not a valid regular expression (${(err as Error).message})`);
+      throw new HostInputError(
+        'FILTER_VALUE_INVALID',
+        field,
+        `"${values[0]}" is not a valid regular expression (${(err as Error).message})`,
+      );
     }
   }
   return { field: c.field, operator: c.operator, values };
@@ -114,7 +157,10 @@ function compileCondition(c: FilterCondition): (record: Record<string, unknown>)
 
 export function compileFilter(filter: Pick<LogFilter, 'name' | 'conditions'>): CompiledFilter {
   const checks = filter.conditions.map(compileCondition);
-  return { name: filter.name, matches: (record) => checks.length > 0 && checks.every((check) => check(record)) };
+  return {
+    name: filter.name,
+    matches: (record) => checks.length > 0 && checks.every((check) => check(record)),
+  };
 }
 
 /** Exclude filters: a record is dropped when any attached filter matches it. */

@@ -56,10 +56,14 @@ export class HealthServer {
         );
       } else if (url === '/healthz' || url === '/health') {
         this.report().then((r) =>
-          res.writeHead(r.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(r)),
+          res
+            .writeHead(r.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
+            .end(JSON.stringify(r)),
         );
       } else {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found', paths: ['/metrics', '/healthz'] }));
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'not found', paths: ['/metrics', '/healthz'] }));
       }
     });
     await new Promise<void>((resolve, reject) => {

@@ -24,11 +24,36 @@ export class HostMetrics {
       labelNames: [...labels, 'trigger', 'result'],
       registers,
     });
-    this.records = new Counter({ name: 'connectors_records_published_total', help: 'Records published to the queue', labelNames: labels, registers });
-    this.filtered = new Counter({ name: 'connectors_records_filtered_total', help: 'Records excluded by log filters', labelNames: labels, registers });
-    this.truncated = new Counter({ name: 'connectors_records_truncated_total', help: 'Records truncated to the size limit', labelNames: labels, registers });
-    this.invalid = new Counter({ name: 'connectors_objects_invalid_total', help: 'Vendor objects that could not be normalized', labelNames: labels, registers });
-    this.pages = new Counter({ name: 'connectors_pages_total', help: 'Vendor pages collected', labelNames: labels, registers });
+    this.records = new Counter({
+      name: 'connectors_records_published_total',
+      help: 'Records published to the queue',
+      labelNames: labels,
+      registers,
+    });
+    this.filtered = new Counter({
+      name: 'connectors_records_filtered_total',
+      help: 'Records excluded by log filters',
+      labelNames: labels,
+      registers,
+    });
+    this.truncated = new Counter({
+      name: 'connectors_records_truncated_total',
+      help: 'Records truncated to the size limit',
+      labelNames: labels,
+      registers,
+    });
+    this.invalid = new Counter({
+      name: 'connectors_objects_invalid_total',
+      help: 'Vendor objects that could not be normalized',
+      labelNames: labels,
+      registers,
+    });
+    this.pages = new Counter({
+      name: 'connectors_pages_total',
+      help: 'Vendor pages collected',
+      labelNames: labels,
+      registers,
+    });
     this.duration = new Histogram({
       name: 'connectors_run_duration_seconds',
       help: 'Duration of collection runs',
@@ -36,7 +61,11 @@ export class HostMetrics {
       buckets: [0.5, 1, 5, 15, 60, 300, 900, 3600],
       registers,
     });
-    this.backlog = new Gauge({ name: 'connectors_queue_backlog', help: 'Queue entries not yet ingested', registers });
+    this.backlog = new Gauge({
+      name: 'connectors_queue_backlog',
+      help: 'Queue entries not yet ingested',
+      registers,
+    });
     this.state = new Gauge({
       name: 'connectors_connector_state',
       help: 'Connector state (1 for the current state)',
@@ -49,7 +78,8 @@ export class HostMetrics {
       labelNames: ['tenant', 'connector'],
       registers,
     });
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'connectors_process_' });
+    if (options.defaultMetrics !== false)
+      collectDefaultMetrics({ register: this.registry, prefix: 'connectors_process_' });
   }
 
   observeRun(plugin: string, run: RunSummary): void {
@@ -67,7 +97,8 @@ export class HostMetrics {
     this.state.reset();
     for (const s of statuses) {
       this.state.set({ tenant: s.tenant, connector: s.name, state: s.state }, 1);
-      if (s.lastSuccessAt) this.lastSuccess.set({ tenant: s.tenant, connector: s.name }, s.lastSuccessAt / 1000);
+      if (s.lastSuccessAt)
+        this.lastSuccess.set({ tenant: s.tenant, connector: s.name }, s.lastSuccessAt / 1000);
     }
     if (backlog !== undefined) this.backlog.set(backlog);
   }

@@ -77,7 +77,11 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
     },
   });
 
-  if (snapshots.size) await queue.publish([...snapshots.keys()].map((ct) => marker(ct, 'start')), { signal });
+  if (snapshots.size)
+    await queue.publish(
+      [...snapshots.keys()].map((ct) => marker(ct, 'start')),
+      { signal },
+    );
 
   const processPage = async (page: CollectedPage): Promise<void> => {
     const ct = page.contentType;
@@ -98,7 +102,10 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
       } catch (err) {
         figures.invalid++;
         if (invalidLogged++ < INVALID_LOG_LIMIT) {
-          logger.warn({ err: toConnectorError(err), contentType: ct, page: page.page }, 'an object could not be normalized');
+          logger.warn(
+            { err: toConnectorError(err), contentType: ct, page: page.page },
+            'an object could not be normalized',
+          );
         }
         continue;
       }

@@ -57,7 +57,8 @@ export class ConnectorRegistry {
     const manifest = descriptor.manifest;
     const name = checkName(input.name);
     const tenant = await this.inventory.requireTenant(input.tenant);
-    if (await this.store.get(COLLECTIONS.connectorNames, nameKey(tenant.id, name))) throw duplicate(name, tenant.id);
+    if (await this.store.get(COLLECTIONS.connectorNames, nameKey(tenant.id, name)))
+      throw duplicate(name, tenant.id);
     const runOn = typeof input.runOn === 'string' ? parseRunOn(input.runOn) : input.runOn;
     if (!manifest.runsOn.devices.includes(runOn.kind)) {
       throw new HostInputError(
@@ -81,13 +82,22 @@ export class ConnectorRegistry {
       profile = await this.requireProfile(input.profile);
     }
     const filters: string[] = [];
-    for (const f of input.filters ?? []) filters.push((await this.inventory.requireFilter(tenant.id, f)).name);
+    for (const f of input.filters ?? [])
+      filters.push((await this.inventory.requireFilter(tenant.id, f)).name);
     const functions = input.functions ?? defaultFunctions(manifest.capabilities);
     if (functions.includes('collect') && !manifest.capabilities.collect) {
-      throw new HostInputError('FUNCTION_NOT_SUPPORTED', 'function', `${manifest.name} has no Collect function`);
+      throw new HostInputError(
+        'FUNCTION_NOT_SUPPORTED',
+        'function',
+        `${manifest.name} has no Collect function`,
+      );
     }
     if (functions.includes('respond') && !manifest.capabilities.respond) {
-      throw new HostInputError('FUNCTION_NOT_SUPPORTED', 'function', `${manifest.name} has no Respond function`);
+      throw new HostInputError(
+        'FUNCTION_NOT_SUPPORTED',
+        'function',
+        `${manifest.name} has no Respond function`,
+      );
     }
     if (filters.length && !functions.includes('collect')) {
       throw new HostInputError('FILTER_NOT_APPLICABLE', 'filter', 'log filters need the Collect function');
@@ -112,18 +122,30 @@ export class ConnectorRegistry {
     };
 
     // Claim the name last: everything above may throw without leaving anything behind.
-    if (!(await this.store.putIfAbsent(COLLECTIONS.connectorNames, nameKey(tenant.id, name), id))) throw duplicate(name, tenant.id);
+    if (!(await this.store.putIfAbsent(COLLECTIONS.connectorNames, nameKey(tenant.id, name), id)))
+      throw duplicate(name, tenant.id);
     const active = functions.includes('collect') && (runOn.kind === 'sensor' || !!profile);
     const writes: DocWrite[] = [
       { collection: COLLECTIONS.connectors, key: id, value: def },
       // The first pull happens at once when the connector becomes active.
-      { collection: COLLECTIONS.schedule, key: id, value: { connectorId: id, lastFence: 0, ...(active ? { nextRunAt: now } : {}) } satisfies ScheduleState },
+      {
+        collection: COLLECTIONS.schedule,
+        key: id,
+        value: {
+          connectorId: id,
+          lastFence: 0,
+          ...(active ? { nextRunAt: now } : {}),
+        } satisfies ScheduleState,
+      },
     ];
     try {
       await this.store.writeAll(writes);
       if (profile) await this.addToProfile(profile.name, tenant.id, name);
     } catch (err) {
-      await this.store.writeAll([...writes.map((w) => ({ ...w, value: undefined })), { collection: COLLECTIONS.connectorNames, key: nameKey(tenant.id, name), value: undefined }]);
+      await this.store.writeAll([
+        ...writes.map((w) => ({ ...w, value: undefined })),
+        { collection: COLLECTIONS.connectorNames, key: nameKey(tenant.id, name), value: undefined },
+      ]);
       throw err;
     }
     return def;
@@ -132,7 +154,9 @@ export class ConnectorRegistry {
   /** Changes the editable configuration (plugin config, interval, content types); `undefined` values unset a key. */
   async edit(tenant: string, name: string, changes: Record<string, unknown>): Promise<ConnectorDefinition> {
     const def = await this.get(tenant, name);
-    const general = Object.keys(changes).filter((k) => ['name', 'tenant', 'plugin', 'runOn', 'run-on', 'filters', 'filter'].includes(k));
+    const general = Object.keys(changes).filter((k) =>
+      ['name', 'tenant', 'plugin', 'runOn', 'run-on', 'filters', 'filter'].includes(k),
+    );
     if (general.length) {
       throw new HostInputError(
         'GENERAL_SETTING_FIXED',
@@ -146,7 +170,11 @@ export class ConnectorRegistry {
     const instance = instanceOf(def);
     const before = this.settings(def);
     const configured = await this.factory.configure(def.plugin, instance, merged);
-    const updated: ConnectorDefinition = { ...def, config: sealConfig(configured.config, this.box, def.id), updatedAt: this.clock.now() };
+    const updated: ConnectorDefinition = {
+      ...def,
+      config: sealConfig(configured.config, this.box, def.id),
+      updatedAt: this.clock.now(),
+    };
     await this.store.put(COLLECTIONS.connectors, def.id, updated);
     if (configured.intervalMinutes !== before.intervalMinutes) {
       // A new interval applies from the last run; an inactive connector stays unscheduled.
@@ -163,17 +191,28 @@ export class ConnectorRegistry {
     const def = await this.get(tenant, name);
     const lease = await this.store.getLease(runLeaseName(def.id));
     if (lease) {
-      throw new BusyError('CONNECTOR_BUSY', `${def.name} is running on ${lease.owner}`, 'Wait for the run to finish, then delete it.');
+      throw new BusyError(
+        'CONNECTOR_BUSY',
+        `${def.name} is running on ${lease.owner}`,
+        'Wait for the run to finish, then delete it.',
+      );
     }
     for (const p of await this.profilesOf(def.id)) {
       await this.store.update<AnalyzerProfile>(COLLECTIONS.profiles, p, (cur) =>
         cur ? { ...cur, connectors: cur.connectors.filter((c) => c !== def.id) } : cur,
       );
     }
-    const removals: DocWrite[] = [COLLECTIONS.connectors, COLLECTIONS.schedule, COLLECTIONS.status, COLLECTIONS.runs].map(
-      (collection) => ({ collection, key: def.id, value: undefined }),
-    );
-    removals.push({ collection: COLLECTIONS.connectorNames, key: nameKey(def.tenant, def.name), value: undefined });
+    const removals: DocWrite[] = [
+      COLLECTIONS.connectors,
+      COLLECTIONS.schedule,
+      COLLECTIONS.status,
+      COLLECTIONS.runs,
+    ].map((collection) => ({ collection, key: def.id, value: undefined }));
+    removals.push({
+      collection: COLLECTIONS.connectorNames,
+      key: nameKey(def.tenant, def.name),
+      value: undefined,
+    });
     await this.store.writeAll(removals);
     return def;
   }
@@ -199,7 +238,9 @@ export class ConnectorRegistry {
         'UNKNOWN_CONNECTOR',
         'name',
         `tenant "${t.id}" has no connector "${name}"`,
-        names.length ? `Connectors of ${t.id}: ${names.join(', ')}.` : `Create one with \`connectors create --tenant ${t.id} …\`.`,
+        names.length
+          ? `Connectors of ${t.id}: ${names.join(', ')}.`
+          : `Create one with \`connectors create --tenant ${t.id} …\`.`,
       );
     }
     return def;
@@ -258,7 +299,12 @@ export class ConnectorRegistry {
     const id = checkId(name, 'profile');
     const profile: AnalyzerProfile = { name: id, connectors: [], createdAt: this.clock.now() };
     if (!(await this.store.putIfAbsent(COLLECTIONS.profiles, id, profile))) {
-      throw new HostInputError('PROFILE_EXISTS', 'profile', `profile "${id}" already exists`, 'Use another name.');
+      throw new HostInputError(
+        'PROFILE_EXISTS',
+        'profile',
+        `profile "${id}" already exists`,
+        'Use another name.',
+      );
     }
     return profile;
   }
@@ -290,7 +336,11 @@ export class ConnectorRegistry {
     const profile = await this.requireProfile(profileName);
     const def = await this.get(tenant, name);
     if (def.runOn.kind !== 'dp') {
-      throw new HostInputError('PROFILE_NOT_APPLICABLE', 'connector', `${def.name} runs on a sensor; profiles apply to data processor connectors`);
+      throw new HostInputError(
+        'PROFILE_NOT_APPLICABLE',
+        'connector',
+        `${def.name} runs on a sensor; profiles apply to data processor connectors`,
+      );
     }
     const wasActive = await this.isActive(def);
     const updated = await this.store.update<AnalyzerProfile>(COLLECTIONS.profiles, profile.name, (cur) => {
@@ -308,7 +358,9 @@ export class ConnectorRegistry {
       cur ? { ...cur, connectors: cur.connectors.filter((c) => c !== def.id) } : cur,
     );
     if (!(await this.isActive(def))) {
-      await this.store.update<ScheduleState>(COLLECTIONS.schedule, def.id, (s) => (s ? { ...s, nextRunAt: undefined } : s));
+      await this.store.update<ScheduleState>(COLLECTIONS.schedule, def.id, (s) =>
+        s ? { ...s, nextRunAt: undefined } : s,
+      );
     }
     return updated!;
   }
@@ -319,7 +371,12 @@ export class ConnectorRegistry {
       throw new HostInputError('PROFILE_DEFAULT', 'profile', 'the default profile cannot be deleted');
     }
     if (profile.connectors.length) {
-      throw new HostInputError('PROFILE_IN_USE', 'profile', `"${name}" still holds ${profile.connectors.length} connector(s)`, 'Remove them from the profile first.');
+      throw new HostInputError(
+        'PROFILE_IN_USE',
+        'profile',
+        `"${name}" still holds ${profile.connectors.length} connector(s)`,
+        'Remove them from the profile first.',
+      );
     }
     await this.store.delete(COLLECTIONS.profiles, name);
   }
@@ -344,7 +401,12 @@ export function parseRunOn(text: string, field = 'run-on'): RunOn {
   if (value === 'dp') return { kind: 'dp' };
   const m = /^sensor:(.+)$/.exec(value);
   if (m) return { kind: 'sensor', id: checkId(m[1], field) };
-  throw new HostInputError('RUN_ON_INVALID', field, `"${value}" is not a device`, 'Use --run-on dp (data processor) or --run-on sensor:ID.');
+  throw new HostInputError(
+    'RUN_ON_INVALID',
+    field,
+    `"${value}" is not a device`,
+    'Use --run-on dp (data processor) or --run-on sensor:ID.',
+  );
 }
 
 export function formatRunOn(runOn: RunOn): string {
@@ -360,14 +422,26 @@ function defaultFunctions(c: { collect: boolean; respond: boolean }): Array<'col
 }
 
 function duplicate(name: string, tenant: string): HostInputError {
-  return new HostInputError('NAME_TAKEN', 'name', `tenant "${tenant}" already has a connector named "${name}"`, 'Names are unique within a tenant (ignoring case); choose another name.');
+  return new HostInputError(
+    'NAME_TAKEN',
+    'name',
+    `tenant "${tenant}" already has a connector named "${name}"`,
+    'Names are unique within a tenant (ignoring case); choose another name.',
+  );
 }
 
 function mergeDeep(base: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(changes)) {
     if (v === undefined) delete out[k];
-    else if (v && typeof v === 'object' && !Array.isArray(v) && out[k] && typeof out[k] === 'object' && !Array.isArray(out[k])) {
+    else if (
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      out[k] &&
+      typeof out[k] === 'object' &&
+      !Array.isArray(out[k])
+    ) {
       out[k] = mergeDeep(out[k] as Record<string, unknown>, v as Record<string, unknown>);
     } else out[k] = v;
   }

@@ -19,7 +19,10 @@ export class InventoryRegistry {
     const tenantId = checkId(id, 'tenant');
     const tenant: Tenant = { id: tenantId, createdAt: this.clock.now() };
     const created = await this.store.putIfAbsent(COLLECTIONS.tenants, tenantId, tenant);
-    return { tenant: created ? tenant : (await this.store.get<Tenant>(COLLECTIONS.tenants, tenantId))!, created };
+    return {
+      tenant: created ? tenant : (await this.store.get<Tenant>(COLLECTIONS.tenants, tenantId))!,
+      created,
+    };
   }
 
   async listTenants(): Promise<Tenant[]> {
@@ -44,7 +47,9 @@ export class InventoryRegistry {
 
   async deleteTenant(id: string): Promise<void> {
     const tenant = await this.requireTenant(id);
-    const connectors = (await this.store.list<ConnectorDefinition>(COLLECTIONS.connectors)).filter((c) => c.value.tenant === tenant.id);
+    const connectors = (await this.store.list<ConnectorDefinition>(COLLECTIONS.connectors)).filter(
+      (c) => c.value.tenant === tenant.id,
+    );
     const filters = (await this.listFilters(tenant.id)).length;
     if (connectors.length || filters) {
       throw new HostInputError(
@@ -61,9 +66,18 @@ export class InventoryRegistry {
 
   async createSensor(id: string, name?: string): Promise<Sensor> {
     const sensorId = checkId(id, 'sensor');
-    const sensor: Sensor = { id: sensorId, ...(name ? { name: checkName(name, 'name') } : {}), createdAt: this.clock.now() };
+    const sensor: Sensor = {
+      id: sensorId,
+      ...(name ? { name: checkName(name, 'name') } : {}),
+      createdAt: this.clock.now(),
+    };
     if (!(await this.store.putIfAbsent(COLLECTIONS.sensors, sensorId, sensor))) {
-      throw new HostInputError('SENSOR_EXISTS', 'sensor', `sensor "${sensorId}" already exists`, 'Use another id.');
+      throw new HostInputError(
+        'SENSOR_EXISTS',
+        'sensor',
+        `sensor "${sensorId}" already exists`,
+        'Use another id.',
+      );
     }
     return sensor;
   }
@@ -103,22 +117,43 @@ export class InventoryRegistry {
 
   // -- log filters -----------------------------------------------------------------------------
 
-  async createFilter(tenant: string, name: string, conditions: Array<string | FilterCondition>): Promise<LogFilter> {
+  async createFilter(
+    tenant: string,
+    name: string,
+    conditions: Array<string | FilterCondition>,
+  ): Promise<LogFilter> {
     const t = await this.requireTenant(tenant);
     const filterName = checkName(name, 'name');
     if (!conditions.length) {
-      throw new HostInputError('FILTER_EMPTY', 'when', 'a filter needs at least one condition', 'Add --when "FIELD OPERATOR VALUE".');
+      throw new HostInputError(
+        'FILTER_EMPTY',
+        'when',
+        'a filter needs at least one condition',
+        'Add --when "FIELD OPERATOR VALUE".',
+      );
     }
     const parsed = conditions.map((c) => (typeof c === 'string' ? parseCondition(c) : validateCondition(c)));
-    const filter: LogFilter = { tenant: t.id, name: filterName, conditions: parsed, createdAt: this.clock.now() };
+    const filter: LogFilter = {
+      tenant: t.id,
+      name: filterName,
+      conditions: parsed,
+      createdAt: this.clock.now(),
+    };
     if (!(await this.store.putIfAbsent(COLLECTIONS.filters, nameKey(t.id, filterName), filter))) {
-      throw new HostInputError('FILTER_EXISTS', 'name', `tenant "${t.id}" already has a filter "${filterName}"`, 'Use another name.');
+      throw new HostInputError(
+        'FILTER_EXISTS',
+        'name',
+        `tenant "${t.id}" already has a filter "${filterName}"`,
+        'Use another name.',
+      );
     }
     return filter;
   }
 
   async listFilters(tenant?: string): Promise<LogFilter[]> {
-    return (await this.store.list<LogFilter>(COLLECTIONS.filters)).map((r) => r.value).filter((f) => !tenant || f.tenant === tenant);
+    return (await this.store.list<LogFilter>(COLLECTIONS.filters))
+      .map((r) => r.value)
+      .filter((f) => !tenant || f.tenant === tenant);
   }
 
   async getFilter(tenant: string, name: string): Promise<LogFilter | undefined> {
@@ -144,14 +179,16 @@ export class InventoryRegistry {
   async deleteFilter(tenant: string, name: string): Promise<void> {
     const filter = await this.requireFilter(tenant, name, 'name');
     const users = (await this.store.list<ConnectorDefinition>(COLLECTIONS.connectors)).filter(
-      (c) => c.value.tenant === filter.tenant && c.value.filters.some((f) => f.toLowerCase() === filter.name.toLowerCase()),
+      (c) =>
+        c.value.tenant === filter.tenant &&
+        c.value.filters.some((f) => f.toLowerCase() === filter.name.toLowerCase()),
     );
     if (users.length) {
       throw new HostInputError(
         'FILTER_IN_USE',
         'name',
         `"${filter.name}" is attached to ${users.map((u) => u.value.name).join(', ')}`,
-        'Log filters are part of a connector\'s general settings; delete those connectors first.',
+        "Log filters are part of a connector's general settings; delete those connectors first.",
       );
     }
     await this.store.delete(COLLECTIONS.filters, nameKey(filter.tenant, filter.name));

@@ -19,7 +19,12 @@ export function checkName(name: unknown, field = 'name'): string {
     );
   }
   if (value.length > MAX_NAME) {
-    throw new HostInputError('NAME_TOO_LONG', field, `is longer than ${MAX_NAME} characters`, `Use at most ${MAX_NAME} characters.`);
+    throw new HostInputError(
+      'NAME_TOO_LONG',
+      field,
+      `is longer than ${MAX_NAME} characters`,
+      `Use at most ${MAX_NAME} characters.`,
+    );
   }
   return value;
 }

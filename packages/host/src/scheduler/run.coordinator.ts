@@ -79,7 +79,8 @@ export class RunCoordinator {
     }
 
     const controller = new AbortController();
-    const onOuterAbort = (): void => controller.abort(options.signal?.reason ?? new CancelledError('shutting down'));
+    const onOuterAbort = (): void =>
+      controller.abort(options.signal?.reason ?? new CancelledError('shutting down'));
     options.signal?.addEventListener('abort', onOuterAbort, { once: true });
     if (options.signal?.aborted) onOuterAbort();
     const heartbeat = this.keepAlive(lease, controller);
@@ -111,7 +112,10 @@ export class RunCoordinator {
       return false;
     });
     if (!committed) {
-      logger.warn({ connector: def.name, runId, fence: lease.token }, 'run finished after its lease was lost; outcome not recorded');
+      logger.warn(
+        { connector: def.name, runId, fence: lease.token },
+        'run finished after its lease was lost; outcome not recorded',
+      );
     }
     return summary;
   }
@@ -161,7 +165,11 @@ export class RunCoordinator {
       [
         { collection: COLLECTIONS.schedule, key: def.id, value: nextSchedule },
         await status.afterRun(current, run),
-        { collection: COLLECTIONS.runs, key: def.id, value: [run, ...(history ?? [])].slice(0, RUN_HISTORY_LIMIT) },
+        {
+          collection: COLLECTIONS.runs,
+          key: def.id,
+          value: [run, ...(history ?? [])].slice(0, RUN_HISTORY_LIMIT),
+        },
       ],
       true,
     );

@@ -47,7 +47,10 @@ export class Scheduler {
     this.loop = (async () => {
       while (!this.stopTicking.signal.aborted) {
         await this.tick().catch((err) =>
-          this.deps.logger.error({ err: toConnectorError(err) }, 'scheduler tick failed; retrying at the next tick'),
+          this.deps.logger.error(
+            { err: toConnectorError(err) },
+            'scheduler tick failed; retrying at the next tick',
+          ),
         );
         try {
           await this.deps.clock.sleep(this.tickMs, this.stopTicking.signal);
@@ -81,7 +84,12 @@ export class Scheduler {
       .then((summary) => {
         if (summary) this.deps.onRun?.(summary);
       })
-      .catch((err) => this.deps.logger.error({ err: toConnectorError(err), connector: def.name }, 'scheduled run failed to start'))
+      .catch((err) =>
+        this.deps.logger.error(
+          { err: toConnectorError(err), connector: def.name },
+          'scheduled run failed to start',
+        ),
+      )
       .finally(() => this.running.delete(def.id));
     this.running.set(def.id, { promise, controller });
   }
@@ -98,7 +106,10 @@ export class Scheduler {
     const all = Promise.all(pending.map((r) => r.promise));
     const finished = await Promise.race([all.then(() => true), abortableDelay(graceMs).then(() => false)]);
     if (!finished) {
-      this.deps.logger.warn({ runs: this.running.size }, 'shutdown grace elapsed; cancelling and releasing runs');
+      this.deps.logger.warn(
+        { runs: this.running.size },
+        'shutdown grace elapsed; cancelling and releasing runs',
+      );
       for (const r of this.running.values()) r.controller.abort();
       await all;
     }

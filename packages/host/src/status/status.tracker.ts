@@ -126,11 +126,16 @@ export class StatusTracker {
       try {
         const s = await this.get(def, backlog);
         await this.options.store.update<ConnectorStatus>(COLLECTIONS.status, def.id, (cur) =>
-          cur || s.state !== 'inactive' ? { ...(cur ?? this.initial(def)), backlog: s.backlog, refreshedAt: this.options.clock.now() } : undefined,
+          cur || s.state !== 'inactive'
+            ? { ...(cur ?? this.initial(def)), backlog: s.backlog, refreshedAt: this.options.clock.now() }
+            : undefined,
         );
         out.push({ ...s, refreshedAt: this.options.clock.now() });
       } catch (err) {
-        this.options.logger.warn({ err: toConnectorError(err), connector: def.name }, 'status refresh failed');
+        this.options.logger.warn(
+          { err: toConnectorError(err), connector: def.name },
+          'status refresh failed',
+        );
       }
     }
     return out;
@@ -149,7 +154,13 @@ export class StatusTracker {
   }
 
   private initial(def: ConnectorDefinition): ConnectorStatus {
-    return { connectorId: def.id, tenant: def.tenant, name: def.name, state: 'pending', refreshedAt: this.options.clock.now() };
+    return {
+      connectorId: def.id,
+      tenant: def.tenant,
+      name: def.name,
+      state: 'pending',
+      refreshedAt: this.options.clock.now(),
+    };
   }
 }
 

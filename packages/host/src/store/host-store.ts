@@ -33,7 +33,11 @@ export interface HostStore {
   /** Applies every write or none. */
   writeAll(writes: readonly DocWrite[]): Promise<void>;
   /** Read-modify-write of one document, atomic against other writers of the same document. */
-  update<T>(collection: string, key: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined>;
+  update<T>(
+    collection: string,
+    key: string,
+    fn: (current: T | undefined) => T | undefined,
+  ): Promise<T | undefined>;
 
   /** Takes the lease when nobody holds it (or it expired); undefined when it is held. */
   acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | undefined>;

@@ -50,7 +50,11 @@ export class RedisHostStore implements HostStore {
   }
 
   static async connect(options: RedisHostStoreOptions): Promise<RedisHostStore> {
-    const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
+    const redis = new Redis(options.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 3,
+      enableOfflineQueue: true,
+    });
     await redis.connect();
     return new RedisHostStore(redis, options.prefix ?? 'connectors');
   }
@@ -95,7 +99,11 @@ export class RedisHostStore implements HostStore {
   }
 
   /** WATCH/MULTI on a dedicated connection, serialized in this process, retried on conflict. */
-  async update<T>(collection: string, key: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+  async update<T>(
+    collection: string,
+    key: string,
+    fn: (current: T | undefined) => T | undefined,
+  ): Promise<T | undefined> {
     const run = async (): Promise<T | undefined> => {
       if (!this.txClient) this.txClient = this.redis.duplicate();
       const c = this.txClient;
@@ -118,14 +126,21 @@ export class RedisHostStore implements HostStore {
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | undefined> {
-    const token = (await this.redis.eval(ACQUIRE, 2, this.key('lease', name), this.key('fence', name), owner, String(ttlMs))) as
-      | number
-      | null;
+    const token = (await this.redis.eval(
+      ACQUIRE,
+      2,
+      this.key('lease', name),
+      this.key('fence', name),
+      owner,
+      String(ttlMs),
+    )) as number | null;
     return token === null ? undefined : { name, owner, token: Number(token) };
   }
 
   async extendLease(lease: Lease, ttlMs: number): Promise<boolean> {
-    return (await this.redis.eval(EXTEND, 1, this.key('lease', lease.name), holder(lease), String(ttlMs))) === 1;
+    return (
+      (await this.redis.eval(EXTEND, 1, this.key('lease', lease.name), holder(lease), String(ttlMs))) === 1
+    );
   }
 
   async releaseLease(lease: Lease): Promise<boolean> {
@@ -134,7 +149,10 @@ export class RedisHostStore implements HostStore {
 
   async getLease(name: string): Promise<LeaseInfo | undefined> {
     const k = this.key('lease', name);
-    const [[, value], [, ttl]] = (await this.redis.multi().get(k).pttl(k).exec()) as [[unknown, string | null], [unknown, number]];
+    const [[, value], [, ttl]] = (await this.redis.multi().get(k).pttl(k).exec()) as [
+      [unknown, string | null],
+      [unknown, number],
+    ];
     if (!value || ttl <= 0) return undefined;
     const sep = value.lastIndexOf('|');
     return { name, owner: value.slice(0, sep), token: Number(value.slice(sep + 1)), ttlMs: ttl };
@@ -143,7 +161,12 @@ export class RedisHostStore implements HostStore {
   async writeIfLeaseHeld(lease: Lease, writes: readonly DocWrite[], releaseAfter = false): Promise<boolean> {
     const keys = [this.key('lease', lease.name), ...writes.map((w) => this.key('doc', w.collection))];
     const args: string[] = [holder(lease), releaseAfter ? '1' : '0'];
-    for (const w of writes) args.push(w.key, w.value === undefined ? 'del' : 'set', w.value === undefined ? '' : JSON.stringify(w.value));
+    for (const w of writes)
+      args.push(
+        w.key,
+        w.value === undefined ? 'del' : 'set',
+        w.value === undefined ? '' : JSON.stringify(w.value),
+      );
     return (await this.redis.eval(WRITE_IF_HELD, keys.length, ...keys, ...args)) === 1;
   }
 

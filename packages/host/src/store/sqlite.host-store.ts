@@ -45,14 +45,16 @@ export class SqliteHostStore implements HostStore {
   }
 
   async get<T>(collection: string, key: string): Promise<T | undefined> {
-    const row = this.db.prepare('SELECT value FROM docs WHERE collection = ? AND key = ?').get(collection, key) as
-      | { value: string }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT value FROM docs WHERE collection = ? AND key = ?')
+      .get(collection, key) as { value: string } | undefined;
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
   async list<T>(collection: string): Promise<Array<{ key: string; value: T }>> {
-    const rows = this.db.prepare('SELECT key, value FROM docs WHERE collection = ? ORDER BY key').all(collection) as Array<{
+    const rows = this.db
+      .prepare('SELECT key, value FROM docs WHERE collection = ? ORDER BY key')
+      .all(collection) as Array<{
       key: string;
       value: string;
     }>;
@@ -71,19 +73,25 @@ export class SqliteHostStore implements HostStore {
   }
 
   async delete(collection: string, key: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM docs WHERE collection = ? AND key = ?').run(collection, key).changes === 1;
+    return (
+      this.db.prepare('DELETE FROM docs WHERE collection = ? AND key = ?').run(collection, key).changes === 1
+    );
   }
 
   async writeAll(writes: readonly DocWrite[]): Promise<void> {
     this.db.transaction(() => this.applySync(writes)).immediate();
   }
 
-  async update<T>(collection: string, key: string, fn: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+  async update<T>(
+    collection: string,
+    key: string,
+    fn: (current: T | undefined) => T | undefined,
+  ): Promise<T | undefined> {
     return this.db
       .transaction(() => {
-        const row = this.db.prepare('SELECT value FROM docs WHERE collection = ? AND key = ?').get(collection, key) as
-          | { value: string }
-          | undefined;
+        const row = this.db
+          .prepare('SELECT value FROM docs WHERE collection = ? AND key = ?')
+          .get(collection, key) as { value: string } | undefined;
         const next = fn(row ? (JSON.parse(row.value) as T) : undefined);
         this.applySync([{ collection, key, value: next }]);
         return next;
@@ -97,9 +105,14 @@ export class SqliteHostStore implements HostStore {
         const now = this.clock.now();
         const row = this.leaseRow(name);
         if (row && row.expires_at > now) return undefined;
-        const fence = this.db.prepare('SELECT token FROM fences WHERE name = ?').get(name) as { token: number } | undefined;
+        const fence = this.db.prepare('SELECT token FROM fences WHERE name = ?').get(name) as
+          { token: number } | undefined;
         const token = (fence?.token ?? 0) + 1;
-        this.db.prepare('INSERT INTO fences (name, token) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET token = excluded.token').run(name, token);
+        this.db
+          .prepare(
+            'INSERT INTO fences (name, token) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET token = excluded.token',
+          )
+          .run(name, token);
         this.db
           .prepare(
             'INSERT INTO leases (name, owner, token, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET owner = excluded.owner, token = excluded.token, expires_at = excluded.expires_at',
@@ -114,7 +127,9 @@ export class SqliteHostStore implements HostStore {
     return this.db
       .transaction(() => {
         if (!this.holds(lease)) return false;
-        this.db.prepare('UPDATE leases SET expires_at = ? WHERE name = ?').run(this.clock.now() + ttlMs, lease.name);
+        this.db
+          .prepare('UPDATE leases SET expires_at = ? WHERE name = ?')
+          .run(this.clock.now() + ttlMs, lease.name);
         return true;
       })
       .immediate();
@@ -122,8 +137,9 @@ export class SqliteHostStore implements HostStore {
 
   async releaseLease(lease: Lease): Promise<boolean> {
     return (
-      this.db.prepare('DELETE FROM leases WHERE name = ? AND owner = ? AND token = ?').run(lease.name, lease.owner, lease.token)
-        .changes === 1
+      this.db
+        .prepare('DELETE FROM leases WHERE name = ? AND owner = ? AND token = ?')
+        .run(lease.name, lease.owner, lease.token).changes === 1
     );
   }
 
@@ -151,22 +167,28 @@ export class SqliteHostStore implements HostStore {
 
   private holds(lease: Lease): boolean {
     const row = this.leaseRow(lease.name);
-    return !!row && row.owner === lease.owner && row.token === lease.token && row.expires_at > this.clock.now();
+    return (
+      !!row && row.owner === lease.owner && row.token === lease.token && row.expires_at > this.clock.now()
+    );
   }
 
   private leaseRow(name: string): LeaseRow | undefined {
-    return this.db.prepare('SELECT name, owner, token, expires_at FROM leases WHERE name = ?').get(name) as LeaseRow | undefined;
+    return this.db.prepare('SELECT name, owner, token, expires_at FROM leases WHERE name = ?').get(name) as
+      LeaseRow | undefined;
   }
 
   private putSync(collection: string, key: string, value: unknown): void {
     this.db
-      .prepare('INSERT INTO docs (collection, key, value) VALUES (?, ?, ?) ON CONFLICT(collection, key) DO UPDATE SET value = excluded.value')
+      .prepare(
+        'INSERT INTO docs (collection, key, value) VALUES (?, ?, ?) ON CONFLICT(collection, key) DO UPDATE SET value = excluded.value',
+      )
       .run(collection, key, JSON.stringify(value));
   }
 
   private applySync(writes: readonly DocWrite[]): void {
     for (const w of writes) {
-      if (w.value === undefined) this.db.prepare('DELETE FROM docs WHERE collection = ? AND key = ?').run(w.collection, w.key);
+      if (w.value === undefined)
+        this.db.prepare('DELETE FROM docs WHERE collection = ? AND key = ?').run(w.collection, w.key);
       else this.putSync(w.collection, w.key, w.value);
     }
   }

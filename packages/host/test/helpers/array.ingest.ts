@@ -26,7 +26,9 @@ export class ArrayIngest implements IngestHandle {
   start(): void {
     this.loop = (async () => {
       while (!this.stopped) {
-        const batch = await this.queue.read({ consumer: this.consumer, count: 500, blockMs: 20 }).catch(() => []);
+        const batch = await this.queue
+          .read({ consumer: this.consumer, count: 500, blockMs: 20 })
+          .catch(() => []);
         for (const d of batch) this.sink.entries.push(d.entry);
         if (batch.length) await this.queue.ack(batch.map((d) => d.deliveryId));
       }

@@ -70,7 +70,14 @@ export const FAKE_MANIFEST: ConnectorManifest = {
   runsOn: { devices: ['dp', 'sensor'], recommended: 'dp' },
   interval: { configurable: true, defaultMinutes: 5, minMinutes: 1, maxMinutes: 60 },
   contentTypes: [
-    { id: 'hosts', title: 'Hosts', index: 'syslog', msgClass: 'fake_hosts', yieldsAssets: true, assetIdentityKeys: ['id', 'hostName'] },
+    {
+      id: 'hosts',
+      title: 'Hosts',
+      index: 'syslog',
+      msgClass: 'fake_hosts',
+      yieldsAssets: true,
+      assetIdentityKeys: ['id', 'hostName'],
+    },
     { id: 'events', title: 'Events', index: 'syslog', msgClass: 'fake_events', yieldsAssets: false },
   ],
   origin: { source: 'fake_inventory', vendor: 'fake', category: 'asset' },
@@ -92,7 +99,12 @@ export const FAKE_MANIFEST: ConnectorManifest = {
 };
 
 export function fakeHost(i: number): FakeHost {
-  return { id: i, hostName: `host-${i}`, platform: i % 2 ? 'Microsoft Windows Server 2019' : 'Ubuntu Linux 22.04', ip: [`10.0.${Math.floor(i / 250)}.${i % 250}`] };
+  return {
+    id: i,
+    hostName: `host-${i}`,
+    platform: i % 2 ? 'Microsoft Windows Server 2019' : 'Ubuntu Linux 22.04',
+    ip: [`10.0.${Math.floor(i / 250)}.${i % 250}`],
+  };
 }
 
 @injectable()
@@ -109,7 +121,10 @@ export class FakeConnector extends Connector<FakeConfig, FakeHost> {
         run: async (ctx: RunContext<FakeConfig>) => {
           if (fakeControls.testGate) await fakeControls.testGate;
           if (fakeControls.failTest || ctx.config.apiKey.reveal() === 'bad') {
-            throw new AuthenticationError('the API key was refused (HTTP 401)', 'Check the API key.', { status: 401, vendorMessage: 'Invalid API Key' });
+            throw new AuthenticationError('the API key was refused (HTTP 401)', 'Check the API key.', {
+              status: 401,
+              vendorMessage: 'Invalid API Key',
+            });
           }
           return 'key accepted';
         },
@@ -148,8 +163,19 @@ export class FakeConnector extends Connector<FakeConfig, FakeHost> {
     if (every && raw.id % every === 0) throw new Error(`object ${raw.id} is malformed`);
     return {
       key: String(raw.id),
-      fields: { host: { hostname: raw.hostName, ip: raw.ip, os: { full: raw.platform } }, fake_inventory: raw },
-      ...(contentType === 'hosts' ? { asset: { identity: { id: String(raw.id), hostName: raw.hostName }, hostname: raw.hostName, ip: raw.ip } } : {}),
+      fields: {
+        host: { hostname: raw.hostName, ip: raw.ip, os: { full: raw.platform } },
+        fake_inventory: raw,
+      },
+      ...(contentType === 'hosts'
+        ? {
+            asset: {
+              identity: { id: String(raw.id), hostName: raw.hostName },
+              hostname: raw.hostName,
+              ip: raw.ip,
+            },
+          }
+        : {}),
     };
   }
 

@@ -8,6 +8,9 @@ export function writeFakePlugin(): { pluginDirs: string[]; cleanup(): void } {
   const root = mkdtempSync(path.join(tmpdir(), 'host-plugins-'));
   const dir = path.join(root, 'fake-inventory');
   mkdirSync(dir);
-  writeFileSync(path.join(dir, 'connector.json'), JSON.stringify({ ...FAKE_MANIFEST, entry: require.resolve('./fake.connector') }, null, 2));
+  writeFileSync(
+    path.join(dir, 'connector.json'),
+    JSON.stringify({ ...FAKE_MANIFEST, entry: require.resolve('./fake.connector') }, null, 2),
+  );
   return { pluginDirs: [root], cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }

@@ -45,7 +45,9 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       });
 
       it('should serialize concurrent updates of one document', async () => {
-        await Promise.all(Array.from({ length: 20 }, () => h.store.update<number>('counters', 'c', (n) => (n ?? 0) + 1)));
+        await Promise.all(
+          Array.from({ length: 20 }, () => h.store.update<number>('counters', 'c', (n) => (n ?? 0) + 1)),
+        );
         expect(await h.store.get('counters', 'c')).to.equal(20);
       });
     });
@@ -67,9 +69,13 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
         const b = (await h.store.acquireLease('run:2', 'host-b', h.ttlMs))!;
         expect(b).to.include({ owner: 'host-b' });
         expect(await h.store.extendLease(a, h.ttlMs)).to.equal(false);
-        expect(await h.store.writeIfLeaseHeld(a, [{ collection: 'schedule', key: 'c', value: 'stale' }])).to.equal(false);
+        expect(
+          await h.store.writeIfLeaseHeld(a, [{ collection: 'schedule', key: 'c', value: 'stale' }]),
+        ).to.equal(false);
         expect(await h.store.releaseLease(a)).to.equal(false);
-        expect(await h.store.writeIfLeaseHeld(b, [{ collection: 'schedule', key: 'c', value: 'fresh' }], true)).to.equal(true);
+        expect(
+          await h.store.writeIfLeaseHeld(b, [{ collection: 'schedule', key: 'c', value: 'fresh' }], true),
+        ).to.equal(true);
         expect(await h.store.get('schedule', 'c')).to.equal('fresh');
         expect(await h.store.getLease('run:2')).to.equal(undefined);
       });

@@ -22,7 +22,10 @@ export interface TestHostContext {
 export const TEST_SECRET_KEY = randomBytes(32).toString('base64');
 
 /** A host on a temp data dir, a fake clock, the fake plugin, an in-memory queue and an array "lake". */
-export async function openTestHost(overrides: Partial<HostOptions> = {}, shared?: { dataDir: string; pluginDirs: string[]; clock: FakeClock; queue?: MemoryQueue; sink?: ArraySink }): Promise<TestHostContext> {
+export async function openTestHost(
+  overrides: Partial<HostOptions> = {},
+  shared?: { dataDir: string; pluginDirs: string[]; clock: FakeClock; queue?: MemoryQueue; sink?: ArraySink },
+): Promise<TestHostContext> {
   const plugin = shared ? undefined : writeFakePlugin();
   const dataDir = shared?.dataDir ?? mkdtempSync(path.join(tmpdir(), 'host-data-'));
   const clock = shared?.clock ?? new FakeClock();
@@ -60,7 +63,14 @@ export async function openTestHost(overrides: Partial<HostOptions> = {}, shared?
 /** A tenant and a fake connector on the data processor in the default profile. */
 export async function createFakeConnector(
   host: ConnectorHost,
-  options: { name?: string; tenant?: string; config?: Record<string, unknown>; profile?: string | null; filters?: string[]; runOn?: string } = {},
+  options: {
+    name?: string;
+    tenant?: string;
+    config?: Record<string, unknown>;
+    profile?: string | null;
+    filters?: string[];
+    runOn?: string;
+  } = {},
 ) {
   const tenant = options.tenant ?? 'acme';
   await host.inventory.createTenant(tenant);

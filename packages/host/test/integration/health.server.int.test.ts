@@ -30,7 +30,9 @@ describe('HealthServer', () => {
   describe('GET /metrics', () => {
     it('should expose run figures in the Prometheus format', async () => {
       const res = await axios.get(`http://127.0.0.1:${daemon.address!.port}/metrics`);
-      expect(res.data).to.match(/connectors_runs_total\{plugin="fake-inventory",tenant="acme",connector="fake one",trigger="schedule",result="ok"\} 1/);
+      expect(res.data).to.match(
+        /connectors_runs_total\{plugin="fake-inventory",tenant="acme",connector="fake one",trigger="schedule",result="ok"\} 1/,
+      );
       expect(res.data).to.match(/connectors_records_published_total\{[^}]*\} 12/);
     });
   });

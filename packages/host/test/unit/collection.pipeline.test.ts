@@ -22,13 +22,20 @@ class RecordingQueue implements Queue {
   failAfter?: number;
   async publish(entries: readonly QueueEntry[]): Promise<void> {
     if (this.hold && entries.some((e) => e.kind === 'record')) await this.hold;
-    if (this.failAfter !== undefined && this.published.length >= this.failAfter) throw new Error('queue unavailable');
+    if (this.failAfter !== undefined && this.published.length >= this.failAfter)
+      throw new Error('queue unavailable');
     this.published.push([...entries]);
   }
   read = async () => [];
   ack = async () => undefined;
   deadLetter = async () => undefined;
-  stats = async (): Promise<QueueStats> => ({ length: 0, lag: 0, pending: 0, oldestPendingIdleMs: 0, deadLetters: 0 });
+  stats = async (): Promise<QueueStats> => ({
+    length: 0,
+    lag: 0,
+    pending: 0,
+    oldestPendingIdleMs: 0,
+    deadLetters: 0,
+  });
   close = async () => undefined;
   get records() {
     return this.published.flat().filter((e) => e.kind === 'record');
@@ -46,7 +53,11 @@ function connector(config: Partial<FakeConfig> = {}): { c: FakeConnector; config
   return { c, config: resolved };
 }
 
-function input(queue: Queue, config: Partial<FakeConfig> = {}, extra: Partial<CollectionInput> = {}): CollectionInput {
+function input(
+  queue: Queue,
+  config: Partial<FakeConfig> = {},
+  extra: Partial<CollectionInput> = {},
+): CollectionInput {
   const { c, config: resolved } = connector(config);
   return {
     connector: c,
@@ -78,7 +89,10 @@ describe('runCollection', () => {
     ]);
     const first = queue.records[0];
     expect(first.kind === 'record' && first.snapshotId).to.equal('run-1:hosts');
-    expect(first.kind === 'record' && first.record).to.include({ tenant_id: 'acme', msg_class: 'fake_hosts' });
+    expect(first.kind === 'record' && first.record).to.include({
+      tenant_id: 'acme',
+      msg_class: 'fake_hosts',
+    });
   });
 
   it('should not bracket content types that yield no assets', async () => {
@@ -104,11 +118,19 @@ describe('runCollection', () => {
 
   it('should drop what the exclude filters match before the queue and count it', async () => {
     const queue = new RecordingQueue();
-    const filters = new ExcludeFilters([{ name: 'windows', conditions: [parseCondition('host.os.full contains windows')] }]);
+    const filters = new ExcludeFilters([
+      { name: 'windows', conditions: [parseCondition('host.os.full contains windows')] },
+    ]);
     const result = await runCollection(input(queue, {}, { filters }));
     expect(result).to.include({ records: 6, filtered: 6 });
     expect(result.byContentType.hosts).to.deep.equal({ pages: 3, records: 6, filtered: 6 });
-    expect(queue.records.every((e) => e.kind === 'record' && !String((e.record.host as { os: { full: string } }).os.full).includes('Windows'))).to.equal(true);
+    expect(
+      queue.records.every(
+        (e) =>
+          e.kind === 'record' &&
+          !String((e.record.host as { os: { full: string } }).os.full).includes('Windows'),
+      ),
+    ).to.equal(true);
     expect(queue.markers[1]).to.include({ count: 6, complete: true });
   });
 

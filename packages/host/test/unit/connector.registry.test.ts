@@ -21,7 +21,14 @@ describe('ConnectorRegistry', () => {
   });
   afterEach(async () => t.cleanup());
 
-  const base = { plugin: 'fake-inventory', name: 'hosts', tenant: 'acme', runOn: 'dp', profile: 'default', config: { apiKey: 'k-123456' } };
+  const base = {
+    plugin: 'fake-inventory',
+    name: 'hosts',
+    tenant: 'acme',
+    runOn: 'dp',
+    profile: 'default',
+    config: { apiKey: 'k-123456' },
+  };
   const snapshot = async () => ({
     connectors: await t.host.connectors.list(),
     names: await t.host.store.list('connector-names'),
@@ -69,8 +76,18 @@ describe('ConnectorRegistry', () => {
       ['a bad device', { runOn: 'laptop' }, 'run-on', /is not a device/],
       ['an unknown profile', { profile: 'gold' }, 'profile', /no data analyzer profile "gold"/],
       ['an unknown filter', { filters: ['noise'] }, 'filter', /no log filter "noise"/],
-      ['an interval out of bounds', { config: { apiKey: 'k-123456', interval: 61 } }, 'interval', /out of bounds/],
-      ['an unknown content type', { config: { apiKey: 'k-123456', contentTypes: ['alerts'] } }, 'contentTypes', /"alerts" is not collected/],
+      [
+        'an interval out of bounds',
+        { config: { apiKey: 'k-123456', interval: 61 } },
+        'interval',
+        /out of bounds/,
+      ],
+      [
+        'an unknown content type',
+        { config: { apiKey: 'k-123456', contentTypes: ['alerts'] } },
+        'contentTypes',
+        /"alerts" is not collected/,
+      ],
     ];
     for (const [what, change, field, message] of bad) {
       it(`should refuse ${what}, naming the field "${field}" and the fix, and change nothing`, async () => {
@@ -100,7 +117,10 @@ describe('ConnectorRegistry', () => {
     });
 
     it('should let only one of two concurrent creates of a name win', async () => {
-      const results = await Promise.allSettled([t.host.connectors.create(base), t.host.connectors.create(base)]);
+      const results = await Promise.allSettled([
+        t.host.connectors.create(base),
+        t.host.connectors.create(base),
+      ]);
       expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
       expect(await t.host.connectors.list()).to.have.length(1);
     });
@@ -119,15 +139,23 @@ describe('ConnectorRegistry', () => {
     it('should change the config, keep secrets that were not set, and re-encrypt', async () => {
       const def = await t.host.connectors.create(base);
       const edited = await t.host.connectors.edit('acme', 'hosts', { interval: 15, count: 3 });
-      expect(t.host.connectors.plainConfig(edited)).to.include({ apiKey: 'k-123456', interval: 15, count: 3 });
+      expect(t.host.connectors.plainConfig(edited)).to.include({
+        apiKey: 'k-123456',
+        interval: 15,
+        count: 3,
+      });
       expect(t.host.connectors.settings(edited).intervalMinutes).to.equal(15);
       expect(edited.id).to.equal(def.id);
     });
 
     it('should refuse general settings and out-of-bounds values and keep the old config', async () => {
       await t.host.connectors.create(base);
-      expect((await inputError(t.host.connectors.edit('acme', 'hosts', { runOn: 'sensor:x' }))).code).to.equal('GENERAL_SETTING_FIXED');
-      expect((await inputError(t.host.connectors.edit('acme', 'hosts', { interval: 0 }))).field).to.equal('interval');
+      expect(
+        (await inputError(t.host.connectors.edit('acme', 'hosts', { runOn: 'sensor:x' }))).code,
+      ).to.equal('GENERAL_SETTING_FIXED');
+      expect((await inputError(t.host.connectors.edit('acme', 'hosts', { interval: 0 }))).field).to.equal(
+        'interval',
+      );
       const def = await t.host.connectors.get('acme', 'hosts');
       expect(t.host.connectors.settings(def).intervalMinutes).to.equal(5);
     });
@@ -158,9 +186,15 @@ describe('InventoryRegistry', () => {
         { field: 'host.os.full', operator: 'contains', values: ['linux'] },
       ]);
       await createFakeConnector(t.host, { filters: ['no linux'] });
-      expect((await inputError(t.host.inventory.deleteFilter('acme', 'no linux'))).code).to.equal('FILTER_IN_USE');
-      expect((await inputError(t.host.inventory.createFilter('acme', 'no linux', ['a exists']))).code).to.equal('FILTER_EXISTS');
-      expect((await inputError(t.host.inventory.createFilter('nobody', 'x', ['a exists']))).code).to.equal('UNKNOWN_TENANT');
+      expect((await inputError(t.host.inventory.deleteFilter('acme', 'no linux'))).code).to.equal(
+        'FILTER_IN_USE',
+      );
+      expect(
+        (await inputError(t.host.inventory.createFilter('acme', 'no linux', ['a exists']))).code,
+      ).to.equal('FILTER_EXISTS');
+      expect((await inputError(t.host.inventory.createFilter('nobody', 'x', ['a exists']))).code).to.equal(
+        'UNKNOWN_TENANT',
+      );
     });
   });
 

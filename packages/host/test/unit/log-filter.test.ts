@@ -3,8 +3,15 @@ import { compileFilter, ExcludeFilters, parseCondition, valuesAt } from '../../s
 
 const record = {
   msg_class: 'trendmicro_cloudone_computers',
-  host: { hostname: 'web-1', ip: ['10.0.0.1', '10.0.0.2'], os: { full: 'Microsoft Windows Server 2019 (64 bit)' } },
-  trendmicro_cloudone: { agentVersion: '0.0.0.0', interfaces: [{ name: 'eth0', mac: 'aa:bb' }, { name: 'eth1' }] },
+  host: {
+    hostname: 'web-1',
+    ip: ['10.0.0.1', '10.0.0.2'],
+    os: { full: 'Microsoft Windows Server 2019 (64 bit)' },
+  },
+  trendmicro_cloudone: {
+    agentVersion: '0.0.0.0',
+    interfaces: [{ name: 'eth0', mac: 'aa:bb' }, { name: 'eth1' }],
+  },
   blank: '',
 };
 
@@ -65,8 +72,12 @@ describe('compileFilter', () => {
   });
 
   it('should AND the conditions', () => {
-    expect(matches('host.os.full contains windows', 'trendmicro_cloudone.agentVersion equals 0.0.0.0')).to.equal(true);
-    expect(matches('host.os.full contains windows', 'trendmicro_cloudone.agentVersion equals 20.0.1')).to.equal(false);
+    expect(
+      matches('host.os.full contains windows', 'trendmicro_cloudone.agentVersion equals 0.0.0.0'),
+    ).to.equal(true);
+    expect(
+      matches('host.os.full contains windows', 'trendmicro_cloudone.agentVersion equals 20.0.1'),
+    ).to.equal(false);
   });
 });
 
@@ -75,7 +86,10 @@ describe('ExcludeFilters', () => {
     it('should drop a record when any filter matches and count it under that filter', () => {
       const filters = new ExcludeFilters([
         { name: 'linux', conditions: [parseCondition('host.os.full contains linux')] },
-        { name: 'unactivated', conditions: [parseCondition('trendmicro_cloudone.agentVersion equals 0.0.0.0')] },
+        {
+          name: 'unactivated',
+          conditions: [parseCondition('trendmicro_cloudone.agentVersion equals 0.0.0.0')],
+        },
       ]);
       expect(filters.excludes(record)).to.equal(true);
       expect(filters.excludes({ host: { os: { full: 'Windows' } } })).to.equal(false);

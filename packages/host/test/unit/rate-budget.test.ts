@@ -25,8 +25,16 @@ describe('MemoryRateBudget', () => {
 
 describe('budgetKey', () => {
   it('should be equal for the same credential and differ otherwise, without revealing it', () => {
-    const a = budgetKey('trendmicro-cloudone', { apiUrl: 'https://x', apiKey: new Secret('k1-abcdef') }, 'c1');
-    const b = budgetKey('trendmicro-cloudone', { apiUrl: 'https://y', apiKey: new Secret('k1-abcdef') }, 'c2');
+    const a = budgetKey(
+      'trendmicro-cloudone',
+      { apiUrl: 'https://x', apiKey: new Secret('k1-abcdef') },
+      'c1',
+    );
+    const b = budgetKey(
+      'trendmicro-cloudone',
+      { apiUrl: 'https://y', apiKey: new Secret('k1-abcdef') },
+      'c2',
+    );
     const c = budgetKey('trendmicro-cloudone', { apiKey: new Secret('k2-abcdef') }, 'c1');
     expect(a).to.equal(b);
     expect(a).not.to.equal(c);
@@ -41,9 +49,15 @@ describe('BudgetedHttpClientFactory', () => {
       const server = http.createServer((_req, res) => res.end('{}'));
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       const taken: string[] = [];
-      const factory = new BudgetedHttpClientFactory(new AxiosHttpClientFactory(), { take: async (key) => void taken.push(key) }, () => 'cred-1');
+      const factory = new BudgetedHttpClientFactory(
+        new AxiosHttpClientFactory(),
+        { take: async (key) => void taken.push(key) },
+        () => 'cred-1',
+      );
       try {
-        const client = factory.create({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+        const client = factory.create({
+          baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        });
         await client.get('/a');
         await client.get('/b');
         expect(taken).to.deep.equal(['cred-1', 'cred-1']);

@@ -10,7 +10,14 @@ const MINUTE = 60_000;
 
 function schedulerFor(host: ConnectorHost, runs: RunSummary[], options = {}): Scheduler {
   return new Scheduler(
-    { store: host.store, clock: host.clock, registry: host.connectors, coordinator: host.coordinator, logger: host.logger, onRun: (r) => runs.push(r) },
+    {
+      store: host.store,
+      clock: host.clock,
+      registry: host.connectors,
+      coordinator: host.coordinator,
+      logger: host.logger,
+      onRun: (r) => runs.push(r),
+    },
     { tickMs: 1_000, ...options },
   );
 }
@@ -84,7 +91,10 @@ describe('Scheduler', () => {
 
     it('should run each due pull once when two hosts share the store', async () => {
       await createFakeConnector(t.host);
-      const other = await openTestHost({ hostId: 'host-b' }, { dataDir: t.dataDir, pluginDirs: t.pluginDirs, clock: t.clock, queue: t.queue, sink: t.sink });
+      const other = await openTestHost(
+        { hostId: 'host-b' },
+        { dataDir: t.dataDir, pluginDirs: t.pluginDirs, clock: t.clock, queue: t.queue, sink: t.sink },
+      );
       try {
         const runs: RunSummary[] = [];
         start(t.host, runs);
@@ -110,7 +120,10 @@ describe('Scheduler', () => {
       await createFakeConnector(t.host);
       let open!: () => void;
       fakeControls.pageGate = new Promise((r) => (open = r));
-      const other = await openTestHost({ hostId: 'host-b' }, { dataDir: t.dataDir, pluginDirs: t.pluginDirs, clock: t.clock, queue: t.queue, sink: t.sink });
+      const other = await openTestHost(
+        { hostId: 'host-b' },
+        { dataDir: t.dataDir, pluginDirs: t.pluginDirs, clock: t.clock, queue: t.queue, sink: t.sink },
+      );
       try {
         const runs: RunSummary[] = [];
         start(t.host, runs);

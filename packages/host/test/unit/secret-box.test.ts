@@ -59,8 +59,12 @@ describe('resolveSecretKey', () => {
 
   it('should prefer the explicit key, in hex or base64', () => {
     const raw = randomBytes(32);
-    expect(resolveSecretKey({ key: raw.toString('hex'), dataDir: dir, allowKeyFile: false }).equals(raw)).to.equal(true);
-    expect(resolveSecretKey({ key: raw.toString('base64'), dataDir: dir, allowKeyFile: false }).equals(raw)).to.equal(true);
+    expect(
+      resolveSecretKey({ key: raw.toString('hex'), dataDir: dir, allowKeyFile: false }).equals(raw),
+    ).to.equal(true);
+    expect(
+      resolveSecretKey({ key: raw.toString('base64'), dataDir: dir, allowKeyFile: false }).equals(raw),
+    ).to.equal(true);
   });
 
   it('should reject a key that is not 256 bits with a hint', () => {
@@ -75,12 +79,24 @@ describe('sealConfig', () => {
   const box = new SecretBox(randomBytes(32));
 
   it('should encrypt every Secret and leave other values readable', () => {
-    const sealed = sealConfig({ apiUrl: 'https://x', apiKey: new Secret('abcd-1234'), nested: { token: new Secret('t0k3n') } }, box, 'c1');
+    const sealed = sealConfig(
+      { apiUrl: 'https://x', apiKey: new Secret('abcd-1234'), nested: { token: new Secret('t0k3n') } },
+      box,
+      'c1',
+    );
     const text = JSON.stringify(sealed);
     expect(text).not.to.contain('abcd-1234');
     expect(text).not.to.contain('t0k3n');
     expect(sealed.apiUrl).to.equal('https://x');
-    expect(openConfig(sealed, box, 'c1')).to.deep.equal({ apiUrl: 'https://x', apiKey: 'abcd-1234', nested: { token: 't0k3n' } });
-    expect(redactStoredConfig(sealed)).to.deep.equal({ apiUrl: 'https://x', apiKey: '[REDACTED]', nested: { token: '[REDACTED]' } });
+    expect(openConfig(sealed, box, 'c1')).to.deep.equal({
+      apiUrl: 'https://x',
+      apiKey: 'abcd-1234',
+      nested: { token: 't0k3n' },
+    });
+    expect(redactStoredConfig(sealed)).to.deep.equal({
+      apiUrl: 'https://x',
+      apiKey: '[REDACTED]',
+      nested: { token: '[REDACTED]' },
+    });
   });
 });

@@ -27,7 +27,12 @@ describe('StatusTracker', () => {
       expect((await status()).state).to.equal('pending');
       const run = await t.host.run('acme', 'fake one');
       const s = await status();
-      expect(s).to.include({ state: 'ok', lastRunRecords: 12, lastSuccessAt: run.finishedAt, lastActivityAt: run.finishedAt });
+      expect(s).to.include({
+        state: 'ok',
+        lastRunRecords: 12,
+        lastSuccessAt: run.finishedAt,
+        lastActivityAt: run.finishedAt,
+      });
       expect(s.nextRunAt).to.equal(run.startedAt + 5 * 60_000);
       expect(s.backlog).to.equal(0);
       expect(s.lastRun).to.include({ records: 12, pages: 3, ok: true });
@@ -56,7 +61,11 @@ describe('StatusTracker', () => {
       expect(failed.ok).to.equal(false);
       const s = await status();
       expect(s.state).to.equal('failed');
-      expect(s.lastError).to.include({ code: 'AUTHENTICATION_FAILED', source: 'run', hint: 'Check the API key.' });
+      expect(s.lastError).to.include({
+        code: 'AUTHENTICATION_FAILED',
+        source: 'run',
+        hint: 'Check the API key.',
+      });
       expect(s.lastError!.summary).to.contain('refused');
       expect(s.lastSuccessAt).to.equal(ok.finishedAt);
     });
@@ -135,7 +144,10 @@ describe('StatusTracker', () => {
       await waitFor(async () => (await t.host.store.get<ConnectorStatus>('status', def.id))?.state === 'ok');
       const first = (await t.host.store.get<ConnectorStatus>('status', def.id))!.refreshedAt;
       await t.clock.advance(5 * 60_000, 30_000);
-      await waitFor(async () => (await t.host.store.get<ConnectorStatus>('status', def.id))!.refreshedAt >= first + 5 * 60_000);
+      await waitFor(
+        async () =>
+          (await t.host.store.get<ConnectorStatus>('status', def.id))!.refreshedAt >= first + 5 * 60_000,
+      );
     });
   });
 });

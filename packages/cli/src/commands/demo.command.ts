@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { generateCloudOneKey, startSimulator, type SimulatorHandle } from '@connectors/cloudone-simulator';
+import { Lake, LAKE_FILE } from '@connectors/lake';
+import type { ConnectorDefinition } from '@connectors/host';
+import type { CliContext } from '../context';
+import { EXIT, UsageError } from '../exit-codes';
+import { RunProgressView, summaryLine } from '../output/run-progress';
+import { formatDuration, formatTime, renderTable } from '../output/table';
+import { bind, intOpt, optString, type ProgramState } from './shared';
+import { printTestResult } from './test.command';
+
+const PLUGIN = 'trendmicro-cloudone';
+
+/**
+ * The one-command demo: a simulated Cloud One fleet, a tenant and a Trend Micro connector pointed at
+ * it, a test, one collection through the queue into the lake, and what landed there. Re-runnable: the
+ * demo connector is reused (pointed at the new simulator), so the same computers keep the same ids.
+ */
+export function registerDemo(program: Command, state: ProgramState): void {
+  program
+    .command('demo')
+    .description(
+      'simulate Cloud One, create a Trend Micro connector, test it, collect into the lake, show the result',
+    )
+    .option('--computers <n>', 'size of the simulated fleet', '3000')
+    .option('--tenant <tenant>', 'tenant to use', 'demo')
+    .option('--name <name>', 'name of the demo connector', 'trendmicro-demo')
+    .action(
+      bind(state, async (ctx, opts) => {
+        const computers = intOpt(opts, 'computers') ?? 3000;
+        if (computers < 1 || computers > 200_000)
+          throw new UsageError('computers', `${computers} is out of bounds`, 'Use 1 to 200000.');
+        const tenant = optString(opts, 'tenant') ?? 'demo';
+        const name = optString(opts, 'name') ?? 'trendmicro-demo';
+        // The simulator speaks plain http on loopback: the plugin accepts that only in development mode.
+        process.env.CONNECTORS_DEV = '1';
+        const started = Date.now();
+        const step = (n: number, text: string): void => ctx.print(`\n[${n}/6] ${text}`);
+
+        step(
+          1,
+          `Starting the Cloud One Workload Security simulator with ${computers.toLocaleString('en-US')} computers`,
+        );
+        const apiKey = generateCloudOneKey();
+        const sim: SimulatorHandle = await startSimulator({ computers, apiKey, port: 0 });
+        try {
+          ctx.print(`      API URL ${sim.baseUrl}`);
+          const host = await ctx.host();
+          if (!host.catalog.has(PLUGIN)) {
+            throw new UsageError(
+              'plugin',
+              `the ${PLUGIN} plugin was not found`,
+              'Build the workspace first: npm run build',
+            );
+          }
+          ctx.print(
+            `      data directory ${ctx.dataDir} (${host.store.kind} registry, ${ctx.redisUrl ? 'Redis' : 'in-process'} queue)`,
+          );
+
+          step(2, `Tenant "${tenant}" and the Trend Micro connector "${name}"`);
+          const { created: tenantCreated } = await host.inventory.createTenant(tenant);
+          ctx.print(`      tenant ${tenant}: ${tenantCreated ? 'created' : 'exists'}`);
+          let def: ConnectorDefinition | undefined = await host.connectors.find(tenant, name);
+          const config = { apiUrl: sim.baseUrl, apiKey, contentTypes: ['computers'], interval: 5 };
+          if (def && def.plugin !== PLUGIN) {
+            throw new UsageError(
+              'name',
+              `"${name}" in tenant ${tenant} is a ${def.plugin} connector`,
+              'Pass --name with another name.',
+            );
+          }
+          if (def) {
+            def = await host.connectors.edit(tenant, name, { apiUrl: sim.baseUrl, apiKey });
+            ctx.print(
+              `      connector ${name}: reused (pointed at this simulator; its records keep their ids)`,
+            );
+          } else {
+            def = await host.connectors.create({
+              plugin: PLUGIN,
+              name,
+              tenant,
+              runOn: 'dp',
+              profile: 'default',
+              config,
+            });
+            ctx.print(
+              `      connector ${name}: created on the data processor, in the default data analyzer profile`,
+            );
+          }
+          if (!(await host.connectors.isActive(def)))
+            await host.connectors.addToProfile('default', tenant, name);
+          const view = await host.connectors.view(def);
+          ctx.print(`      config ${JSON.stringify(view.config)}`);
+
+          step(3, 'Testing the connector');
+          const { result } = await host.test(tenant, name);
+          printTestResult(ctx, result);
+          if (!result.ok) return EXIT.failed;
+
+          step(4, 'Collecting once: Cloud One → normalize → queue → ingest → lake');
+          const progress = new RunProgressView(ctx.io, 'computers', true);
+          const run = await host.run(tenant, name, { onProgress: (p) => progress.update(p) });
+          progress.stop();
+          ctx.print(`      ${summaryLine(run, 'computers')}`);
+          if (!run.ok) {
+            ctx.print(
+              `      error: ${run.error?.summary}${run.error?.hint ? `\n      fix: ${run.error.hint}` : ''}`,
+            );
+            return EXIT.failed;
+          }
+
+          step(5, 'What landed in the lake');
+          printLake(ctx, def, tenant);
+
+          step(6, 'Explore further');
+          const dd = ctx.dataDir === path.resolve(ctx.io.cwd, 'data') ? '' : ` --data-dir ${ctx.dataDir}`;
+          for (const line of [
+            `npx connectors list --tenant ${tenant}${dd}`,
+            `npx connectors show ${name} --tenant ${tenant}${dd}`,
+            `npx connectors status ${name} --tenant ${tenant}${dd}`,
+            `npx connectors search --tenant ${tenant} --where msg_class=trendmicro_cloudone_computers --limit 5${dd}`,
+            `npx connectors search --tenant ${tenant} --where "host.os.full~Windows" --json --limit 1${dd}`,
+            `npx connectors assets --tenant ${tenant}${dd}`,
+            `npx connectors filters create "no unactivated" --tenant ${tenant} --when "trendmicro_cloudone.agentVersion equals 0.0.0.0"${dd}`,
+            `npx connectors start${dd}    # the daemon: scheduled pulls, ingestion, /metrics and /healthz`,
+          ]) {
+            ctx.print(`      ${line}`);
+          }
+          ctx.print(
+            `\nDemo finished in ${formatDuration(Date.now() - started)}. Run it again any time: npm run demo`,
+          );
+          return EXIT.ok;
+        } finally {
+          await sim.stop();
+        }
+      }),
+    );
+}
+
+function printLake(ctx: CliContext, def: ConnectorDefinition, tenant: string): void {
+  if (!existsSync(path.join(ctx.dataDir, LAKE_FILE))) {
+    ctx.print('      the lake is empty');
+    return;
+  }
+  const lake = Lake.open(ctx.dataDir, { readonly: true });
+  try {
+    const mine = [{ path: 'connector.id', value: def.id }];
+    const records = lake.count({ tenant, where: mine });
+    const assets = lake.listAssets({ tenant, connectorId: def.id, limit: 10_000 });
+    ctx.print(
+      `      Syslog index: ${records.toLocaleString('en-US')} records of this connector (msg_class trendmicro_cloudone_computers)`,
+    );
+    ctx.print(
+      `      Assets: ${assets.length.toLocaleString('en-US')} (${assets.filter((a) => a.removed).length} removed)`,
+    );
+    const [sample] = lake.search({
+      tenant,
+      where: [...mine, { path: 'host.os.full', op: 'contains', value: 'Windows' }],
+      limit: 1,
+    });
+    const shown = sample ?? lake.search({ tenant, where: mine, limit: 1 })[0];
+    if (shown) {
+      ctx.print('\n      A sample Syslog record:');
+      ctx.print(JSON.stringify(shown, null, 2).replace(/^/gm, '      '));
+    }
+    ctx.print('\n      Assets (first 8):');
+    ctx.print(
+      renderTable(
+        ['Hostname', 'Key', 'IP', 'OS', 'Last Seen'],
+        [...assets.filter((a) => a.record.hostname), ...assets.filter((a) => !a.record.hostname)]
+          .slice(0, 8)
+          .map((a) => [
+            a.hostname ?? a.record.hostname,
+            `${a.primaryKey.key}=${a.primaryKey.value}`,
+            (a.record.ip ?? []).slice(0, 2).join(', '),
+            a.record.os,
+            formatTime(a.lastSeen),
+          ]),
+      ).replace(/^/gm, '      '),
+    );
+  } finally {
+    lake.close();
+  }
+}

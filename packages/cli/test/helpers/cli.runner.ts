@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+/** The repository root (this file runs from packages/cli/dist/test/helpers). */
+export const WORKSPACE = path.resolve(__dirname, '..', '..', '..', '..', '..');
+export const BIN = path.join(WORKSPACE, 'packages', 'cli', 'bin', 'connectors.js');
+export const SECRET_KEY = randomBytes(32).toString('base64');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as one JSON document (throws when it is not exactly one). */
+  json<T = unknown>(): T;
+}
+
+export interface CliEnv {
+  dataDir: string;
+  redisUrl?: string;
+  redisPrefix?: string;
+  env?: Record<string, string>;
+}
+
+export function cliEnv(e: CliEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    CONNECTORS_DEV: '1',
+    CONNECTORS_DATA_DIR: e.dataDir,
+    CONNECTORS_WORKSPACE: WORKSPACE,
+    CONNECTORS_SECRET_KEY: SECRET_KEY,
+    LOG_LEVEL: 'warn',
+    ...(e.redisUrl ? { REDIS_URL: e.redisUrl } : {}),
+    ...(e.redisPrefix ? { CONNECTORS_REDIS_PREFIX: e.redisPrefix } : {}),
+    ...e.env,
+  };
+  return env;
+}
+
+/** Runs `connectors …` as a subprocess (no TTY) and collects its output. */
+export function runCli(args: string[], e: CliEnv): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: cliEnv(e),
+      cwd: e.dataDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({
+        code: code ?? -1,
+        stdout,
+        stderr,
+        json<T>() {
+          try {
+            return JSON.parse(stdout) as T;
+          } catch (err) {
+            throw new Error(
+              `stdout of \`connectors ${args.join(' ')}\` is not one JSON document (${(err as Error).message}):\n${stdout}\nstderr:\n${stderr}`,
+            );
+          }
+        },
+      }),
+    );
+  });
+}
+
+/** Starts `connectors start …` (the daemon) in the background. */
+export function startDaemon(
+  args: string[],
+  e: CliEnv,
+): { child: ChildProcess; output: () => string; exited: Promise<number> } {
+  const child = spawn(process.execPath, [BIN, 'start', '--no-metrics', ...args], {
+    env: cliEnv(e),
+    cwd: e.dataDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number>((resolve) =>
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : -1))),
+  );
+  return { child, output: () => out, exited };
+}

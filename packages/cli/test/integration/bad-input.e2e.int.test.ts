@@ -1,0 +1,145 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { runCli, type CliResult } from '../helpers/cli.runner';
+
+/** The listing without the time it was read at. */
+const registryState = (json: string): string => json.replace(/"refreshedAt": \d+,?/g, '');
+
+/** Every bad input named by the issue: exit 2, a message naming the field and the fix, nothing changed. */
+describe('connectors CLI bad input (end to end)', () => {
+  let dataDir: string;
+  const cli = (...args: string[]): Promise<CliResult> => runCli(args, { dataDir });
+  const base = [
+    '--plugin',
+    'trendmicro-cloudone',
+    '--tenant',
+    'acme',
+    '--run-on',
+    'dp',
+    '--profile',
+    'default',
+  ];
+  const good = [
+    '--set',
+    'apiUrl=https://workload.us-1.cloudone.trendmicro.com/api',
+    '--set',
+    'apiKey=tmc12345678901234567890:abcdefghijklmnopqrstuvwxyz012345',
+  ];
+  let baseline: string;
+
+  before(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'cli-bad-'));
+    expect((await cli('tenants', 'create', 'acme')).code).to.equal(0);
+    expect((await cli('create', ...base, '--name', 'taken', ...good)).code).to.equal(0);
+    baseline = registryState((await cli('list', '--json')).stdout);
+  });
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const cases: Array<[string, string[], string, RegExp]> = [
+    ['a multibyte name', ['create', ...base, '--name', 'ホスト', ...good], 'name', /multibyte/],
+    [
+      'a duplicate name',
+      ['create', ...base, '--name', 'Taken', ...good],
+      'name',
+      /already has a connector named "Taken"/,
+    ],
+    [
+      'a bad URL',
+      ['create', ...base, '--name', 'x', '--set', 'apiUrl=ftp://nowhere', '--set', 'apiKey=k-1234567890'],
+      'apiUrl',
+      /apiUrl/,
+    ],
+    [
+      'a missing key',
+      ['create', ...base, '--name', 'x', '--set', 'apiUrl=https://workload.us-1.cloudone.trendmicro.com/api'],
+      'apiKey',
+      /apiKey: is required/,
+    ],
+    [
+      'an unknown tenant',
+      ['create', ...base.slice(0, 2), '--tenant', 'nobody', '--run-on', 'dp', '--name', 'x', ...good],
+      'tenant',
+      /no tenant "nobody"/,
+    ],
+    [
+      'an unknown device',
+      [
+        'create',
+        '--plugin',
+        'trendmicro-cloudone',
+        '--tenant',
+        'acme',
+        '--run-on',
+        'sensor:s-404',
+        '--name',
+        'x',
+        ...good,
+      ],
+      'run-on',
+      /no sensor "s-404"/,
+    ],
+    [
+      'an unknown profile',
+      ['create', ...base.slice(0, 6), '--profile', 'gold', '--name', 'x', ...good],
+      'profile',
+      /no data analyzer profile "gold"/,
+    ],
+    [
+      'an unknown plugin',
+      ['create', '--plugin', 'nope', '--tenant', 'acme', '--run-on', 'dp', '--name', 'x', ...good],
+      'plugin',
+      /no plugin "nope"/,
+    ],
+    [
+      'an unknown filter',
+      ['create', ...base, '--name', 'x', '--filter', 'noise', ...good],
+      'filter',
+      /no log filter "noise"/,
+    ],
+    [
+      'an interval out of bounds',
+      ['create', ...base, '--name', 'x', ...good, '--set', 'interval=2000'],
+      'interval',
+      /interval/,
+    ],
+    [
+      'an interval out of bounds on edit',
+      ['edit', 'taken', '--tenant', 'acme', '--set', 'interval=0'],
+      'interval',
+      /interval/,
+    ],
+    ['an unknown tenant on a read command', ['status', '--tenant', 'nobody'], 'tenant', /no tenant "nobody"/],
+  ];
+
+  for (const [what, args, field, message] of cases) {
+    it(`should refuse ${what} with exit 2, naming "${field}" and the fix`, async () => {
+      const r = await cli(...args);
+      expect(r.code, r.stderr).to.equal(2);
+      expect(r.stderr).to.match(message);
+      expect(r.stderr).to.contain(field);
+      expect(r.stderr).to.match(/^fix: .+/m);
+      expect(r.stdout).to.equal('');
+    });
+  }
+
+  it('should print the error as the one JSON document with --json', async () => {
+    const r = await cli('create', ...base, '--name', 'ホスト', ...good, '--json');
+    expect(r.code).to.equal(2);
+    expect(r.json<{ error: Record<string, string> }>().error).to.include({
+      code: 'NAME_MULTIBYTE',
+      field: 'name',
+    });
+  });
+
+  it('should answer a usage error (a missing required option) with exit 2', async () => {
+    const r = await cli('create', '--plugin', 'trendmicro-cloudone');
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/required option/);
+  });
+
+  it('should have changed nothing', async () => {
+    expect(registryState((await cli('list', '--json')).stdout)).to.equal(baseline);
+  });
+});

@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { SyslogRecord } from '@connectors/framework';
+import { runCli } from '../helpers/cli.runner';
+
+describe('connectors demo (end to end)', () => {
+  let dataDir: string;
+  before(() => (dataDir = mkdtempSync(path.join(tmpdir(), 'cli-demo-'))));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('should simulate, create, test, collect and show the lake, and be re-runnable without duplicates', async () => {
+    // The demo sets development mode itself; the key file is created on first use (embedded defaults).
+    const env = { dataDir, env: { CONNECTORS_DEV: '', CONNECTORS_SECRET_KEY: '' } };
+    const first = await runCli(['demo', '--computers', '400'], env);
+    expect(first.code, first.stderr + first.stdout).to.equal(0);
+    expect(first.stdout).to.contain(
+      '[1/6] Starting the Cloud One Workload Security simulator with 400 computers',
+    );
+    expect(first.stdout).to.match(/run "trendmicro-demo" \(demo\): ok \| 400 computers published/);
+    expect(first.stdout).to.contain('Syslog index: 400 records of this connector');
+    expect(first.stdout).to.contain('Assets: 400 (0 removed)');
+    expect(first.stdout).to.contain('"msg_class": "trendmicro_cloudone_computers"');
+    expect(first.stdout).to.contain('npx connectors search --tenant demo');
+
+    const second = await runCli(['demo', '--computers', '400'], env);
+    expect(second.code, second.stderr).to.equal(0);
+    expect(second.stdout).to.contain('connector trendmicro-demo: reused');
+    expect(second.stdout).to.contain('Syslog index: 400 records of this connector');
+    const all = await runCli(['search', '--tenant', 'demo', '--limit', '10000', '--json'], { dataDir });
+    expect(all.json<SyslogRecord[]>()).to.have.length(400);
+  });
+});
