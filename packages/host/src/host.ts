@@ -32,7 +32,7 @@ import { InventoryRegistry } from './registry/inventory.registry';
 import { RunCoordinator, type RunRequest } from './scheduler/run.coordinator';
 import { StatusTracker, toStatusError } from './status/status.tracker';
 import type { HostStore } from './store/host-store';
-import { RedisHostStore } from './store/redis.host-store';
+import { createRedisClient, RedisHostStore } from './store/redis.host-store';
 import { SqliteHostStore } from './store/sqlite.host-store';
 import type {
   ConnectorDefinition,
@@ -149,7 +149,12 @@ export class ConnectorHost {
     const box = new SecretBox(key);
     const prefix = options.redisPrefix ?? 'connectors';
     const store: HostStore = options.redisUrl
-      ? await RedisHostStore.connect({ url: options.redisUrl, prefix })
+      ? await RedisHostStore.connect({
+          url: options.redisUrl,
+          prefix,
+          onError: (err) =>
+            logger.warn({ err: toConnectorError(err) }, 'Redis connection error; reconnecting'),
+        })
       : SqliteHostStore.open(dataDir, clock);
     let budgetRedis: Redis | undefined;
     try {
@@ -161,7 +166,10 @@ export class ConnectorHost {
       const bucket = { ...DEFAULT_BUCKET, ...stripUndefined(options.rateBudget ?? {}) };
       let budget: RateBudget;
       if (options.redisUrl) {
-        budgetRedis = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
+        budgetRedis = createRedisClient(options.redisUrl, (err) =>
+          logger.warn({ err: toConnectorError(err) }, 'Redis connection error; reconnecting'),
+        );
+        await budgetRedis.connect();
         budget = new RedisRateBudget(budgetRedis, `{${prefix}}`, clock, bucket);
       } else {
         budget = new MemoryRateBudget(clock, bucket);

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { HostSetupError } from '../errors';
 import type { DocWrite, HostStore, Lease, LeaseInfo } from './host-store';
 
 // Leases: SET NX PX with a per-name fence counter, in one script so a token is only spent on success.
@@ -28,6 +29,8 @@ return 1`;
 
 export interface RedisHostStoreOptions {
   url: string;
+  /** Connection errors after the first connect (Redis restarting…); ioredis reconnects meanwhile. */
+  onError?(err: Error): void;
   /** Key prefix; every key is `{prefix}:…` so the registry lives in one Redis Cluster slot. */
   prefix?: string;
 }
@@ -50,12 +53,17 @@ export class RedisHostStore implements HostStore {
   }
 
   static async connect(options: RedisHostStoreOptions): Promise<RedisHostStore> {
-    const redis = new Redis(options.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 3,
-      enableOfflineQueue: true,
-    });
-    await redis.connect();
+    const redis = createRedisClient(options.url, options.onError);
+    try {
+      await redis.connect();
+    } catch (err) {
+      redis.disconnect();
+      throw new HostSetupError(
+        'REDIS_UNREACHABLE',
+        `cannot connect to Redis at ${safeRedisUrl(options.url)}: ${(err as Error).message}`,
+        'Check --redis-url (or REDIS_URL) and that the Redis server is running.',
+      );
+    }
     return new RedisHostStore(redis, options.prefix ?? 'connectors');
   }
 
@@ -187,4 +195,34 @@ export class RedisHostStore implements HostStore {
 
 function holder(lease: Lease): string {
   return `${lease.owner}|${lease.token}`;
+}
+
+/**
+ * An ioredis client that fails fast on the first connect (a wrong URL is reported, not retried
+ * forever) and reconnects with a capped backoff once it was connected.
+ */
+export function createRedisClient(url: string, onError?: (err: Error) => void): Redis {
+  let connected = false;
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 3,
+    enableOfflineQueue: true,
+    retryStrategy: (times) => (connected ? Math.min(times * 200, 2_000) : null),
+  });
+  redis.once('ready', () => (connected = true));
+  redis.on('error', (err: Error) => {
+    if (connected) onError?.(err);
+  });
+  return redis;
+}
+
+/** The URL without its password, for messages. */
+export function safeRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
 }
