@@ -63,6 +63,9 @@ describe('ConnectorRegistry', () => {
       const [status] = await t.host.statusOf('acme', 'hosts');
       expect(status.state).to.equal('inactive');
       expect(status.reason).to.contain('not in a data analyzer profile');
+      const refused = await inputError(t.host.run('acme', 'hosts'));
+      expect(refused).to.include({ code: 'CONNECTOR_INACTIVE', field: 'profile' });
+      expect(refused.hint).to.contain('connectors profiles add default');
       await t.host.connectors.addToProfile('default', 'acme', 'hosts');
       expect(await t.host.store.get('schedule', def.id)).to.include({ nextRunAt: t.clock.now() });
     });
