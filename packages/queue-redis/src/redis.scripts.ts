@@ -1,0 +1,71 @@
+// Lua run atomically by Redis. `allow-oom` (Redis 7.0 shebang flags) lets acknowledgement and
+// dead-lettering run when Redis is at maxmemory: they free memory, so refusing them would deadlock.
+// Sizes are taken from the stored entry, so the byte counter stays equal to the payload bytes held.
+
+/** KEYS: stream, bytes. ARGV: group, id... Returns the number acknowledged. */
+export const ACK_SCRIPT = `#!lua flags=allow-oom
+local stream, counter = KEYS[1], KEYS[2]
+local group = ARGV[1]
+local freed, acked = 0, 0
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  if redis.call('XACK', stream, group, id) == 1 then
+    acked = acked + 1
+    local found = redis.call('XRANGE', stream, id, id)
+    if #found > 0 then
+      local fields = found[1][2]
+      for j = 1, #fields, 2 do
+        if fields[j] == 'e' then freed = freed + string.len(fields[j + 1]) end
+      end
+      redis.call('XDEL', stream, id)
+    end
+  end
+end
+if freed > 0 then redis.call('DECRBY', counter, freed) end
+if redis.call('XLEN', stream) == 0 then redis.call('DEL', counter) end
+return acked
+`;
+
+/** KEYS: stream, bytes, dead. ARGV: group, id, reason, deliveries, payload if gone, consumer, at. */
+export const DEAD_LETTER_SCRIPT = `#!lua flags=allow-oom
+local stream, counter, dead = KEYS[1], KEYS[2], KEYS[3]
+local group, id = ARGV[1], ARGV[2]
+local found = redis.call('XRANGE', stream, id, id)
+local acked = redis.call('XACK', stream, group, id)
+if acked == 0 and #found == 0 then return 0 end
+local payload, size = ARGV[5], 0
+if #found > 0 then
+  local fields = found[1][2]
+  for j = 1, #fields, 2 do
+    if fields[j] == 'e' then payload = fields[j + 1]; size = string.len(payload) end
+  end
+end
+redis.call('XADD', dead, '*', 'e', payload, 'reason', ARGV[3], 'deliveries', ARGV[4], 'source_id', id,
+  'consumer', ARGV[6], 'at', ARGV[7])
+if #found > 0 then
+  redis.call('XDEL', stream, id)
+  if size > 0 then redis.call('DECRBY', counter, size) end
+end
+if redis.call('XLEN', stream) == 0 then redis.call('DEL', counter) end
+return 1
+`;
+
+/**
+ * KEYS: stream, bytes. ARGV: exclusive upper id, limit. Deletes entries below the id (the caller
+ * computed it below every pending and every undelivered entry). Returns the number deleted.
+ */
+export const TRIM_ACKED_SCRIPT = `#!lua flags=allow-oom
+local stream, counter = KEYS[1], KEYS[2]
+local found = redis.call('XRANGE', stream, '-', '(' .. ARGV[1], 'COUNT', tonumber(ARGV[2]))
+local freed = 0
+for i = 1, #found do
+  local fields = found[i][2]
+  for j = 1, #fields, 2 do
+    if fields[j] == 'e' then freed = freed + string.len(fields[j + 1]) end
+  end
+  redis.call('XDEL', stream, found[i][1])
+end
+if freed > 0 then redis.call('DECRBY', counter, freed) end
+if redis.call('XLEN', stream) == 0 then redis.call('DEL', counter) end
+return #found
+`;
