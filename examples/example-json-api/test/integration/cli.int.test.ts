@@ -37,8 +37,8 @@ describe('connectors CLI with the example-json-api plugin', function () {
   });
 
   it('should pass `connectors test` step by step', async () => {
-    const { code, stdout } = await cli.run('test', 'json-e2e', '--tenant', 'acme');
-    expect(code).to.equal(0);
+    const { code, stdout, stderr } = await cli.run('test', 'json-e2e', '--tenant', 'acme');
+    expect(code, stdout + stderr).to.equal(0);
     expect(stdout)
       .to.contain('Reach the API, authenticate and read the first page')
       .and.contain('Normalize one event into a record');
