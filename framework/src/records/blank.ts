@@ -34,3 +34,45 @@ export function stableStringify(value: unknown): string {
     .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`)
     .join(',')}}`;
 }
+
+export interface Canonical<T> {
+  /** The value without blanks, object keys in sorted order. */
+  value: T;
+  /** Its JSON: equal data, equal text. */
+  json: string;
+}
+
+/**
+ * `pruneBlank` and `stableStringify` for the record hot path: the pruned copy is built with its
+ * keys in sorted order, so one native `JSON.stringify` of it is already canonical.
+ */
+export function canonicalize<T>(value: T): Canonical<T> | undefined {
+  const pruned = pruneSorted(value);
+  return pruned === undefined ? undefined : { value: pruned as T, json: JSON.stringify(pruned) };
+}
+
+function pruneSorted(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value;
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) {
+      const p = pruneSorted(item);
+      if (p !== undefined) out.push(p);
+    }
+    return out.length ? out : undefined;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+  const keys = Object.keys(value as object).sort();
+  const out: Record<string, unknown> = {};
+  let any = false;
+  for (const k of keys) {
+    const p = pruneSorted((value as Record<string, unknown>)[k]);
+    if (p !== undefined) {
+      out[k] = p;
+      any = true;
+    }
+  }
+  return any ? out : undefined;
+}

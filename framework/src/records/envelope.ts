@@ -8,12 +8,14 @@ import type {
   QueueEntry,
   SyslogRecord,
 } from '../types';
-import { pruneBlank, stableStringify } from './blank';
+import { canonicalize, pruneBlank, stableStringify } from './blank';
 
 /** Records above this size are truncated by the rule in `truncateRecord` (and counted). */
 export const MAX_RECORD_BYTES = 256 * 1024;
 /** Longest string kept whole inside a record. */
 export const MAX_STRING_CHARS = 8 * 1024;
+/** Upper bound of the envelope's fixed part (keys, id, timestamp, origin) in bytes, beyond its variable strings. */
+const ENVELOPE_ALLOWANCE_BYTES = 1024;
 
 export interface EnvelopeInput {
   manifest: ConnectorManifest;
@@ -47,7 +49,16 @@ export function recordId(
   key: string,
   fields: unknown,
 ): string {
-  return sha([instance.tenant, instance.id, contentType, key, sha(stableStringify(fields))].join('\u0000'));
+  return idFromCanonical(instance, contentType, key, stableStringify(fields));
+}
+
+function idFromCanonical(
+  instance: ConnectorInstanceInfo,
+  contentType: string,
+  key: string,
+  canonicalJson: string,
+): string {
+  return sha(`${instance.tenant}\u0000${instance.id}\u0000${contentType}\u0000${key}\u0000${canonicalJson}`);
 }
 
 export function assetId(tenant: string, source: string, key: string, value: string): string {
@@ -73,22 +84,32 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutput {
       `${manifest.id} normalized a ${contentType} object without a key`,
     );
   }
-  const fields = (pruneBlank(normalized.fields) ?? {}) as Record<string, unknown>;
+  const canonical = canonicalize(normalized.fields);
+  const fields = (canonical?.value ?? {}) as Record<string, unknown>;
   const connector = { id: instance.id, name: instance.name, type: manifest.id };
   let record: SyslogRecord = {
     ...fields,
-    id: recordId(instance, contentType, normalized.key, fields),
+    id: idFromCanonical(instance, contentType, normalized.key, canonical?.json ?? '{}'),
     timestamp: now,
     tenant_id: instance.tenant,
     connector,
     msg_class: spec.msgClass,
     msg_origin: { ...manifest.origin, processor: { name: manifest.origin.source, type: 'log_collector' } },
   };
-  const truncatedResult = truncateRecord(
-    record,
-    manifest.origin.source,
-    input.maxRecordBytes ?? MAX_RECORD_BYTES,
-  );
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so most records are provably under the limit without
+  // being serialized again.
+  const maxBytes = input.maxRecordBytes ?? MAX_RECORD_BYTES;
+  const variableChars =
+    (canonical?.json.length ?? 0) +
+    instance.id.length +
+    instance.name.length +
+    instance.tenant.length +
+    manifest.id.length +
+    spec.msgClass.length;
+  const truncatedResult =
+    variableChars * 3 + ENVELOPE_ALLOWANCE_BYTES <= maxBytes
+      ? { record, truncated: false }
+      : truncateRecord(record, manifest.origin.source, maxBytes);
   record = truncatedResult.record;
 
   let asset: AssetRecord | undefined;
