@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { buildEnvelope, pruneBlank, type ConnectorInstanceInfo } from '../../src';
+import { buildEnvelope, pruneBlank, stableStringify, type ConnectorInstanceInfo } from '../../src';
+import { canonicalize } from '../../src/records/blank';
 import { validManifest } from '../helpers/manifest.fixture';
 
 const instance: ConnectorInstanceInfo = { id: 'c1', name: 'edr', tenant: 'acme', type: 'acme-edr' };
@@ -119,5 +120,15 @@ describe('pruneBlank', () => {
       b: false,
       g: ['x'],
     });
+  });
+});
+
+describe('canonicalize', () => {
+  it('should equal pruning then stable stringifying, whatever the key order', () => {
+    const a = { z: 1, a: { y: [null, { q: '', p: 2 }], b: ' ' }, m: [] };
+    const b = { m: [], a: { b: ' ', y: [{ p: 2, q: '' }, null] }, z: 1 };
+    expect(canonicalize(a)?.json).to.equal(stableStringify(pruneBlank(a)));
+    expect(canonicalize(a)?.json).to.equal(canonicalize(b)?.json);
+    expect(canonicalize({ only: '' })).to.equal(undefined);
   });
 });
