@@ -1,6 +1,7 @@
 import type { Logger, Queue, Sink } from '@connectors/framework';
 import { LakeSink } from '@connectors/lake';
 import { MemoryQueue } from '@connectors/queue-memory';
+import { RedisStreamQueue } from '@connectors/queue-redis';
 import type { HostBackends, IngestHandle } from '../types';
 
 export interface DefaultBackendOptions {
@@ -10,12 +11,28 @@ export interface DefaultBackendOptions {
   logger: Logger;
 }
 
-/** Embedded: the in-process queue. With a Redis URL: the Redis Streams queue. Ingestion into the lake. */
+/** The stream every host of one Redis prefix publishes to and ingests from. */
+export function queueStreamName(prefix: string): string {
+  return `${prefix}:queue`;
+}
+
+/**
+ * Embedded: the in-process queue (it lives and dies with this process, so a run waits for its own
+ * ingestion). With a Redis URL: the Redis Streams queue shared by every host of the prefix, one stream
+ * for all connectors. Ingestion writes into the lake in the data directory.
+ */
 export async function defaultBackends(options: DefaultBackendOptions): Promise<HostBackends> {
-  let queue: Queue | undefined;
+  let queue: Promise<Queue> | undefined;
   const sinks: Sink[] = [];
   return {
-    openQueue: async () => (queue ??= new MemoryQueue({})),
+    openQueue: () =>
+      (queue ??= options.redisUrl
+        ? RedisStreamQueue.connect({
+            url: options.redisUrl,
+            stream: queueStreamName(options.prefix),
+            logger: options.logger,
+          })
+        : Promise.resolve(new MemoryQueue({}))),
     createIngest: async (q, consumer) => {
       const sink = new LakeSink(options.dataDir);
       sinks.push(sink);
@@ -23,7 +40,7 @@ export async function defaultBackends(options: DefaultBackendOptions): Promise<H
     },
     close: async () => {
       await Promise.all(sinks.map((s) => s.close().catch(() => undefined)));
-      await queue?.close();
+      await (await queue?.catch(() => undefined))?.close();
     },
   };
 }

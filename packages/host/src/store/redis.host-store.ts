@@ -178,11 +178,18 @@ export class RedisHostStore implements HostStore {
     return (await this.redis.eval(WRITE_IF_HELD, keys.length, ...keys, ...args)) === 1;
   }
 
-  /** Deletes every key under this store's prefix (tests). */
+  /** Deletes every key under this store's prefix, the host's queue stream included (tests). */
   async destroy(): Promise<void> {
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.tag}:*`, 'COUNT', 500);
+      // `{prefix}:…` (registry) and `{prefix:queue}:…` (the queue stream).
+      const [next, keys] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        `${this.tag.slice(0, -1)}[}:]*`,
+        'COUNT',
+        500,
+      );
       cursor = next;
       if (keys.length) await this.redis.del(...keys);
     } while (cursor !== '0');
