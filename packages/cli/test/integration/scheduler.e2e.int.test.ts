@@ -120,6 +120,19 @@ describe('connectors start: two hosts sharing a Redis (end to end)', () => {
       expect(byStart[i].fence).to.be.greaterThan(byStart[i - 1].fence);
     }
     expect(new Set(scheduled.map((r) => r.hostId)).size).to.be.at.least(1);
+
+    // The daemons' ingest workers took the records from the Redis stream into the lake, once per id.
+    const lake = await runCli(['search', '--tenant', 'acme', '--limit', '10000', '--json'], env);
+    expect(lake.json<unknown[]>()).to.have.length(300);
+    // A manual run in Redis mode waits for its own in-process ingest worker.
+    const manual = await runCli(['run', 'every-minute', '--tenant', 'acme', '--json'], env);
+    expect(manual.code, manual.stderr).to.equal(0);
+    expect(manual.json<RunSummary>()).to.include({
+      ok: true,
+      records: 300,
+      ingested: 300,
+      trigger: 'manual',
+    });
   });
 
   it('should run a collection cut short by a crash again as soon as its lease expires', async () => {
