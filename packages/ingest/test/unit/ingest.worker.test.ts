@@ -153,6 +153,36 @@ describe('IngestWorker', () => {
     });
   });
 
+  describe('heartbeat', () => {
+    it('should keep a batch held through retries from being reclaimed by a busy worker', async () => {
+      queue = new MemoryQueue({ claimIdleMs: 300, maxDeliveries: 2 });
+      const sink = new FakeSink();
+      // Only the batch holding rec-0 fails (one partition of the store is down); others flow.
+      const write = sink.write.bind(sink);
+      let partitionDown = true;
+      sink.write = async (batch) => {
+        if (partitionDown && batch.some((e) => entryKey(e) === 'rec-0')) throw new Error('partition down');
+        return write(batch);
+      };
+      const w1 = worker([sink], { batchSize: 10 });
+      w1.start();
+      await queue.publish(testEntries(0, 10));
+      await sleep(30);
+      const w2 = worker([sink], { batchSize: 10 });
+      w2.start();
+      // Longer than the claim timeout: without the heartbeat, w2's janitor would take w1's batch.
+      for (let i = 1; i <= 10; i++) {
+        await queue.publish(testEntries(i * 10, 10));
+        await sleep(60);
+      }
+      partitionDown = false;
+      await w2.drainUntilEmpty({ pollMs: 10 });
+      expect(queue.deadLetters()).to.deep.equal([]);
+      expect(sink.stored.size).to.equal(110);
+      expect(w2.figures.recordsWritten).to.equal(100);
+    });
+  });
+
   describe('#stop()', () => {
     it('should release a batch waiting for a retry so another worker takes it at once', async () => {
       queue = new MemoryQueue({ claimIdleMs: 60_000 });

@@ -11,7 +11,12 @@ describe('RedisStreamQueue', () => {
   let raw: Redis;
 
   beforeEach(async () => {
-    queue = await RedisStreamQueue.connect({ url, stream: `test:queue:${randomUUID()}`, claimIdleMs: 100, claimIntervalMs: 10 });
+    queue = await RedisStreamQueue.connect({
+      url,
+      stream: `test:queue:${randomUUID()}`,
+      claimIdleMs: 100,
+      claimIntervalMs: 10,
+    });
     raw = new Redis(url);
   });
 
@@ -29,9 +34,11 @@ describe('RedisStreamQueue', () => {
     });
 
     it('should fail with QUEUE_UNAVAILABLE when Redis does not answer in time', async () => {
-      const err = await RedisStreamQueue.connect({ url: 'redis://127.0.0.1:1', stream: 'x', connectTimeoutMs: 300 }).catch(
-        (e: unknown) => e,
-      );
+      const err = await RedisStreamQueue.connect({
+        url: 'redis://127.0.0.1:1',
+        stream: 'x',
+        connectTimeoutMs: 300,
+      }).catch((e: unknown) => e);
       expect(err).to.have.property('code', 'QUEUE_UNAVAILABLE');
     });
   });
@@ -51,7 +58,11 @@ describe('RedisStreamQueue', () => {
     });
 
     it('should reject a publish waiting for room when the queue is closed', async () => {
-      const small = await RedisStreamQueue.connect({ url, stream: queue.keys.stream.replace(/:records$/, ''), maxEntries: 2 });
+      const small = await RedisStreamQueue.connect({
+        url,
+        stream: queue.keys.stream.replace(/:records$/, ''),
+        maxEntries: 2,
+      });
       await small.publish(testEntries(0, 2));
       const waiting = small.publish(testEntries(2, 1)).catch((e: unknown) => e);
       await new Promise((r) => setTimeout(r, 30));
@@ -66,7 +77,10 @@ describe('RedisStreamQueue', () => {
       await queue.publish(testEntries(0, 3));
       const first = await queue.read({ consumer: 'w', count: 3, blockMs: 50 });
       await raw.xdel(queue.keys.stream, first[1].deliveryId);
-      const restarted = await RedisStreamQueue.connect({ url, stream: queue.keys.stream.replace(/:records$/, '') });
+      const restarted = await RedisStreamQueue.connect({
+        url,
+        stream: queue.keys.stream.replace(/:records$/, ''),
+      });
       try {
         const resumed = await restarted.read({ consumer: 'w', count: 10, blockMs: 20 });
         expect(resumed.map((d) => entryKey(d.entry))).to.deep.equal(['rec-0', 'rec-2']);
@@ -95,7 +109,9 @@ describe('RedisStreamQueue', () => {
 
     it('should end a blocked read at once when aborted, delivering nothing', async () => {
       const abort = new AbortController();
-      const reading = queue.read({ consumer: 'w', count: 1, blockMs: 10_000, signal: abort.signal }).catch((e: unknown) => e);
+      const reading = queue
+        .read({ consumer: 'w', count: 1, blockMs: 10_000, signal: abort.signal })
+        .catch((e: unknown) => e);
       await new Promise((r) => setTimeout(r, 50));
       abort.abort();
       expect(await reading).to.be.instanceOf(Error);
@@ -160,7 +176,8 @@ describe('RedisStreamQueue on its own server', () => {
         await queue.publish(testEntries(0, 50));
         await queue.publish(testEntries(50, 30));
         const stats = (await raw.info('commandstats')) as string;
-        const calls = (cmd: string): number => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+        const calls = (cmd: string): number =>
+          Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
         expect(calls('exec')).to.equal(2);
         expect(calls('xadd')).to.equal(80);
         expect(calls('xtrim')).to.equal(0);

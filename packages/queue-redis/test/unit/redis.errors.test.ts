@@ -21,7 +21,9 @@ describe('redis errors', () => {
         previousErrors: [reply("OOM command not allowed when used memory > 'maxmemory'.")],
       });
       expect(isOom(execAbort)).to.equal(true);
-      expect(isOom(reply('EXECABORT Transaction discarded', { previousErrors: [reply('ERR syntax')] }))).to.equal(false);
+      expect(
+        isOom(reply('EXECABORT Transaction discarded', { previousErrors: [reply('ERR syntax')] })),
+      ).to.equal(false);
     });
   });
 
@@ -29,7 +31,9 @@ describe('redis errors', () => {
     it('should retry connection failures and loading, not command errors', () => {
       expect(isTransient(new Error('Connection is closed.'))).to.equal(true);
       expect(isTransient(reply('LOADING Redis is loading the dataset in memory'))).to.equal(true);
-      expect(isTransient(reply('WRONGTYPE Operation against a key holding the wrong kind of value'))).to.equal(false);
+      expect(
+        isTransient(reply('WRONGTYPE Operation against a key holding the wrong kind of value')),
+      ).to.equal(false);
       expect(isTransient(new ConnectorError('QUEUE_CLOSED', 'closed'))).to.equal(false);
     });
   });
