@@ -146,9 +146,18 @@ function failedResult(
   };
 }
 
+/**
+ * Marks the base class's `respond`. A registry symbol rather than identity, so that a plugin compiled
+ * against another copy of the framework is still recognized as not implementing Respond.
+ */
+const RESPOND_UNSUPPORTED = Symbol.for('connectors.respond.unsupported');
+(Connector.prototype.respond as unknown as Record<symbol, boolean>)[RESPOND_UNSUPPORTED] = true;
+
 /** Whether a connector class overrides `respond` (what the manifest's capabilities.respond promises). */
 export function implementsRespond(cls: { prototype: unknown }): boolean {
-  return (cls.prototype as Connector).respond !== Connector.prototype.respond;
+  const respond = (cls.prototype as Partial<Connector>).respond as unknown as
+    Record<symbol, boolean> | undefined;
+  return typeof respond === 'function' && respond[RESPOND_UNSUPPORTED] !== true;
 }
 
 /**

@@ -37,3 +37,4 @@ export {
 } from './records/envelope';
 export type { EnvelopeInput, EnvelopeOutput } from './records/envelope';
 export { isBlank, pruneBlank, stableStringify } from './records/blank';
+export { rememberJson, jsonOf } from './records/raw-json';

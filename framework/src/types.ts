@@ -312,9 +312,9 @@ export interface PublishOptions {
 
 export interface ReadOptions {
   /**
-   * Consumer name, unique among live workers. A consumer reads one batch at a time: entries it was
-   * given and neither acknowledged nor released are redelivered to it (or reclaimed by another
-   * consumer once idle), so a restarted worker with the same name resumes its own pending entries.
+   * Consumer name, unique among live workers; one read at a time per consumer. Entries it was given
+   * and neither acknowledged nor released stay pending for it and are redelivered to it on its first
+   * read after a restart (or reclaimed by another consumer once idle).
    */
   consumer: string;
   /** Most entries returned at once. */
@@ -389,7 +389,10 @@ export interface SinkWriteResult {
 
 export interface Sink {
   readonly name: string;
-  /** Commits a batch; idempotent on record id. Throws only when the whole batch could not be written. */
+  /**
+   * Commits a batch; idempotent on record id. Throws only when the whole batch could not be written.
+   * Entries are read-only: the same objects go to every sink (see `jsonOf`).
+   */
   write(batch: readonly QueueEntry[]): Promise<SinkWriteResult>;
   close(): Promise<void>;
 }

@@ -148,7 +148,9 @@ async function loadConnectorClass(
   entryFile: string,
   fieldPrefix: string,
 ): Promise<ConnectorClass> {
-  let pending = loaded.get(entryFile);
+  // Keyed by entry and export: two manifests may share an entry file and name different classes.
+  const cacheKey = `${entryFile}#${manifest.exportName ?? 'connector'}`;
+  let pending = loaded.get(cacheKey);
   if (!pending) {
     pending = (async () => {
       const mod = (await import(entryFile)) as Record<string, unknown>;
@@ -176,8 +178,8 @@ async function loadConnectorClass(
       }
       return cls;
     })();
-    loaded.set(entryFile, pending);
-    pending.catch(() => loaded.delete(entryFile));
+    loaded.set(cacheKey, pending);
+    pending.catch(() => loaded.delete(cacheKey));
   }
   return pending;
 }

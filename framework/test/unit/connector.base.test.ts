@@ -4,6 +4,7 @@ import {
   AuthenticationError,
   Connector,
   createSilentLogger,
+  implementsRespond,
   RespondNotSupportedError,
   runRespond,
   UnknownActionError,
@@ -152,5 +153,19 @@ describe('Connector', () => {
         (err) => expect((err as Error).message).to.contain('hostname'),
       );
     });
+  });
+});
+
+describe('implementsRespond', () => {
+  it('should tell an override from the base, also for a class built on another framework copy', () => {
+    expect(implementsRespond(StepsConnector)).to.equal(false);
+    expect(implementsRespond(RespondingConnector)).to.equal(true);
+    // A second copy of the framework: its base respond carries the same registry symbol.
+    const otherBase = function respond(): Promise<never> {
+      return Promise.reject(new Error('unsupported'));
+    };
+    (otherBase as unknown as Record<symbol, boolean>)[Symbol.for('connectors.respond.unsupported')] = true;
+    expect(implementsRespond({ prototype: { respond: otherBase } })).to.equal(false);
+    expect(implementsRespond({ prototype: {} })).to.equal(false);
   });
 });
