@@ -148,12 +148,30 @@ function printLake(ctx: CliContext, def: ConnectorDefinition, tenant: string): v
   try {
     const mine = [{ path: 'connector.id', value: def.id }];
     const records = lake.count({ tenant, where: mine });
-    const assets = lake.listAssets({ tenant, connectorId: def.id, limit: 10_000 });
+    // Counted page by page: a large fleet is never held in memory at once.
+    let present = 0;
+    let removed = 0;
+    const PAGE = 5_000;
+    for (let offset = 0; ; offset += PAGE) {
+      const page = lake.listAssets({
+        tenant,
+        connectorId: def.id,
+        includeRemoved: true,
+        limit: PAGE,
+        offset,
+      });
+      for (const a of page) {
+        if (a.removed) removed++;
+        else present++;
+      }
+      if (page.length < PAGE) break;
+    }
+    const assets = lake.listAssets({ tenant, connectorId: def.id, limit: 200 });
     ctx.print(
       `      Syslog index: ${records.toLocaleString('en-US')} records of this connector (msg_class trendmicro_cloudone_computers)`,
     );
     ctx.print(
-      `      Assets: ${assets.length.toLocaleString('en-US')} (${assets.filter((a) => a.removed).length} removed)`,
+      `      Assets: ${present.toLocaleString('en-US')} present, ${removed.toLocaleString('en-US')} removed (not seen in a complete snapshot)`,
     );
     const [sample] = lake.search({
       tenant,

@@ -20,7 +20,7 @@ describe('connectors demo (end to end)', () => {
     );
     expect(first.stdout).to.match(/run "trendmicro-demo" \(demo\): ok \| 400 computers published/);
     expect(first.stdout).to.contain('Syslog index: 400 records of this connector');
-    expect(first.stdout).to.contain('Assets: 400 (0 removed)');
+    expect(first.stdout).to.contain('Assets: 400 present, 0 removed');
     expect(first.stdout).to.contain('"msg_class": "trendmicro_cloudone_computers"');
     expect(first.stdout).to.contain('npx connectors search --tenant demo');
 
@@ -30,5 +30,10 @@ describe('connectors demo (end to end)', () => {
     expect(second.stdout).to.contain('Syslog index: 400 records of this connector');
     const all = await runCli(['search', '--tenant', 'demo', '--limit', '10000', '--json'], { dataDir });
     expect(all.json<SyslogRecord[]>()).to.have.length(400);
+
+    // A smaller fleet next time: the complete snapshot marks the computers that are gone as removed.
+    const third = await runCli(['demo', '--computers', '300'], env);
+    expect(third.code, third.stderr).to.equal(0);
+    expect(third.stdout).to.contain('Assets: 300 present, 100 removed');
   });
 });

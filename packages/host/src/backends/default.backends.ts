@@ -1,4 +1,5 @@
 import type { Logger, Queue, Sink } from '@connectors/framework';
+import { IngestWorker } from '@connectors/ingest';
 import { LakeSink } from '@connectors/lake';
 import { MemoryQueue } from '@connectors/queue-memory';
 import { RedisStreamQueue } from '@connectors/queue-redis';
@@ -19,7 +20,7 @@ export function queueStreamName(prefix: string): string {
 /**
  * Embedded: the in-process queue (it lives and dies with this process, so a run waits for its own
  * ingestion). With a Redis URL: the Redis Streams queue shared by every host of the prefix, one stream
- * for all connectors. Ingestion writes into the lake in the data directory.
+ * for all connectors. Ingestion: `IngestWorker`s writing into the lake in the data directory.
  */
 export async function defaultBackends(options: DefaultBackendOptions): Promise<HostBackends> {
   let queue: Promise<Queue> | undefined;
@@ -36,7 +37,13 @@ export async function defaultBackends(options: DefaultBackendOptions): Promise<H
     createIngest: async (q, consumer) => {
       const sink = new LakeSink(options.dataDir);
       sinks.push(sink);
-      return new InterimIngest(q, consumer, sink);
+      const worker = new IngestWorker({
+        queue: q,
+        sinks: [sink],
+        consumer,
+        logger: options.logger.child({ consumer }),
+      });
+      return workerHandle(worker);
     },
     close: async () => {
       await Promise.all(sinks.map((s) => s.close().catch(() => undefined)));
@@ -45,31 +52,12 @@ export async function defaultBackends(options: DefaultBackendOptions): Promise<H
   };
 }
 
-// Interim stand-in until @connectors/ingest lands: read, write, ack.
-class InterimIngest implements IngestHandle {
-  private stopped = false;
-  private loop?: Promise<void>;
-  constructor(
-    private readonly queue: Queue,
-    private readonly consumer: string,
-    private readonly sink: Sink,
-  ) {}
-  start(): void {
-    this.loop = (async () => {
-      while (!this.stopped) {
-        const batch = await this.queue.read({ consumer: this.consumer, count: 500, blockMs: 100 });
-        if (!batch.length) continue;
-        await this.sink.write(batch.map((d) => d.entry));
-        await this.queue.ack(batch.map((d) => d.deliveryId));
-      }
-    })();
-  }
-  async drained(signal?: AbortSignal): Promise<void> {
-    while (!signal?.aborted && (await this.queue.stats()).length > 0)
-      await new Promise((r) => setTimeout(r, 20));
-  }
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
-  }
+function workerHandle(worker: IngestWorker): IngestHandle {
+  return {
+    start: () => worker.start(),
+    drained: async (signal) => {
+      await worker.drainUntilEmpty({ signal });
+    },
+    stop: () => worker.stop(),
+  };
 }
