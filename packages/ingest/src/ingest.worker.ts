@@ -36,11 +36,14 @@ export class IngestWorker {
   private readonly retryBaseMs: number;
   private readonly retryCapMs: number;
   private readonly heartbeatMs: number;
+  private readonly prefetch: boolean;
   private readonly logger: Logger;
   private readonly clock: Clock;
   private abort = new AbortController();
   private loop?: Promise<void>;
   private stopping = false;
+  /** Delivery ids of the batch read ahead, while the current one is processed. */
+  private ahead: string[] = [];
   private readonly counters: Omit<IngestFigures, 'running'> = {
     batches: 0,
     recordsWritten: 0,
@@ -67,6 +70,7 @@ export class IngestWorker {
     this.heartbeatMs =
       options.heartbeatMs ??
       (this.queue.claimIdleMs ? Math.max(20, Math.floor(this.queue.claimIdleMs / 3)) : 5_000);
+    this.prefetch = options.prefetch ?? true;
     this.logger = (options.logger ?? createSilentLogger()).child({
       component: 'ingest',
       consumer: this.consumer,
@@ -124,29 +128,54 @@ export class IngestWorker {
 
   /** Reads and processes one batch; returns how many entries it got (for tests and one-shot use). */
   async pollOnce(): Promise<number> {
-    const deliveries = await this.queue.read({
+    const deliveries = await this.readBatch();
+    if (deliveries.length > 0) await this.process(deliveries);
+    return deliveries.length;
+  }
+
+  private readBatch(): Promise<Delivery[]> {
+    return this.queue.read({
       consumer: this.consumer,
       count: this.batchSize,
       blockMs: this.blockMs,
       signal: this.abort.signal,
     });
-    if (deliveries.length > 0) await this.process(deliveries);
-    return deliveries.length;
   }
 
   private async run(): Promise<void> {
     let readFailures = 0;
+    // With prefetch, the next batch is read while this one is written: the queue's round trip and
+    // the sink's work overlap. At most two batches are held.
+    let next: Promise<Delivery[]> | undefined;
     while (!this.stopping) {
+      let deliveries: Delivery[];
       try {
-        await this.pollOnce();
+        deliveries = await (next ?? this.readBatch());
         readFailures = 0;
       } catch (err) {
         if (this.stopping) break;
         this.counters.lastError = message(err);
         this.logger.warn({ err }, 'queue read failed; retrying');
         await this.pause(readFailures++);
+        continue;
+      } finally {
+        next = undefined;
       }
+      if (deliveries.length === 0) continue;
+      if (this.prefetch && !this.stopping) {
+        next = this.readBatch();
+        // The heartbeat of a batch held through retries keeps the batch read ahead too.
+        next.then(
+          (ahead) => (this.ahead = ahead.map((d) => d.deliveryId)),
+          () => undefined,
+        );
+      }
+      await this.process(deliveries);
+      this.ahead = [];
     }
+    // A batch read ahead but not processed goes back to the queue.
+    const ahead = next ? await next.catch(() => [] as Delivery[]) : [];
+    await this.releaseSafely(ahead.map((d) => d.deliveryId));
   }
 
   /** Sleeps for the backoff of `attempt`; returns false when interrupted by stop. */
@@ -232,9 +261,10 @@ export class IngestWorker {
           await this.releaseSafely(left);
           return;
         }
-        heartbeat ??= this.startHeartbeat(() =>
-          [...entries.keys()].filter((i) => !finished.has(i)).map((i) => deliveries[i].deliveryId),
-        );
+        heartbeat ??= this.startHeartbeat(() => [
+          ...[...entries.keys()].filter((i) => !finished.has(i)).map((i) => deliveries[i].deliveryId),
+          ...this.ahead,
+        ]);
         this.counters.retries++;
         this.logger.debug({ attempt, left: left.length, sinkDown }, 'retrying the rest of the batch');
         if (!(await this.pause(attempt++))) {

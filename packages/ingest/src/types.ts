@@ -24,6 +24,8 @@ export interface IngestWorkerOptions {
    * a third of the queue's `claimIdleMs`, or 5,000 ms).
    */
   heartbeatMs?: number;
+  /** Read the next batch while the current one is written (default true). */
+  prefetch?: boolean;
   logger?: Logger;
   clock?: Clock;
 }

@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
-import type {
-  AssetRecord,
-  QueueEntry,
-  SinkFailure,
-  SinkWriteResult,
-  SnapshotMarker,
-  SyslogRecord,
+import {
+  jsonOf,
+  type AssetRecord,
+  type QueueEntry,
+  type SinkFailure,
+  type SinkWriteResult,
+  type SnapshotMarker,
+  type SyslogRecord,
 } from '@connectors/framework';
 
 /** A record the lake can never store; reported per record so the rest of the batch goes through. */
@@ -244,7 +245,7 @@ export class LakeWriter {
       r.tenant_id,
       r.msg_class,
       r.connector?.id ?? null,
-      JSON.stringify(r),
+      jsonOf(r),
       now,
     );
     if (entry.asset) this.upsertAsset(entry.asset, now);
@@ -266,7 +267,7 @@ export class LakeWriter {
       pv: asset.primaryKey.value,
       hostname: asset.hostname ?? null,
       fp,
-      doc: JSON.stringify(asset),
+      doc: jsonOf(asset),
       now,
     };
     if (!row) {

@@ -12,6 +12,7 @@ import {
   type QueueStats,
   type ReadOptions,
 } from '@connectors/framework';
+import { decodeEntry, encodeEntry, rawFields } from './entry.codec';
 import { isOom, isTransient, replyCode, unavailable } from './redis.errors';
 import { ACK_SCRIPT, DEAD_LETTER_SCRIPT, TRIM_ACKED_SCRIPT } from './redis.scripts';
 import { streamKeys } from './stream.keys';
@@ -38,6 +39,8 @@ interface ConsumerState {
   blocking?: Redis;
   blockingId?: number;
 }
+
+const RELEASED_IDLE_MS = 86_400_000;
 
 const DEFAULTS = {
   url: 'redis://127.0.0.1:6379',
@@ -112,6 +115,7 @@ export class RedisStreamQueue implements Queue {
   private closed = false;
   private readonly closing = new AbortController();
   private warnedWaitAof = false;
+  private known?: { length: number; bytes: number };
   private readonly counters: RedisQueueFigures = {
     published: 0,
     publishRetries: 0,
@@ -244,9 +248,10 @@ export class RedisStreamQueue implements Queue {
   async publish(entries: readonly QueueEntry[], options: PublishOptions = {}): Promise<void> {
     if (entries.length === 0) return;
     if (this.closed) throw closedError();
-    const payloads = entries.map((e) => JSON.stringify(e));
+    const encoded = entries.map(encodeEntry);
     let bytes = 0;
-    for (const p of payloads) bytes += Buffer.byteLength(p);
+    for (const e of encoded) bytes += e.bytes;
+    const payloads = encoded.map((e) => e.fields);
     this.counters.inFlightEntries += payloads.length;
     this.counters.maxInFlightEntries = Math.max(
       this.counters.maxInFlightEntries,
@@ -260,17 +265,23 @@ export class RedisStreamQueue implements Queue {
         if (this.closed) throw closedError();
         try {
           await this.waitReady(this.cmd, signal);
-          if (!(await this.hasRoom(payloads.length, bytes))) {
+          if (!this.roomKnown(payloads.length, bytes) && !(await this.hasRoom(payloads.length, bytes))) {
             this.counters.backpressureWaits++;
             await this.waitForRoom(waits++, signal);
             continue;
           }
           const multi = this.cmd.multi();
-          for (const p of payloads) multi.xadd(this.keys.stream, '*', 'e', p);
+          for (const fields of payloads) multi.xadd(this.keys.stream, '*', ...fields);
           multi.incrby(this.keys.bytes, bytes);
+          multi.xlen(this.keys.stream);
           const results = await multi.exec();
           const failed = results?.find(([err]) => err);
           if (!results || failed) throw failed?.[0] ?? new Error('transaction discarded');
+          // The backlog right after our adds (everyone's entries included), read in the same transaction.
+          this.known = {
+            length: Number(results[results.length - 1][1]),
+            bytes: Number(results[results.length - 2][1]),
+          };
           this.counters.published += payloads.length;
           await this.maybeWaitAof();
           return;
@@ -300,6 +311,20 @@ export class RedisStreamQueue implements Queue {
     } finally {
       this.counters.inFlightEntries -= payloads.length;
     }
+  }
+
+  /**
+   * Whether the backlog seen right after this producer's previous publish leaves room for this batch,
+   * which saves the check's round trip. Ingestion only shrinks the backlog; other producers may have
+   * grown it since, so a producer can overshoot the bound by at most this one batch before its next
+   * publish sees the fresh figures — the same overshoot the check-then-write race already allows.
+   */
+  private roomKnown(count: number, bytes: number): boolean {
+    const known = this.known;
+    this.known = undefined;
+    return (
+      known !== undefined && known.length + count <= this.maxEntries && known.bytes + bytes <= this.maxBytes
+    );
   }
 
   private async hasRoom(count: number, bytes: number): Promise<boolean> {
@@ -474,19 +499,24 @@ export class RedisStreamQueue implements Queue {
         gone.push(id);
         continue;
       }
-      const payload = fieldValue(fields, 'e');
       const deliveries = counts?.get(id) ?? (redelivered ? 2 : 1);
       let entry: QueueEntry;
       try {
-        entry = JSON.parse(payload ?? '') as QueueEntry;
-      } catch {
-        await this.deadLetterRaw(id, payload ?? '', 'unreadable payload (not JSON)', deliveries, consumer);
+        entry = decodeEntry(fields);
+      } catch (err) {
+        await this.deadLetterRaw(
+          id,
+          rawFields(fields),
+          `unreadable entry: ${(err as Error).message}`,
+          deliveries,
+          consumer,
+        );
         continue;
       }
       if (deliveries > this.maxDeliveries) {
         await this.deadLetterRaw(
           id,
-          payload!,
+          rawFields(fields),
           `delivered ${deliveries - 1} times without acknowledgement (maxDeliveries ${this.maxDeliveries})`,
           deliveries - 1,
           consumer,
@@ -587,11 +617,16 @@ export class RedisStreamQueue implements Queue {
     }
   }
 
-  /** Makes entries claimable at once by any consumer (their idle time set past the claim timeout). */
+  /**
+   * Makes entries claimable at once by any consumer, whatever its claim timeout: their idle time is
+   * set to a day (so `oldestPendingIdleMs` shows a day until a janitor takes them, within one claim
+   * interval of any live consumer). The delivery count is not raised.
+   */
   async release(deliveryIds: readonly string[]): Promise<void> {
     if (deliveryIds.length === 0) return;
     const owner = await this.ownerOf(deliveryIds[0]);
     if (!owner) return;
+    const idle = Math.max(this.claimIdleMs + 1, RELEASED_IDLE_MS);
     await this.cmd.call(
       'XCLAIM',
       this.keys.stream,
@@ -600,7 +635,7 @@ export class RedisStreamQueue implements Queue {
       '0',
       ...deliveryIds,
       'IDLE',
-      String(this.claimIdleMs + 1),
+      String(idle),
       'JUSTID',
     );
     // Every consumer of this process looks for claimable entries on its next read.
@@ -685,12 +720,12 @@ export class RedisStreamQueue implements Queue {
       [string, string[]]
     >;
     return rows.map(([id, fields]) => {
-      const payload = fieldValue(fields, 'e') ?? '';
-      let entry: QueueEntry | string = payload;
+      let entry: QueueEntry | string;
       try {
-        entry = JSON.parse(payload) as QueueEntry;
+        entry = decodeEntry(fields);
       } catch {
-        // Kept as text: it was dead-lettered for not being JSON.
+        // Kept as text: it was dead-lettered for not being an entry.
+        entry = fieldValue(fields, 'e') ?? rawFields(fields.slice(0, fields.indexOf('reason')));
       }
       return {
         id,

@@ -1,6 +1,7 @@
 // Lua run atomically by Redis. `allow-oom` (Redis 7.0 shebang flags) lets acknowledgement and
 // dead-lettering run when Redis is at maxmemory: they free memory, so refusing them would deadlock.
-// Sizes are taken from the stored entry, so the byte counter stays equal to the payload bytes held.
+// Sizes are taken from the stored entry (the length of every field value), so the byte counter stays
+// equal to the payload bytes held.
 
 /** KEYS: stream, bytes. ARGV: group, id... Returns the number acknowledged. */
 export const ACK_SCRIPT = `#!lua flags=allow-oom
@@ -14,9 +15,7 @@ for i = 2, #ARGV do
     local found = redis.call('XRANGE', stream, id, id)
     if #found > 0 then
       local fields = found[1][2]
-      for j = 1, #fields, 2 do
-        if fields[j] == 'e' then freed = freed + string.len(fields[j + 1]) end
-      end
+      for j = 2, #fields, 2 do freed = freed + string.len(fields[j]) end
       redis.call('XDEL', stream, id)
     end
   end
@@ -26,22 +25,33 @@ if redis.call('XLEN', stream) == 0 then redis.call('DEL', counter) end
 return acked
 `;
 
-/** KEYS: stream, bytes, dead. ARGV: group, id, reason, deliveries, payload if gone, consumer, at. */
+/**
+ * KEYS: stream, bytes, dead. ARGV: group, id, reason, deliveries, payload if gone, consumer, at.
+ * The dead letter keeps the entry's own fields, plus why, how often, from where and when.
+ */
 export const DEAD_LETTER_SCRIPT = `#!lua flags=allow-oom
 local stream, counter, dead = KEYS[1], KEYS[2], KEYS[3]
 local group, id = ARGV[1], ARGV[2]
 local found = redis.call('XRANGE', stream, id, id)
 local acked = redis.call('XACK', stream, group, id)
 if acked == 0 and #found == 0 then return 0 end
-local payload, size = ARGV[5], 0
+local args = { dead, '*' }
+local size = 0
 if #found > 0 then
   local fields = found[1][2]
   for j = 1, #fields, 2 do
-    if fields[j] == 'e' then payload = fields[j + 1]; size = string.len(payload) end
+    args[#args + 1] = fields[j]
+    args[#args + 1] = fields[j + 1]
+    size = size + string.len(fields[j + 1])
   end
+else
+  args[#args + 1] = 'e'
+  args[#args + 1] = ARGV[5]
 end
-redis.call('XADD', dead, '*', 'e', payload, 'reason', ARGV[3], 'deliveries', ARGV[4], 'source_id', id,
-  'consumer', ARGV[6], 'at', ARGV[7])
+for _, v in ipairs({ 'reason', ARGV[3], 'deliveries', ARGV[4], 'source_id', id, 'consumer', ARGV[6], 'at', ARGV[7] }) do
+  args[#args + 1] = v
+end
+redis.call('XADD', unpack(args))
 if #found > 0 then
   redis.call('XDEL', stream, id)
   if size > 0 then redis.call('DECRBY', counter, size) end
@@ -60,9 +70,7 @@ local found = redis.call('XRANGE', stream, '-', '(' .. ARGV[1], 'COUNT', tonumbe
 local freed = 0
 for i = 1, #found do
   local fields = found[i][2]
-  for j = 1, #fields, 2 do
-    if fields[j] == 'e' then freed = freed + string.len(fields[j + 1]) end
-  end
+  for j = 2, #fields, 2 do freed = freed + string.len(fields[j]) end
   redis.call('XDEL', stream, found[i][1])
 end
 if freed > 0 then redis.call('DECRBY', counter, freed) end

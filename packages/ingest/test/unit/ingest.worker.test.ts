@@ -214,6 +214,21 @@ describe('IngestWorker', () => {
     });
   });
 
+  describe('prefetch', () => {
+    it('should release the batch read ahead when stopping, leaving nothing pending', async () => {
+      const sink = new FakeSink();
+      sink.delayMs = 80;
+      const w = worker([sink], { batchSize: 5 });
+      await queue.publish(testEntries(0, 20));
+      w.start();
+      await sleep(30);
+      await w.stop();
+      expect(sink.stored.size).to.equal(5);
+      expect(w.figures.released).to.equal(5);
+      expect(await queue.stats()).to.include({ length: 15, pending: 0 });
+    });
+  });
+
   describe('#drainUntilEmpty()', () => {
     it('should give up after the timeout with the queue figures', async () => {
       const w = worker([new FakeSink()]);
