@@ -42,6 +42,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const apiKey = options.apiKey ?? generateCloudOneKey();
   const keys = new KeyRing(options.strictKeySchemes ?? true);
   keys.add(apiKey, 'full');
+  for (const key of options.apiKeys ?? []) keys.add(key, 'full');
   if (options.legacyApiKey) keys.add(options.legacyApiKey, 'full');
   if (options.readLimitedApiKey) keys.add(options.readLimitedApiKey, 'read-limited');
   const rate = {

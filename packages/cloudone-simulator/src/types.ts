@@ -16,6 +16,11 @@ export interface SimulatorOptions {
   host?: string;
   /** Accepted under `Authorization: ApiKey …` when Cloud One-shaped. Default: a fresh Cloud One-shaped key. */
   apiKey?: string;
+  /**
+   * More keys with full access, e.g. one per tenant when many connectors share one simulator (each key
+   * gets its own rate window, as separate accounts do). Optional.
+   */
+  apiKeys?: readonly string[];
   /** A legacy key (accepted under `api-secret-key`); optional. */
   legacyApiKey?: string;
   /** A key that authenticates but may not view computers (403 `Not authorized to …`); optional. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the simulator standalone: `cloudone-simulator --computers 5000 --port 0 --api-key KEY`.
 // Prints the base URL and the key(s) a client needs, then serves until SIGINT/SIGTERM.
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { MAX_COMPUTERS, startSimulator } from '../start-simulator';
 import type { RetryAfterMode } from '../types';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--seed <seed>', 'seed of the generated fleet', '1')
     .option('--api-key <key>', 'API key to accept (default: a fresh Cloud One-shaped key)')
+    .option('--api-keys-file <path>', 'more keys to accept, one per line (e.g. one per tenant)')
     .option('--legacy-api-key <key>', 'legacy key accepted under the api-secret-key header')
     .option('--read-limited-api-key <key>', 'a key that authenticates but may not view computers')
     .option(
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
     host: string;
     seed: string;
     apiKey?: string;
+    apiKeysFile?: string;
     legacyApiKey?: string;
     readLimitedApiKey?: string;
     rateLimit: number;
@@ -71,6 +74,12 @@ async function main(): Promise<void> {
     host: o.host,
     seed: /^\d+$/.test(o.seed) ? Number(o.seed) : o.seed,
     apiKey: o.apiKey,
+    apiKeys: o.apiKeysFile
+      ? readFileSync(o.apiKeysFile, 'utf8')
+          .split('\n')
+          .map((k) => k.trim())
+          .filter(Boolean)
+      : undefined,
     legacyApiKey: o.legacyApiKey,
     readLimitedApiKey: o.readLimitedApiKey,
     rateLimitPerMinute: o.rateLimit,

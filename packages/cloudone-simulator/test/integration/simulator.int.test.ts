@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generateLegacyKey, startSimulator, type SimulatorHandle } from '../../src';
+import { generateCloudOneKey, generateLegacyKey, startSimulator, type SimulatorHandle } from '../../src';
 
 interface Answer {
   status: number;
@@ -80,6 +82,21 @@ describe('startSimulator (over HTTP)', () => {
       expect(cloudOneAsLegacy.status).to.equal(401);
       const legacyAsApiKey = await client(sim, legacyKey).search({ maxItems: 1 });
       expect(legacyAsApiKey.status).to.equal(401);
+    });
+
+    it('should accept every extra key given in apiKeys, each with its own rate window', async () => {
+      const tenants = [generateCloudOneKey(), generateCloudOneKey()];
+      const multi = await startSimulator({ computers: 3, apiKeys: tenants, rateLimitPerMinute: 1 });
+      try {
+        const page = { maxItems: 10, searchCriteria: [] };
+        for (const key of [multi.apiKey, ...tenants]) {
+          expect((await client(multi, key).search(page)).status).to.equal(200);
+        }
+        expect((await client(multi, tenants[0]).search(page)).status).to.equal(429);
+        expect((await client(multi, generateCloudOneKey()).search(page)).status).to.equal(401);
+      } finally {
+        await multi.stop();
+      }
     });
 
     it('should answer 401 Invalid API Key for a wrong or missing key', async () => {
@@ -333,6 +350,38 @@ describe('startSimulator (over HTTP)', () => {
 });
 
 describe('cloudone-simulator (bin)', () => {
+  it('should accept the keys of --api-keys-file, one per line', async () => {
+    const bin = path.resolve(__dirname, '../../../bin/cloudone-simulator.js');
+    const dir = mkdtempSync(path.join(tmpdir(), 'simulator-keys-'));
+    const keys = [generateCloudOneKey(), generateCloudOneKey()];
+    writeFileSync(path.join(dir, 'keys'), `${keys.join('\n')}\n`);
+    const child = spawn(
+      process.execPath,
+      [bin, '--computers', '2', '--api-keys-file', path.join(dir, 'keys'), '--json'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      const info = await new Promise<{ baseUrl: string }>((resolve, reject) => {
+        child.stdout.once('data', (d: Buffer) => resolve(JSON.parse(d.toString()) as { baseUrl: string }));
+        child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
+      });
+      const status = async (key: string): Promise<number> =>
+        (
+          await fetch(`${info.baseUrl}/computers/search`, {
+            method: 'POST',
+            headers: { Authorization: `ApiKey ${key}`, 'api-version': 'v1' },
+            body: '{}',
+          })
+        ).status;
+      expect(await status(keys[0])).to.equal(200);
+      expect(await status(keys[1])).to.equal(200);
+      expect(await status(generateCloudOneKey())).to.equal(401);
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('should print its base URL and key and serve the API until stopped', async function () {
     const bin = path.resolve(__dirname, '../../../bin/cloudone-simulator.js');
     const child = spawn(process.execPath, [bin, '--computers', '5000', '--port', '0', '--api-key', 'KEY'], {

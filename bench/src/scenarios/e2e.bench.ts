@@ -1,0 +1,530 @@
+// e2e: the product end to end against this machine's ceilings and the script a user would write.
+//
+//   npm run bench -- e2e [--computers 50000] [--page-size 1000] [--expand all|default]
+//                        [--variants fetch-parse,xadd,memory-lake,…] [--naive-default-computers 2000]
+//                        [--profile] [--keep]
+//
+// Every variant moves the same computers (the simulator's fleet, `expand=all`: ~3.9 KB objects) and runs
+// in a fresh host process; the simulator runs in its own process (and redis-server in its own), fresh
+// for each variant, so each process's CPU and peak RSS are its own:
+//   fetch-parse     ceiling: POST /computers/search page after page (keep-alive node:http), JSON.parse, nothing else
+//   xadd            ceiling: pipelined XADD (batches of --xadd-batch) of the real queue entries of one page, N times
+//   memory-lake     plugin collect → normalize → envelope → MemoryQueue → IngestWorker → LakeSink (SQLite)
+//   memory-ndjson   … → MemoryQueue → IngestWorker → NdjsonSink
+//   redis-lake      … → RedisStreamQueue → IngestWorker → LakeSink
+//   redis-ndjson    … → RedisStreamQueue → IngestWorker → NdjsonSink
+//   naive-wal       the hand-written script: axios paging loop, one awaited XADD per record, XREAD, one
+//                   INSERT per record (SQLite WAL + synchronous=NORMAL: the lake's durability)
+//   naive-default   the same script with SQLite as better-sqlite3 opens it (rollback journal,
+//                   synchronous=FULL: an fsync per INSERT); --naive-default-computers of them
+// A pipeline variant's time runs from the first request to the last record committed by the sink and
+// acknowledged (the queue drained).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cpuUsage } from 'node:process';
+import axios from 'axios';
+import Database from 'better-sqlite3';
+import Redis from 'ioredis';
+import { buildEnvelope, createSilentLogger, SystemClock, type Queue, type Sink } from '@connectors/framework';
+import { ExcludeFilters, runCollection } from '@connectors/host';
+import { IngestWorker, NdjsonSink } from '@connectors/ingest';
+import { Lake, LakeSink } from '@connectors/lake';
+import { MemoryQueue } from '@connectors/queue-memory';
+import { RedisStreamQueue, startRedisServer, type RedisServerHandle } from '@connectors/queue-redis';
+import { flag, int, list, printTable } from '../args';
+import { readStdin, runWorker, startSimulatorChild, workerMain } from '../children';
+import { expandChoice, setUpCloudOne, type ExpandChoice } from '../cloudone';
+import { cpuPer10k, procDelta, procStats, round, type ProcStats } from '../proc';
+import type { BenchArgs, Figures } from '../types';
+
+const VARIANTS = [
+  'fetch-parse',
+  'xadd',
+  'memory-lake',
+  'memory-ndjson',
+  'redis-lake',
+  'redis-ndjson',
+  'naive-wal',
+  'naive-default',
+] as const;
+type Variant = (typeof VARIANTS)[number];
+
+interface Job {
+  variant: Variant;
+  baseUrl: string;
+  computers: number;
+  pageSize: number;
+  expand: ExpandChoice;
+  redisUrl?: string;
+  dir: string;
+  xaddBatch: number;
+}
+
+interface WorkerResult {
+  records: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+  /** Payload bytes moved (response bodies for fetch-parse, entry JSON for xadd). */
+  bytes?: number;
+  detail?: Record<string, unknown>;
+}
+
+interface VariantFigures {
+  variant: Variant;
+  records: number;
+  seconds: number;
+  recordsPerSecond: number;
+  host: { cpuSeconds: number; cpuPer10k: number; peakRssMb: number };
+  simulator?: { cpuSeconds: number; cpuPer10k: number; peakRssMb: number };
+  redis?: { cpuSeconds: number; cpuPer10k: number; peakRssMb: number };
+  detail?: Record<string, unknown>;
+}
+
+function usesRedis(v: Variant): boolean {
+  return v === 'xadd' || v.startsWith('redis-') || v.startsWith('naive-');
+}
+
+function otherProcess(delta: ProcStats | undefined, records: number) {
+  return delta
+    ? {
+        cpuSeconds: delta.cpuSeconds,
+        cpuPer10k: cpuPer10k(delta.cpuSeconds, records),
+        peakRssMb: delta.peakRssMb,
+      }
+    : undefined;
+}
+
+async function runVariant(variant: Variant, args: BenchArgs): Promise<VariantFigures> {
+  const computers =
+    variant === 'naive-default'
+      ? Math.min(int(args, 'computers', 50_000), int(args, 'naive-default-computers', 2_000))
+      : int(args, 'computers', 50_000);
+  const sim = await startSimulatorChild({
+    computers,
+    seed: args.seed,
+    profile: flag(args, 'profile') ? `e2e-${variant}-simulator` : undefined,
+  });
+  let redis: RedisServerHandle | undefined;
+  const dir = mkdtempSync(path.join(tmpdir(), `bench-e2e-${variant}-`));
+  try {
+    // AOF with fsync every second: the durable setting the queue README recommends.
+    if (usesRedis(variant)) redis = await startRedisServer({ appendonly: true, appendfsync: 'everysec' });
+    const simBefore = sim.stats();
+    const redisBefore = redis?.pid ? procStats(redis.pid) : undefined;
+    const job: Job = {
+      variant,
+      baseUrl: sim.baseUrl,
+      computers,
+      pageSize: int(args, 'page-size', 1000, 1),
+      expand: expandChoice(args.expand),
+      redisUrl: redis?.url,
+      dir,
+      xaddBatch: int(args, 'xadd-batch', 1000, 1),
+    };
+    const r = await runWorker<WorkerResult>({
+      file: __filename,
+      job,
+      stdin: sim.apiKey,
+      profile: flag(args, 'profile') ? `e2e-${variant}` : undefined,
+    });
+    const simDelta = procDelta(simBefore, sim.stats());
+    const redisDelta = redis?.pid ? procDelta(redisBefore, procStats(redis.pid)) : undefined;
+    if (r.records !== computers && variant !== 'xadd')
+      throw new Error(`${variant}: ${r.records} of ${computers} records arrived`);
+    return {
+      variant,
+      records: r.records,
+      seconds: r.seconds,
+      recordsPerSecond: Math.round(r.records / r.seconds),
+      host: {
+        cpuSeconds: r.cpuSeconds,
+        cpuPer10k: cpuPer10k(r.cpuSeconds, r.records),
+        peakRssMb: r.peakRssMb,
+      },
+      simulator: variant === 'xadd' ? undefined : otherProcess(simDelta, r.records),
+      redis: otherProcess(redisDelta, r.records),
+      detail: { ...(r.bytes ? { avgBytes: Math.round(r.bytes / r.records) } : {}), ...r.detail },
+    };
+  } finally {
+    await sim.stop();
+    await redis?.stop();
+    if (!flag(args, 'keep')) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(args: BenchArgs): Promise<Figures> {
+  const variants = list(args, 'variants', [...VARIANTS]) as Variant[];
+  for (const v of variants) if (!VARIANTS.includes(v)) throw new Error(`unknown variant ${v}`);
+  const results: VariantFigures[] = [];
+  for (const v of variants) {
+    console.error(`e2e: ${v}…`);
+    const f = await runVariant(v, args);
+    results.push(f);
+    console.error(
+      `e2e: ${v}: ${f.records} records in ${f.seconds} s = ${f.recordsPerSecond}/s, host CPU ${f.host.cpuPer10k} s/10k, peak RSS ${f.host.peakRssMb} MB`,
+    );
+  }
+  const by = (v: Variant) => results.find((r) => r.variant === v);
+  const ceiling = by('fetch-parse')?.recordsPerSecond;
+  const naive = by('naive-wal')?.recordsPerSecond;
+  const naiveDefault = by('naive-default')?.recordsPerSecond;
+  const table = results.map((r) => ({
+    variant: r.variant,
+    records: r.records,
+    seconds: r.seconds,
+    'records/s': r.recordsPerSecond,
+    'of ceiling': ceiling ? `${Math.round((100 * r.recordsPerSecond) / ceiling)}%` : undefined,
+    'x naive-wal': naive ? round(r.recordsPerSecond / naive, 1) : undefined,
+    'host CPU s/10k': r.host.cpuPer10k,
+    'host peak MB': r.host.peakRssMb,
+    'sim CPU s/10k': r.simulator?.cpuPer10k,
+    'sim peak MB': r.simulator?.peakRssMb,
+    'redis CPU s/10k': r.redis?.cpuPer10k,
+    'redis peak MB': r.redis?.peakRssMb,
+  }));
+  console.log();
+  printTable(table);
+  console.log();
+  const targets: Record<string, unknown> = {};
+  for (const r of results.filter((x) => /^(memory|redis)-/.test(x.variant))) {
+    targets[r.variant] = {
+      ofCeiling: ceiling ? round(r.recordsPerSecond / ceiling, 2) : undefined,
+      halfCeilingMet: ceiling ? r.recordsPerSecond >= ceiling / 2 : undefined,
+      timesNaiveWal: naive ? round(r.recordsPerSecond / naive, 1) : undefined,
+      timesNaiveDefault: naiveDefault ? round(r.recordsPerSecond / naiveDefault, 1) : undefined,
+      fiveTimesNaiveWalMet: naive ? r.recordsPerSecond >= 5 * naive : undefined,
+      fiveTimesNaiveDefaultMet: naiveDefault ? r.recordsPerSecond >= 5 * naiveDefault : undefined,
+    };
+  }
+  return {
+    computers: int(args, 'computers', 50_000),
+    pageSize: int(args, 'page-size', 1000, 1),
+    expand: expandChoice(args.expand),
+    variants: results,
+    targets,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Worker side: one variant in a fresh process.
+
+function peakRssMb(): number {
+  return procStats()?.peakRssMb ?? 0;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: number; cpuSeconds: number }> {
+  const cpu0 = cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const result = await fn();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = cpuUsage(cpu0);
+  return { result, seconds: round(seconds, 2), cpuSeconds: round((cpu.user + cpu.system) / 1e6, 2) };
+}
+
+const EXPAND_ALL = ['all'];
+const EXPAND_DEFAULT = ['computerStatus', 'interfaces', 'allVirtualMachineSummaries'];
+
+function searchPath(expand: ExpandChoice): string {
+  const values = expand === 'all' ? EXPAND_ALL : EXPAND_DEFAULT;
+  return `/computers/search?${values.map((v) => `expand=${v}`).join('&')}`;
+}
+
+function searchBody(afterId: number, pageSize: number): string {
+  return JSON.stringify({
+    maxItems: pageSize,
+    sortByObjectID: true,
+    searchCriteria: [{ idTest: 'greater-than', idValue: afterId }],
+  });
+}
+
+/** The fetch-and-parse ceiling: the leanest client there is (node:http, keep-alive), JSON.parse, nothing else. */
+async function fetchParse(job: Job, apiKey: string): Promise<WorkerResult> {
+  const url = new URL(job.baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const post = (body: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: `${url.pathname}${searchPath(job.expand)}`,
+          agent,
+          headers: {
+            Authorization: `ApiKey ${apiKey}`,
+            'api-version': 'v1',
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve(Buffer.concat(chunks).toString('utf8'))
+              : reject(new Error(`HTTP ${res.statusCode}`)),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  let records = 0;
+  let bytes = 0;
+  const t = await timed(async () => {
+    let afterId = 0;
+    for (let page = 0; page <= job.computers / job.pageSize + 1; page++) {
+      const text = await post(searchBody(afterId, job.pageSize));
+      bytes += text.length;
+      const computers = (JSON.parse(text) as { computers: Array<{ ID: number }> }).computers;
+      if (computers.length === 0) return;
+      records += computers.length;
+      afterId = computers[computers.length - 1].ID;
+    }
+    throw new Error('more pages than computers: paging did not end');
+  });
+  agent.destroy();
+  return { records, seconds: t.seconds, cpuSeconds: t.cpuSeconds, peakRssMb: peakRssMb(), bytes };
+}
+
+/** The XADD ceiling: the queue's own payloads (entries of one real page), pipelined, N of them. */
+async function xaddCeiling(job: Job, apiKey: string): Promise<WorkerResult> {
+  const setup = await setUpCloudOne({ ...job, apiKey });
+  const samples: string[] = [];
+  const done = new AbortController();
+  // One page of real entries, built by the plugin and the framework exactly as the pipeline does.
+  await new Promise<void>((resolve, reject) => {
+    const sub = setup.connector
+      .collect({
+        config: setup.config,
+        instance: setup.instance,
+        logger: createSilentLogger(),
+        signal: done.signal,
+        contentTypes: ['computers'],
+        demand: { ready: async () => undefined },
+      })
+      .subscribe({
+        next: (page) => {
+          for (const raw of page.items) {
+            const { entry } = buildEnvelope({
+              manifest: setup.manifest,
+              instance: setup.instance,
+              contentType: page.contentType,
+              normalized: setup.connector.normalize(page.contentType, raw),
+              now: Date.now(),
+              snapshotId: 'bench',
+            });
+            samples.push(JSON.stringify(entry));
+          }
+          sub.unsubscribe();
+          done.abort();
+          resolve();
+        },
+        error: reject,
+        complete: resolve,
+      });
+  });
+  const redis = new Redis(job.redisUrl!, { lazyConnect: true });
+  await redis.connect();
+  const key = '{bench}:xadd';
+  let bytes = 0;
+  const t = await timed(async () => {
+    for (let i = 0; i < job.computers;) {
+      const p = redis.pipeline();
+      const end = Math.min(job.computers, i + job.xaddBatch);
+      for (; i < end; i++) {
+        const payload = samples[i % samples.length];
+        bytes += payload.length;
+        p.xadd(key, '*', 'e', payload);
+      }
+      const replies = await p.exec();
+      const failed = replies?.find(([err]) => err);
+      if (failed) throw failed[0];
+    }
+  });
+  const length = await redis.xlen(key);
+  await redis.quit();
+  return {
+    records: length,
+    seconds: t.seconds,
+    cpuSeconds: t.cpuSeconds,
+    peakRssMb: peakRssMb(),
+    bytes,
+    detail: { batch: job.xaddBatch, distinctPayloads: samples.length },
+  };
+}
+
+/** The product: plugin → normalize → envelope → queue → ingest worker → sink, as the host wires it. */
+async function pipeline(job: Job, apiKey: string): Promise<WorkerResult> {
+  const setup = await setUpCloudOne({ ...job, apiKey });
+  const [queueKind, sinkKind] = job.variant.split('-') as ['memory' | 'redis', 'lake' | 'ndjson'];
+  const queue: Queue =
+    queueKind === 'memory'
+      ? new MemoryQueue({})
+      : await RedisStreamQueue.connect({ url: job.redisUrl, stream: 'connectors:bench' });
+  const ndjsonFile = path.join(job.dir, 'records.ndjson');
+  const sink: Sink = sinkKind === 'lake' ? new LakeSink(job.dir) : new NdjsonSink(ndjsonFile);
+  const worker = new IngestWorker({ queue, sinks: [sink], consumer: 'bench-ingest', blockMs: 100 });
+  const clock = new SystemClock();
+  let pages = 0;
+  const t = await timed(async () => {
+    worker.start();
+    const result = await runCollection({
+      connector: setup.connector,
+      manifest: setup.manifest,
+      instance: setup.instance,
+      config: setup.config,
+      contentTypes: ['computers'],
+      queue,
+      filters: new ExcludeFilters([]),
+      clock,
+      logger: createSilentLogger(),
+      signal: new AbortController().signal,
+      runId: 'bench-run',
+    });
+    pages = result.pages;
+    if (!result.complete) throw new Error(`the run was incomplete: ${JSON.stringify(result)}`);
+    await worker.drainUntilEmpty({ pollMs: 5, timeoutMs: 600_000 });
+    return result;
+  });
+  await worker.stop();
+  const ingest = worker.figures;
+  await sink.close();
+  await queue.close();
+  let stored: number;
+  if (sinkKind === 'lake') {
+    const lake = Lake.open(job.dir, { readonly: true });
+    stored = lake.count();
+    lake.close();
+  } else {
+    stored = readFileSync(ndjsonFile, 'utf8').split('\n').filter(Boolean).length;
+  }
+  return {
+    records: stored,
+    seconds: t.seconds,
+    cpuSeconds: t.cpuSeconds,
+    peakRssMb: peakRssMb(),
+    detail: { pages, published: t.result.records, batches: ingest.batches, ingested: ingest.recordsWritten },
+  };
+}
+
+/**
+ * The naive baseline: what a user writes by hand for the same job. One loop pages through the API
+ * with axios and awaits one XADD per computer; a second loop (same process) XREADs and INSERTs one
+ * row per record. No batching, no back-pressure, no envelope, no assets.
+ */
+async function naive(job: Job, apiKey: string): Promise<WorkerResult> {
+  const db = new Database(path.join(job.dir, 'naive.sqlite'));
+  if (job.variant === 'naive-wal') {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS computers (id TEXT PRIMARY KEY, hostname TEXT, collected_at INTEGER, doc TEXT)',
+  );
+  const insert = db.prepare('INSERT OR REPLACE INTO computers VALUES (?, ?, ?, ?)');
+  const producer = new Redis(job.redisUrl!);
+  const consumer = new Redis(job.redisUrl!);
+  const api = axios.create({
+    baseURL: job.baseUrl,
+    headers: { Authorization: `ApiKey ${apiKey}`, 'api-version': 'v1' },
+  });
+  const stream = 'computers';
+  let produced = 0;
+  let inserted = 0;
+  let producerDone = false;
+  const deadline = Date.now() + 3_600_000;
+  const t = await timed(async () => {
+    const produce = async (): Promise<void> => {
+      let afterId = 0;
+      for (let page = 0; page <= job.computers / job.pageSize + 1; page++) {
+        const res = await api.post<{ computers: Array<Record<string, unknown> & { ID: number }> }>(
+          '/computers/search',
+          {
+            maxItems: job.pageSize,
+            sortByObjectID: true,
+            searchCriteria: [{ idTest: 'greater-than', idValue: afterId }],
+          },
+          {
+            params: new URLSearchParams(
+              (job.expand === 'all' ? EXPAND_ALL : EXPAND_DEFAULT).map((v): [string, string] => [
+                'expand',
+                v,
+              ]),
+            ),
+          },
+        );
+        const computers = res.data.computers;
+        if (computers.length === 0) {
+          producerDone = true;
+          return;
+        }
+        for (const c of computers) {
+          const record = { tenant: 'bench', hostname: c.hostName, collected_at: Date.now(), computer: c };
+          await producer.xadd(stream, '*', 'data', JSON.stringify(record));
+          produced++;
+        }
+        afterId = computers[computers.length - 1].ID;
+      }
+      throw new Error('more pages than computers: paging did not end');
+    };
+    const consume = async (): Promise<void> => {
+      let lastId = '0-0';
+      while (!(producerDone && inserted >= produced)) {
+        if (Date.now() > deadline) throw new Error('naive baseline: gave up after an hour');
+        const reply = (await consumer.xread('COUNT', 100, 'BLOCK', 100, 'STREAMS', stream, lastId)) as Array<
+          [string, Array<[string, string[]]>]
+        > | null;
+        for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+          const record = JSON.parse(fields[1]) as {
+            hostname: string;
+            collected_at: number;
+            computer: { ID: number };
+          };
+          insert.run(String(record.computer.ID), record.hostname, record.collected_at, fields[1]);
+          inserted++;
+          lastId = id;
+        }
+      }
+    };
+    await Promise.all([produce(), consume()]);
+  });
+  const stored = db.prepare('SELECT count(*) FROM computers').pluck().get() as number;
+  db.close();
+  producer.disconnect();
+  consumer.disconnect();
+  return {
+    records: stored,
+    seconds: t.seconds,
+    cpuSeconds: t.cpuSeconds,
+    peakRssMb: peakRssMb(),
+    detail: {
+      sqlite:
+        job.variant === 'naive-wal'
+          ? 'WAL, synchronous=NORMAL'
+          : 'defaults (DELETE journal, synchronous=FULL)',
+    },
+  };
+}
+
+async function worker(job: Job): Promise<WorkerResult> {
+  const apiKey = await readStdin();
+  switch (job.variant) {
+    case 'fetch-parse':
+      return fetchParse(job, apiKey);
+    case 'xadd':
+      return xaddCeiling(job, apiKey);
+    case 'naive-wal':
+    case 'naive-default':
+      return naive(job, apiKey);
+    default:
+      return pipeline(job, apiKey);
+  }
+}
+
+workerMain(module, worker);
