@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLogger, type Logger } from '@connectors/framework';
 import { ConnectorHost, type HostOptions } from '@connectors/host';
+import { UsageError } from './exit-codes';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -9,6 +10,7 @@ export interface GlobalOptions {
   redisPrefix?: string;
   pluginsDir?: string[];
   logLevel?: string;
+  requestsPerMinute?: string;
 }
 
 export interface CliIO {
@@ -63,6 +65,15 @@ export class CliContext {
 
   hostOptions(extra: Partial<HostOptions> = {}): HostOptions {
     const minuteMs = Number(this.io.env.CONNECTORS_MINUTE_MS);
+    const rpmText = this.globals.requestsPerMinute ?? this.io.env.CONNECTORS_REQUESTS_PER_MINUTE;
+    const rpm = rpmText === undefined ? undefined : Number(rpmText);
+    if (rpm !== undefined && !(Number.isFinite(rpm) && rpm > 0)) {
+      throw new UsageError(
+        'requests-per-minute',
+        `"${rpmText}" is not a positive number`,
+        'Pass e.g. --requests-per-minute 300.',
+      );
+    }
     return {
       dataDir: this.dataDir,
       redisUrl: this.redisUrl,
@@ -71,6 +82,7 @@ export class CliContext {
       pluginDirs: this.globals.pluginsDir?.map((d) => path.resolve(this.io.cwd, d)),
       logger: this.logger(),
       ...(minuteMs > 0 ? { minuteMs } : {}),
+      ...(rpm !== undefined ? { rateBudget: { requestsPerMinute: rpm } } : {}),
       ...extra,
     };
   }

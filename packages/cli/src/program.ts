@@ -38,6 +38,10 @@ export function buildProgram(io: CliIO, state: ProgramState): Command {
     )
     .option('--plugins-dir <dir>', 'extra directory of plugins (repeatable)', collect, [])
     .option('--log-level <level>', 'log level on stderr (default warn; info for start)')
+    .option(
+      '--requests-per-minute <n>',
+      'vendor request budget per credential, shared by the connectors using it (default 450, or CONNECTORS_REQUESTS_PER_MINUTE)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
