@@ -1,7 +1,7 @@
 // queue: records of about 2 KB through Redis → ingest → lake, next to a pipelined-XADD-only ceiling for
 // the same payload, in one run against one redis-server this scenario starts (AOF, everysec).
 //
-//   npm run bench -- queue [--records 100000] [--bytes 2048] [--batch 500] [--workers 1] [--assets false]
+//   npm run bench -- queue [--records 100000] [--bytes 2048] [--batch 500] [--workers 2] [--assets false]
 //                          [--appendfsync everysec] [--phases ceiling,queue,lake]
 //
 // Phases, each on a fresh stream:
@@ -58,10 +58,20 @@ function padding(record: SyslogRecord, bytes: number): string {
 }
 
 /** A Cloud One computer record of about `bytes` serialized, with a content-hash id like the real ones. */
-export function benchEntry(i: number, bytes: number, runId: string, assets: boolean): QueueEntry {
+export function benchId(runId: string, i: number): string {
+  return createHash('sha256').update(`${runId}:${i}`).digest('hex').slice(0, 32);
+}
+
+export function benchEntry(
+  i: number,
+  bytes: number,
+  runId: string,
+  assets: boolean,
+  id = benchId(runId, i),
+): QueueEntry {
   const connector = { id: 'bench-connector', name: 'Bench', type: 'trendmicro-cloudone' };
   const record: SyslogRecord = {
-    id: createHash('sha256').update(`${runId}:${i}`).digest('hex').slice(0, 32),
+    id,
     timestamp: Date.now(),
     tenant_id: 'bench-tenant',
     connector,
@@ -240,7 +250,7 @@ export async function run(args: BenchArgs): Promise<Figures> {
   const records = int(args.records, 100_000);
   const bytes = int(args.bytes, 2_048);
   const batch = int(args.batch, 500);
-  const workers = int(args.workers, 1);
+  const workers = int(args.workers, 2);
   const assets = args.assets === 'true';
   const phases = (args.phases ?? 'ceiling,queue,lake').split(',');
   const server = await startRedisServer({ appendonly: true, appendfsync: args.appendfsync ?? 'everysec' });
@@ -290,6 +300,8 @@ async function producer(job: ProducerJob): Promise<void> {
     stream: job.stream,
     maxEntries: job.maxEntries,
   });
+  // Content-hash ids are the collector's work, not the queue's: made before the clock starts.
+  const ids = Array.from({ length: job.records }, (_, i) => benchId(job.runId, i));
   process.send!({ type: 'ready' } satisfies ProducerMessage);
   await new Promise<void>((resolve) => process.once('message', () => resolve()));
   const cpu0 = process.cpuUsage();
@@ -297,7 +309,7 @@ async function producer(job: ProducerJob): Promise<void> {
   for (let i = 0; i < job.records; i += job.batch) {
     const n = Math.min(job.batch, job.records - i);
     await queue.publish(
-      Array.from({ length: n }, (_, k) => benchEntry(i + k, job.bytes, job.runId, job.assets)),
+      Array.from({ length: n }, (_, k) => benchEntry(i + k, job.bytes, job.runId, job.assets, ids[i + k])),
     );
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
