@@ -41,6 +41,7 @@ interface ConsumerState {
 }
 
 const RELEASED_IDLE_MS = 86_400_000;
+const SIZE_MEMORY = 100_000;
 
 const DEFAULTS = {
   url: 'redis://127.0.0.1:6379',
@@ -116,6 +117,7 @@ export class RedisStreamQueue implements Queue {
   private readonly closing = new AbortController();
   private warnedWaitAof = false;
   private known?: { length: number; bytes: number };
+  private readonly sizes = new Map<string, number>();
   private readonly counters: RedisQueueFigures = {
     published: 0,
     publishRetries: 0,
@@ -524,9 +526,20 @@ export class RedisStreamQueue implements Queue {
         continue;
       }
       out.push({ deliveryId: id, entry, deliveries });
+      this.rememberSize(id, fields);
     }
     if (gone.length > 0) await this.cmd.xack(this.keys.stream, this.group, ...gone);
     return out;
+  }
+
+  /** The payload bytes of a delivered entry, so acknowledging it needs no read of the entry in Redis. */
+  private rememberSize(id: string, fields: string[]): void {
+    let bytes = 0;
+    for (let i = 1; i < fields.length; i += 2) bytes += Buffer.byteLength(fields[i]);
+    this.sizes.set(id, bytes);
+    // Entries handed out and never acknowledged here (their worker died, another took them) must not
+    // pile up: past the cap the oldest are forgotten, and measured by the script if acknowledged later.
+    if (this.sizes.size > SIZE_MEMORY) this.sizes.delete(this.sizes.keys().next().value as string);
   }
 
   private async deliveryCounts(ids: string[], consumer: string): Promise<Map<string, number>> {
@@ -574,8 +587,13 @@ export class RedisStreamQueue implements Queue {
 
   async ack(deliveryIds: readonly string[]): Promise<void> {
     if (deliveryIds.length === 0) return;
+    const args: string[] = [this.group];
+    for (const id of deliveryIds) {
+      args.push(id, String(this.sizes.get(id) ?? -1));
+      this.sizes.delete(id);
+    }
     try {
-      await this.cmd.queueAck(this.keys.stream, this.keys.bytes, this.group, ...deliveryIds);
+      await this.cmd.queueAck(this.keys.stream, this.keys.bytes, ...args);
     } catch (err) {
       if (isTransient(err)) throw unavailable(err, 'acknowledging entries failed');
       throw err;
@@ -583,6 +601,7 @@ export class RedisStreamQueue implements Queue {
   }
 
   async deadLetter(delivery: Delivery, reason: string): Promise<void> {
+    this.sizes.delete(delivery.deliveryId);
     await this.deadLetterRaw(
       delivery.deliveryId,
       JSON.stringify(delivery.entry),
@@ -626,6 +645,7 @@ export class RedisStreamQueue implements Queue {
     if (deliveryIds.length === 0) return;
     const owner = await this.ownerOf(deliveryIds[0]);
     if (!owner) return;
+    for (const id of deliveryIds) this.sizes.delete(id);
     const idle = Math.max(this.claimIdleMs + 1, RELEASED_IDLE_MS);
     await this.cmd.call(
       'XCLAIM',

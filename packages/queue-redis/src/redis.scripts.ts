@@ -3,21 +3,28 @@
 // Sizes are taken from the stored entry (the length of every field value), so the byte counter stays
 // equal to the payload bytes held.
 
-/** KEYS: stream, bytes. ARGV: group, id... Returns the number acknowledged. */
+/**
+ * KEYS: stream, bytes. ARGV: group, then id, size pairs (size: the entry's payload bytes as the
+ * consumer read them, or -1 to measure it here). Deletes an entry only if this call acknowledged it.
+ * Returns the number acknowledged.
+ */
 export const ACK_SCRIPT = `#!lua flags=allow-oom
 local stream, counter = KEYS[1], KEYS[2]
 local group = ARGV[1]
 local freed, acked = 0, 0
-for i = 2, #ARGV do
-  local id = ARGV[i]
+for i = 2, #ARGV, 2 do
+  local id, size = ARGV[i], tonumber(ARGV[i + 1])
   if redis.call('XACK', stream, group, id) == 1 then
     acked = acked + 1
-    local found = redis.call('XRANGE', stream, id, id)
-    if #found > 0 then
-      local fields = found[1][2]
-      for j = 2, #fields, 2 do freed = freed + string.len(fields[j]) end
-      redis.call('XDEL', stream, id)
+    if size < 0 then
+      size = 0
+      local found = redis.call('XRANGE', stream, id, id)
+      if #found > 0 then
+        local fields = found[1][2]
+        for j = 2, #fields, 2 do size = size + string.len(fields[j]) end
+      end
     end
+    if redis.call('XDEL', stream, id) == 1 then freed = freed + size end
   end
 end
 if freed > 0 then redis.call('DECRBY', counter, freed) end
