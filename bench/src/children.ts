@@ -25,14 +25,23 @@ export function firstJsonLine<T>(child: ChildProcess, what: string): Promise<T> 
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
       reject(new Error(`${what} exited (code ${code}, signal ${signal}) before reporting`));
     child.once('exit', onExit);
-    lines.once('line', (line) => {
+    // Lines that are not JSON objects (e.g. `--trace-gc` output) are passed through to stderr.
+    const onLine = (line: string): void => {
+      if (!line.startsWith('{')) {
+        process.stderr.write(`${line}\n`);
+        return;
+      }
+      lines.off('line', onLine);
       child.off('exit', onExit);
+      // Keep draining stdout so the child never blocks on a full pipe.
+      lines.on('line', (rest) => process.stderr.write(`${rest}\n`));
       try {
         resolve(JSON.parse(line) as T);
       } catch {
         reject(new Error(`${what} printed ${line}`));
       }
-    });
+    };
+    lines.on('line', onLine);
   });
 }
 

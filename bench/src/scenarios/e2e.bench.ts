@@ -19,7 +19,7 @@
 //                   synchronous=FULL: an fsync per INSERT); --naive-default-computers of them
 // A pipeline variant's time runs from the first request to the last record committed by the sink and
 // acknowledged (the queue drained).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,15 +27,12 @@ import { cpuUsage } from 'node:process';
 import axios from 'axios';
 import Database from 'better-sqlite3';
 import Redis from 'ioredis';
-import { buildEnvelope, createSilentLogger, SystemClock, type Queue, type Sink } from '@connectors/framework';
-import { ExcludeFilters, runCollection } from '@connectors/host';
-import { IngestWorker, NdjsonSink } from '@connectors/ingest';
-import { Lake, LakeSink } from '@connectors/lake';
-import { MemoryQueue } from '@connectors/queue-memory';
-import { RedisStreamQueue, startRedisServer, type RedisServerHandle } from '@connectors/queue-redis';
+import { buildEnvelope, createSilentLogger } from '@connectors/framework';
+import { startRedisServer, type RedisServerHandle } from '@connectors/queue-redis';
 import { flag, int, list, printTable } from '../args';
 import { readStdin, runWorker, startSimulatorChild, workerMain } from '../children';
 import { expandChoice, setUpCloudOne, type ExpandChoice } from '../cloudone';
+import { startPipeline, type QueueKind, type SinkKind } from '../pipeline';
 import { cpuPer10k, procDelta, procStats, round, type ProcStats } from '../proc';
 import type { BenchArgs, Figures } from '../types';
 
@@ -129,6 +126,7 @@ async function runVariant(variant: Variant, args: BenchArgs): Promise<VariantFig
       job,
       stdin: sim.apiKey,
       profile: flag(args, 'profile') ? `e2e-${variant}` : undefined,
+      nodeArgs: args['node-args'] ? args['node-args'].split(' ').filter(Boolean) : [],
     });
     const simDelta = procDelta(simBefore, sim.stats());
     const redisDelta = redis?.pid ? procDelta(redisBefore, procStats(redis.pid)) : undefined;
@@ -295,7 +293,7 @@ async function fetchParse(job: Job, apiKey: string): Promise<WorkerResult> {
 /** The XADD ceiling: the queue's own payloads (entries of one real page), pipelined, N of them. */
 async function xaddCeiling(job: Job, apiKey: string): Promise<WorkerResult> {
   const setup = await setUpCloudOne({ ...job, apiKey });
-  const samples: string[] = [];
+  const samples: string[][] = [];
   const done = new AbortController();
   // One page of real entries, built by the plugin and the framework exactly as the pipeline does.
   await new Promise<void>((resolve, reject) => {
@@ -319,7 +317,13 @@ async function xaddCeiling(job: Job, apiKey: string): Promise<WorkerResult> {
               now: Date.now(),
               snapshotId: 'bench',
             });
-            samples.push(JSON.stringify(entry));
+            // The queue's stream layout: record and asset as separate JSON fields, plus the snapshot id.
+            samples.push([
+              'r',
+              JSON.stringify(entry.record),
+              ...(entry.asset ? ['a', JSON.stringify(entry.asset)] : []),
+              ...(entry.snapshotId ? ['s', entry.snapshotId] : []),
+            ]);
           }
           sub.unsubscribe();
           done.abort();
@@ -338,9 +342,9 @@ async function xaddCeiling(job: Job, apiKey: string): Promise<WorkerResult> {
       const p = redis.pipeline();
       const end = Math.min(job.computers, i + job.xaddBatch);
       for (; i < end; i++) {
-        const payload = samples[i % samples.length];
-        bytes += payload.length;
-        p.xadd(key, '*', 'e', payload);
+        const fields = samples[i % samples.length];
+        for (let f = 1; f < fields.length; f += 2) bytes += fields[f].length;
+        p.xadd(key, '*', ...fields);
       }
       const replies = await p.exec();
       const failed = replies?.find(([err]) => err);
@@ -362,54 +366,25 @@ async function xaddCeiling(job: Job, apiKey: string): Promise<WorkerResult> {
 /** The product: plugin → normalize → envelope → queue → ingest worker → sink, as the host wires it. */
 async function pipeline(job: Job, apiKey: string): Promise<WorkerResult> {
   const setup = await setUpCloudOne({ ...job, apiKey });
-  const [queueKind, sinkKind] = job.variant.split('-') as ['memory' | 'redis', 'lake' | 'ndjson'];
-  const queue: Queue =
-    queueKind === 'memory'
-      ? new MemoryQueue({})
-      : await RedisStreamQueue.connect({ url: job.redisUrl, stream: 'connectors:bench' });
-  const ndjsonFile = path.join(job.dir, 'records.ndjson');
-  const sink: Sink = sinkKind === 'lake' ? new LakeSink(job.dir) : new NdjsonSink(ndjsonFile);
-  const worker = new IngestWorker({ queue, sinks: [sink], consumer: 'bench-ingest', blockMs: 100 });
-  const clock = new SystemClock();
-  let pages = 0;
-  const t = await timed(async () => {
-    worker.start();
-    const result = await runCollection({
-      connector: setup.connector,
-      manifest: setup.manifest,
-      instance: setup.instance,
-      config: setup.config,
-      contentTypes: ['computers'],
-      queue,
-      filters: new ExcludeFilters([]),
-      clock,
-      logger: createSilentLogger(),
-      signal: new AbortController().signal,
-      runId: 'bench-run',
-    });
-    pages = result.pages;
-    if (!result.complete) throw new Error(`the run was incomplete: ${JSON.stringify(result)}`);
-    await worker.drainUntilEmpty({ pollMs: 5, timeoutMs: 600_000 });
-    return result;
+  const [queue, sink] = job.variant.split('-') as [QueueKind, SinkKind];
+  const cpu0 = cpuUsage();
+  const t0 = Date.now();
+  const running = await startPipeline({
+    setup,
+    queue,
+    sink,
+    dir: job.dir,
+    redisUrl: job.redisUrl,
+    verify: true,
   });
-  await worker.stop();
-  const ingest = worker.figures;
-  await sink.close();
-  await queue.close();
-  let stored: number;
-  if (sinkKind === 'lake') {
-    const lake = Lake.open(job.dir, { readonly: true });
-    stored = lake.count();
-    lake.close();
-  } else {
-    stored = readFileSync(ndjsonFile, 'utf8').split('\n').filter(Boolean).length;
-  }
+  const r = await running.done;
+  const cpu = { user: r.cpuAtDrain.user - cpu0.user, system: r.cpuAtDrain.system - cpu0.system };
   return {
-    records: stored,
-    seconds: t.seconds,
-    cpuSeconds: t.cpuSeconds,
+    records: r.stored ?? 0,
+    seconds: round((r.drainedAt - t0) / 1000, 2),
+    cpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
     peakRssMb: peakRssMb(),
-    detail: { pages, published: t.result.records, batches: ingest.batches, ingested: ingest.recordsWritten },
+    detail: { pages: r.pages, published: r.published, batches: r.batches, ingested: r.ingested },
   };
 }
 
