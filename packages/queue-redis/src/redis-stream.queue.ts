@@ -14,7 +14,7 @@ import {
 } from '@connectors/framework';
 import { decodeEntry, encodeEntry, rawFields } from './entry.codec';
 import { isOom, isTransient, replyCode, unavailable } from './redis.errors';
-import { ACK_SCRIPT, DEAD_LETTER_SCRIPT, TRIM_ACKED_SCRIPT } from './redis.scripts';
+import { ACK_SCRIPT, DEAD_LETTER_SCRIPT, FORGET_CONSUMERS_SCRIPT, TRIM_ACKED_SCRIPT } from './redis.scripts';
 import { streamKeys } from './stream.keys';
 import type {
   RedisDeadLetter,
@@ -29,6 +29,7 @@ type ScriptRunner = Redis & {
   queueAck(stream: string, bytes: string, ...args: string[]): Promise<number>;
   queueDeadLetter(stream: string, bytes: string, dead: string, ...args: string[]): Promise<number>;
   queueTrimAcked(stream: string, bytes: string, ...args: string[]): Promise<number>;
+  queueForgetConsumers(stream: string, ...args: string[]): Promise<number>;
 };
 
 interface ConsumerState {
@@ -118,6 +119,9 @@ export class RedisStreamQueue implements Queue {
   private warnedWaitAof = false;
   private known?: { length: number; bytes: number };
   private readonly sizes = new Map<string, number>();
+  private readonly housekeepingMs: number;
+  private readonly consumerTtlMs: number;
+  private lastHousekeeping = Date.now();
   private readonly counters: RedisQueueFigures = {
     published: 0,
     publishRetries: 0,
@@ -139,6 +143,8 @@ export class RedisStreamQueue implements Queue {
     this.claimIdleMs = options.claimIdleMs ?? DEFAULTS.claimIdleMs;
     this.claimIntervalMs = options.claimIntervalMs ?? Math.min(Math.ceil(this.claimIdleMs / 2), 5_000);
     this.maxDeliveries = options.maxDeliveries ?? DEFAULTS.maxDeliveries;
+    this.housekeepingMs = options.housekeepingMs ?? 60_000;
+    this.consumerTtlMs = options.consumerTtlMs ?? 86_400_000;
     this.logger = (options.logger ?? createSilentLogger()).child({
       component: 'queue-redis',
       stream: this.keys.stream,
@@ -157,6 +163,7 @@ export class RedisStreamQueue implements Queue {
     this.cmd.defineCommand('queueAck', { numberOfKeys: 2, lua: ACK_SCRIPT });
     this.cmd.defineCommand('queueDeadLetter', { numberOfKeys: 3, lua: DEAD_LETTER_SCRIPT });
     this.cmd.defineCommand('queueTrimAcked', { numberOfKeys: 2, lua: TRIM_ACKED_SCRIPT });
+    this.cmd.defineCommand('queueForgetConsumers', { numberOfKeys: 1, lua: FORGET_CONSUMERS_SCRIPT });
     this.cmd.on('error', (err: Error) => this.logger.debug({ err: err.message }, 'redis connection error'));
   }
 
@@ -410,6 +417,12 @@ export class RedisStreamQueue implements Queue {
         state.lastClaimAt = Date.now();
         const claimed = await this.claimIdle(consumer, count);
         if (claimed.length > 0) return claimed;
+      }
+      if (this.housekeepingMs > 0 && Date.now() - this.lastHousekeeping >= this.housekeepingMs) {
+        this.lastHousekeeping = Date.now();
+        await this.housekeeping().catch((err: unknown) =>
+          this.logger.debug({ err: (err as Error).message }, 'housekeeping failed'),
+        );
       }
       const blocking = await this.blockingConnection(state, signal);
       const onAbort = (): void => void this.unblock(state!);
@@ -699,6 +712,20 @@ export class RedisStreamQueue implements Queue {
     }
     if (cut === undefined || cut === '0-0') return 0;
     return Number(await this.cmd.queueTrimAcked(this.keys.stream, this.keys.bytes, cut, String(limit)));
+  }
+
+  /**
+   * Low-frequency upkeep run by a reading consumer: deletes entries acknowledged without deletion
+   * (`trimAcknowledged`) and forgets consumers that hold nothing and were idle past `consumerTtlMs`
+   * (names of workers that are gone), so the group does not grow without bound.
+   */
+  async housekeeping(): Promise<{ trimmed: number; consumersRemoved: number }> {
+    const trimmed = await this.trimAcknowledged();
+    const consumersRemoved = Number(
+      await this.cmd.queueForgetConsumers(this.keys.stream, this.group, String(this.consumerTtlMs)),
+    );
+    if (trimmed || consumersRemoved) this.logger.info({ trimmed, consumersRemoved }, 'queue housekeeping');
+    return { trimmed, consumersRemoved };
   }
 
   async stats(): Promise<QueueStats> {

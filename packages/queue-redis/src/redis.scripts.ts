@@ -84,3 +84,20 @@ if freed > 0 then redis.call('DECRBY', counter, freed) end
 if redis.call('XLEN', stream) == 0 then redis.call('DEL', counter) end
 return #found
 `;
+
+/**
+ * KEYS: stream. ARGV: group, idle ms. Removes consumers holding nothing that were idle longer than
+ * that; checked and removed in one step, so a consumer that just read cannot lose its entries.
+ */
+export const FORGET_CONSUMERS_SCRIPT = `#!lua
+local removed = 0
+for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+  local info = {}
+  for j = 1, #c, 2 do info[c[j]] = c[j + 1] end
+  if tonumber(info['pending']) == 0 and tonumber(info['idle']) > tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
+    removed = removed + 1
+  end
+end
+return removed
+`;

@@ -24,6 +24,13 @@ export interface RedisStreamQueueOptions {
   claimIdleMs?: number;
   /** How often a consumer runs the reclaim janitor (default min(claimIdleMs / 2, 5,000) ms). */
   claimIntervalMs?: number;
+  /**
+   * How often a reading consumer runs `housekeeping()` (trim acknowledged-but-kept entries, forget
+   * consumers idle past `consumerTtlMs` with nothing pending); default 60,000 ms, 0 turns it off.
+   */
+  housekeepingMs?: number;
+  /** A consumer with nothing pending and idle this long is removed from the group (default one day). */
+  consumerTtlMs?: number;
   /** An entry delivered more than this many times goes to the dead-letter stream (default 5). */
   maxDeliveries?: number;
   /** Longest pause between back-pressure checks while the backlog is full (default 100 ms). */

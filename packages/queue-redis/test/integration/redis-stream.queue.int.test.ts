@@ -158,6 +158,29 @@ describe('RedisStreamQueue', () => {
   });
 });
 
+describe('RedisStreamQueue housekeeping', () => {
+  it('should trim acknowledged entries and forget idle consumers that hold nothing', async () => {
+    const stream = `test:queue:${randomUUID()}`;
+    const queue = await RedisStreamQueue.connect({ url, stream, consumerTtlMs: 20 });
+    const raw = new Redis(url);
+    try {
+      await queue.publish(testEntries(0, 4));
+      const gone = await queue.read({ consumer: 'gone', count: 2, blockMs: 50 });
+      await raw.xack(queue.keys.stream, queue.group, ...gone.map((d) => d.deliveryId));
+      await queue.read({ consumer: 'busy', count: 1, blockMs: 50 });
+      await new Promise((r) => setTimeout(r, 40));
+      expect(await queue.housekeeping()).to.deep.equal({ trimmed: 2, consumersRemoved: 1 });
+      const consumers = (await raw.xinfo('CONSUMERS', queue.keys.stream, queue.group)) as unknown[][];
+      expect(consumers.map((c) => c[1])).to.deep.equal(['busy']);
+      expect(await queue.stats()).to.include({ length: 2, pending: 1, lag: 1 });
+    } finally {
+      await queue.destroy();
+      await queue.close();
+      raw.disconnect();
+    }
+  });
+});
+
 describe('RedisStreamQueue on its own server', () => {
   let server: RedisServerHandle;
   let queue: RedisStreamQueue;
