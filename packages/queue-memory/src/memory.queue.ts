@@ -112,14 +112,16 @@ export class MemoryQueue implements Queue {
 
   async deadLetter(delivery: Delivery, reason: string): Promise<void> {
     const slot = this.remove(delivery.deliveryId);
+    // Gone already: acknowledged or dead-lettered by another consumer that also held it.
+    if (!slot) return;
     this.deadLetterStore.push({
       deliveryId: delivery.deliveryId,
-      entry: slot ? (JSON.parse(slot.payload) as QueueEntry) : delivery.entry,
+      entry: JSON.parse(slot.payload) as QueueEntry,
       reason,
-      deliveries: slot?.deliveries ?? delivery.deliveries,
+      deliveries: slot.deliveries,
       at: this.now(),
     });
-    if (slot) this.space.notify();
+    this.space.notify();
   }
 
   async release(deliveryIds: readonly string[]): Promise<void> {

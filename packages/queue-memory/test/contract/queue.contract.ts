@@ -192,6 +192,7 @@ export function describeQueueContract(name: string, factory: ContractQueueFactor
         await queue.publish(testEntries(0, 3));
         const got = await readAll(queue, 'w1', 3);
         await queue.deadLetter(got[1], 'poison: record has no id');
+        await queue.deadLetter(got[1], 'a second consumer holding it');
         await queue.ack([got[0].deliveryId, got[2].deliveryId]);
         expect(await queue.stats()).to.include({ length: 0, pending: 0, deadLetters: 1 });
       });
