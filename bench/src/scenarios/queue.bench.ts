@@ -149,6 +149,8 @@ async function ceiling(
     (_, k) => encodeEntry(benchEntry(k, bytes, 'ceiling', assets)).fields,
   );
   const key = '{bench:ceiling}:records';
+  const redisCpu0 = await redisCpu(url);
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (let sent = 0; sent < records; sent += batch) {
     const pipeline = redis.pipeline();
@@ -156,11 +158,20 @@ async function ceiling(
     await pipeline.exec();
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const redisCpuSeconds = (await redisCpu(url)) - redisCpu0;
   const length = await redis.xlen(key);
   await redis.del(key);
   redis.disconnect();
   if (length !== records) throw new Error(`ceiling stored ${length} of ${records}`);
-  return { recordsPerSecond: Math.round(records / seconds), seconds: round(seconds) };
+  const clientCpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return {
+    recordsPerSecond: Math.round(records / seconds),
+    seconds: round(seconds),
+    clientCpuSeconds: round(clientCpuSeconds),
+    redisCpuSeconds: round(redisCpuSeconds),
+    cpuMicrosPerRecord: Math.round(((clientCpuSeconds + redisCpuSeconds) / records) * 1e6),
+  };
 }
 
 async function redisCpu(url: string): Promise<number> {
@@ -246,6 +257,9 @@ async function pipelinePhase(
     ingestPeakRssMb: peakRssMb,
     backpressureWaits: produced.backpressureWaits,
     publishRetries: produced.publishRetries,
+    cpuMicrosPerRecord: Math.round(
+      ((produced.cpuSeconds + (cpu.user + cpu.system) / 1e6 + redisCpuSeconds) / job.records) * 1e6,
+    ),
     recordsIngested: written,
     ...(inLake !== undefined ? { recordsInLake: inLake } : {}),
   };
