@@ -47,6 +47,8 @@ interface RoundFigures {
   round: number;
   runs: number;
   failed: number;
+  /** Why runs failed: error code → count (with one summary each). */
+  errors: Record<string, { count: number; summary: string }>;
   delayMs: { p50: number; p95: number; max: number };
   withinTwoSeconds: number;
   runMs: { p50: number; p95: number; max: number };
@@ -128,6 +130,9 @@ export async function run(args: BenchArgs): Promise<Figures> {
         'run max ms': x.runMs.max,
       })),
     );
+    for (const x of r.rounds)
+      for (const [code, e] of Object.entries(x.errors))
+        console.log(`round ${x.round}: ${e.count} runs failed with ${code}: ${e.summary}`);
     const everyWithin2s = r.rounds.every((x) => x.withinTwoSeconds === x.runs);
     console.log(
       `\ncreated ${connectors} connectors in ${r.createSeconds} s; first round drained in ${r.drainSeconds} s; ` +
@@ -266,10 +271,17 @@ async function worker(job: Job): Promise<WorkerResult> {
   for (let n = 1; n <= job.rounds; n++) {
     const these = runs.filter((r) => roundOf.get(r) === n);
     const delays = these.map((r) => r.startedAt - (r.scheduledFor ?? r.startedAt));
+    const errors: RoundFigures['errors'] = {};
+    for (const r of these) {
+      if (r.ok || !r.error) continue;
+      const e = (errors[r.error.code] ??= { count: 0, summary: r.error.summary });
+      e.count++;
+    }
     rounds.push({
       round: n,
       runs: these.length,
       failed: these.filter((r) => !r.ok).length,
+      errors,
       delayMs: stats(delays),
       withinTwoSeconds: delays.filter((d) => d <= 2_000).length,
       runMs: stats(these.map((r) => r.durationMs)),
