@@ -1,0 +1,220 @@
+// stages: the host's CPU cost per record of each stage of the pipeline, measured one stage at a time on
+// the same real Cloud One objects, to see where the end-to-end time goes and to compare builds.
+//
+//   npm run bench -- stages [--records 20000] [--page-size 1000] [--expand all|default] [--repeat 3]
+//
+// The simulator (own process) serves --records computers once; the worker keeps the page texts and
+// then times, in its own fresh process, each stage over all records (after a warm-up pass), best of
+// --repeat: parse (JSON.parse of the pages), normalize (plugin), envelope (framework buildEnvelope),
+// memory-queue (MemoryQueue publish + read + ack, in batches of a page), lake (LakeSink.write in
+// batches of 500 into a fresh lake), ndjson (NdjsonSink.write, fsync per batch). Times include the
+// garbage collection each stage causes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildEnvelope, type QueueEntry } from '@connectors/framework';
+import { NdjsonSink } from '@connectors/ingest';
+import { LakeSink } from '@connectors/lake';
+import { MemoryQueue } from '@connectors/queue-memory';
+import { int, printTable } from '../args';
+import { readStdin, runWorker, startSimulatorChild, workerMain } from '../children';
+import { expandChoice, setUpCloudOne, type ExpandChoice } from '../cloudone';
+import { round } from '../proc';
+import type { BenchArgs, Figures } from '../types';
+
+interface Job {
+  baseUrl: string;
+  records: number;
+  pageSize: number;
+  expand: ExpandChoice;
+  repeat: number;
+}
+
+interface StageFigures {
+  stage: string;
+  microsPerRecord: number;
+}
+
+export async function run(args: BenchArgs): Promise<Figures> {
+  const records = int(args, 'records', 20_000, 1);
+  const sim = await startSimulatorChild({ computers: records, seed: args.seed });
+  try {
+    const job: Job = {
+      baseUrl: sim.baseUrl,
+      records,
+      pageSize: int(args, 'page-size', 1000, 1),
+      expand: expandChoice(args.expand),
+      repeat: int(args, 'repeat', 3, 1),
+    };
+    const r = await runWorker<{ stages: StageFigures[]; avgRawBytes: number; avgEntryBytes: number }>({
+      file: __filename,
+      job,
+      stdin: sim.apiKey,
+    });
+    // The embedded path: every stage but the NDJSON alternative.
+    const total = r.stages
+      .filter((x) => !x.stage.startsWith('ndjson'))
+      .reduce((s, x) => s + x.microsPerRecord, 0);
+    console.log();
+    printTable(
+      r.stages.map((s) => ({
+        stage: s.stage,
+        'µs/record': s.microsPerRecord,
+        'share of the lake path': s.stage.startsWith('ndjson')
+          ? '-'
+          : `${Math.round((100 * s.microsPerRecord) / total)}%`,
+      })),
+    );
+    console.log(
+      `\nparse → normalize → envelope → memory queue → lake: ${round(total, 1)} µs/record ` +
+        `(one thread could do at most ${Math.round(1e6 / total)} records/s); ` +
+        `raw object ${r.avgRawBytes} B, queue entry ${r.avgEntryBytes} B`,
+    );
+    return { ...job, baseUrl: undefined, ...r, sumMicrosPerRecord: round(total, 1) };
+  } finally {
+    await sim.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function fetchPages(job: Job, apiKey: string): Promise<string[]> {
+  const url = new URL(job.baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const post = (afterId: number): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const body = JSON.stringify({
+        maxItems: job.pageSize,
+        sortByObjectID: true,
+        searchCriteria: [{ idTest: 'greater-than', idValue: afterId }],
+      });
+      const expand =
+        job.expand === 'all'
+          ? 'expand=all'
+          : 'expand=computerStatus&expand=interfaces&expand=allVirtualMachineSummaries';
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: `${url.pathname}/computers/search?${expand}`,
+          agent,
+          headers: {
+            Authorization: `ApiKey ${apiKey}`,
+            'api-version': 'v1',
+            'Content-Type': 'application/json',
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  return (async () => {
+    const pages: string[] = [];
+    let afterId = 0;
+    for (let i = 0; i <= job.records / job.pageSize + 1; i++) {
+      const text = await post(afterId);
+      const computers = (JSON.parse(text) as { computers: Array<{ ID: number }> }).computers;
+      if (computers.length === 0) break;
+      pages.push(text);
+      afterId = computers[computers.length - 1].ID;
+    }
+    agent.destroy();
+    return pages;
+  })();
+}
+
+/** Best time of `repeat` timed passes (after one warm-up pass), in µs per record. */
+async function time(records: number, repeat: number, pass: () => Promise<void> | void): Promise<number> {
+  await pass();
+  let best = Infinity;
+  for (let i = 0; i < repeat; i++) {
+    (global as { gc?: () => void }).gc?.();
+    const t0 = process.hrtime.bigint();
+    await pass();
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  return round(best / records, 1);
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function worker(job: Job) {
+  const apiKey = await readStdin();
+  const setup = await setUpCloudOne({ ...job, apiKey });
+  const pages = await fetchPages(job, apiKey);
+  const parse = (): Array<Array<{ ID: number }>> =>
+    pages.map((p) => (JSON.parse(p) as { computers: Array<{ ID: number }> }).computers);
+  const raws = parse().flat();
+  const n = raws.length;
+  const stages: StageFigures[] = [];
+  const stage = async (name: string, pass: () => Promise<void> | void): Promise<void> => {
+    stages.push({ stage: name, microsPerRecord: await time(n, job.repeat, pass) });
+  };
+  const normalizeAll = () => raws.map((raw) => setup.connector.normalize('computers', raw));
+  const normalized = normalizeAll();
+  const now = Date.now();
+  const envelopeAll = (): QueueEntry[] =>
+    normalized.map(
+      (nr) =>
+        buildEnvelope({
+          manifest: setup.manifest,
+          instance: setup.instance,
+          contentType: 'computers',
+          normalized: nr,
+          now,
+          snapshotId: 'bench',
+        }).entry,
+    );
+  const entries = envelopeAll();
+
+  await stage('parse (JSON.parse of the pages)', () => void parse());
+  await stage('normalize (plugin)', () => void normalizeAll());
+  await stage('envelope (framework buildEnvelope)', () => void envelopeAll());
+  await stage('memory queue (publish + read + ack)', async () => {
+    const queue = new MemoryQueue({});
+    for (const batch of chunks(entries, job.pageSize)) {
+      await queue.publish(batch);
+      const got = await queue.read({ consumer: 'c', count: batch.length, blockMs: 0 });
+      await queue.ack(got.map((d) => d.deliveryId));
+    }
+    await queue.close();
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-stages-'));
+  try {
+    let pass = 0;
+    await stage('lake (LakeSink.write, batches of 500)', async () => {
+      // A fresh lake each pass: every record is an insert, as in a first collection.
+      const sink = new LakeSink(path.join(dir, `lake-${pass++}`));
+      for (const batch of chunks(entries, 500)) await sink.write(batch);
+      await sink.close();
+    });
+    await stage('ndjson (NdjsonSink.write, batches of 500)', async () => {
+      const sink = new NdjsonSink(path.join(dir, `records-${pass++}.ndjson`));
+      for (const batch of chunks(entries, 500)) await sink.write(batch);
+      await sink.close();
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const rawBytes = pages.reduce((s, p) => s + p.length, 0);
+  const entryBytes = entries.slice(0, 1000).reduce((s, e) => s + JSON.stringify(e).length, 0);
+  return {
+    stages,
+    avgRawBytes: Math.round(rawBytes / n),
+    avgEntryBytes: Math.round(entryBytes / Math.min(1000, entries.length)),
+  };
+}
+
+workerMain(module, worker);
