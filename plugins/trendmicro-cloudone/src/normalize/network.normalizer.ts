@@ -1,11 +1,19 @@
 import { isIP } from 'node:net';
 
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)';
+/** Dotted quad without leading zeros (exactly what `isIP` accepts as IPv4), optional `/prefix`. */
+const IPV4_WITH_PREFIX = new RegExp(`^((?:${OCTET}\\.){3}${OCTET})(?:/\\d{1,3})?$`);
+
 /**
  * An IP address in canonical text: IPv4 as is, IPv6 lower-case and compressed (RFC 5952), with any
  * `/prefix` (interface addresses carry one) and zone index removed. Undefined when not an address.
  */
 export function canonicalIp(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  // Fast path for the common case (about two of every three addresses in a fleet): a canonical IPv4
+  // address, optionally with a prefix, is returned as is without the general parse below.
+  const v4 = IPV4_WITH_PREFIX.exec(value);
+  if (v4) return v4[1];
   const text = value
     .trim()
     .replace(/\/\d{1,3}$/, '')

@@ -12,6 +12,15 @@ describe('canonicalIp', () => {
     expect(canonicalIp('::')).to.equal('::');
   });
 
+  it('should give IPv4 with and without a prefix, padding or zone the same answer', () => {
+    for (const ip of ['10.0.4.194', '10.0.4.194/24', '10.0.4.194/8', ' 10.0.4.194 ', '10.0.4.194%eth0'])
+      expect(canonicalIp(ip), ip).to.equal('10.0.4.194');
+    expect(canonicalIp('0.0.0.0/0')).to.equal('0.0.0.0');
+    expect(canonicalIp('255.255.255.255')).to.equal('255.255.255.255');
+    for (const bad of ['10.0.4.1944', '10.00.4.194', '10.0.4', '10.0.4.194/1234', '10.0.4.194/'])
+      expect(canonicalIp(bad), bad).to.equal(undefined);
+  });
+
   it('should return undefined for anything that is not an address', () => {
     for (const bad of ['', '  ', 'not-an-ip', '300.1.1.1', 'host.example.com', 42, null])
       expect(canonicalIp(bad)).to.equal(undefined);
