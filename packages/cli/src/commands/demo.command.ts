@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { generateCloudOneKey, startSimulator, type SimulatorHandle } from '@connectors/cloudone-simulator';
 import { Lake, LAKE_FILE } from '@connectors/lake';
-import type { ConnectorDefinition } from '@connectors/host';
+import { KEY_FILE_NAME, resolveSecretKey, type ConnectorDefinition } from '@connectors/host';
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../exit-codes';
 import { RunProgressView, summaryLine } from '../output/run-progress';
@@ -47,7 +47,18 @@ export function registerDemo(program: Command, state: ProgramState): void {
         const sim: SimulatorHandle = await startSimulator({ computers, apiKey, port: 0 });
         try {
           ctx.print(`      API URL ${sim.baseUrl}`);
-          const host = await ctx.host();
+          // Redis mode wants CONNECTORS_SECRET_KEY on every host; the demo is one host, so without it the
+          // demo falls back to the data directory's key file rather than stopping a first look.
+          const demoKey =
+            ctx.redisUrl && !process.env.CONNECTORS_SECRET_KEY
+              ? resolveSecretKey({ dataDir: ctx.dataDir, allowKeyFile: true }).toString('base64')
+              : undefined;
+          if (demoKey) {
+            ctx.print(
+              `      CONNECTORS_SECRET_KEY is not set: this demo encrypts secrets with ${path.join(ctx.dataDir, KEY_FILE_NAME)}; real hosts sharing Redis need CONNECTORS_SECRET_KEY`,
+            );
+          }
+          const host = await ctx.host(demoKey ? { secretKey: demoKey } : {});
           if (!host.catalog.has(PLUGIN)) {
             throw new UsageError(
               'plugin',

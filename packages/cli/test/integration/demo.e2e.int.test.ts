@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import Redis from 'ioredis';
 import type { SyslogRecord } from '@connectors/framework';
 import { runCli } from '../helpers/cli.runner';
 
@@ -35,5 +37,34 @@ describe('connectors demo (end to end)', () => {
     const third = await runCli(['demo', '--computers', '300'], env);
     expect(third.code, third.stderr).to.equal(0);
     expect(third.stdout).to.contain('Assets: 300 present, 100 removed');
+  });
+
+  describe('when REDIS_URL is set and CONNECTORS_SECRET_KEY is not', () => {
+    const prefix = `demo-${randomUUID()}`;
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    let redisDataDir: string;
+    before(() => (redisDataDir = mkdtempSync(path.join(tmpdir(), 'cli-demo-redis-'))));
+    after(async () => {
+      rmSync(redisDataDir, { recursive: true, force: true });
+      const redis = new Redis(redisUrl);
+      const keys = await redis.keys(`*${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+    });
+
+    it('should run through the Redis queue with the data directory key file, and say so', async () => {
+      const env = {
+        dataDir: redisDataDir,
+        redisUrl,
+        redisPrefix: prefix,
+        env: { CONNECTORS_SECRET_KEY: '' },
+      };
+      const result = await runCli(['demo', '--computers', '200'], env);
+      expect(result.code, result.stderr + result.stdout).to.equal(0);
+      expect(result.stdout).to.contain('(redis registry, Redis queue)');
+      expect(result.stdout).to.contain('CONNECTORS_SECRET_KEY is not set: this demo encrypts secrets with');
+      expect(result.stdout).to.contain('Syslog index: 200 records of this connector');
+      expect(result.stdout + result.stderr).not.to.match(/tmc[A-Za-z0-9]{28}:/);
+    });
   });
 });
