@@ -38,3 +38,5 @@ export {
 export type { EnvelopeInput, EnvelopeOutput } from './records/envelope';
 export { isBlank, pruneBlank, stableStringify } from './records/blank';
 export { rememberJson, jsonOf } from './records/raw-json';
+export { encodeEntry, decodeEntry } from './records/entry.codec';
+export type { EncodedEntry } from './records/entry.codec';

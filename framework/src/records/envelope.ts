@@ -9,13 +9,14 @@ import type {
   SyslogRecord,
 } from '../types';
 import { canonicalize, pruneBlank, stableStringify } from './blank';
+import { rememberJson } from './raw-json';
 
 /** Records above this size are truncated by the rule in `truncateRecord` (and counted). */
 export const MAX_RECORD_BYTES = 256 * 1024;
 /** Longest string kept whole inside a record. */
 export const MAX_STRING_CHARS = 8 * 1024;
-/** Upper bound of the envelope's fixed part (keys, id, timestamp, origin) in bytes, beyond its variable strings. */
-const ENVELOPE_ALLOWANCE_BYTES = 1024;
+/** Keys the envelope owns; a plugin field of the same name would replace the text's key order. */
+const ENVELOPE_KEYS = ['id', 'timestamp', 'tenant_id', 'connector', 'msg_class', 'msg_origin'];
 
 export interface EnvelopeInput {
   manifest: ConnectorManifest;
@@ -87,30 +88,36 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutput {
   const canonical = canonicalize(normalized.fields);
   const fields = (canonical?.value ?? {}) as Record<string, unknown>;
   const connector = { id: instance.id, name: instance.name, type: manifest.id };
-  let record: SyslogRecord = {
-    ...fields,
+  const envelope = {
     id: idFromCanonical(instance, contentType, normalized.key, canonical?.json ?? '{}'),
     timestamp: now,
     tenant_id: instance.tenant,
     connector,
     msg_class: spec.msgClass,
-    msg_origin: { ...manifest.origin, processor: { name: manifest.origin.source, type: 'log_collector' } },
+    msg_origin: {
+      ...manifest.origin,
+      processor: { name: manifest.origin.source, type: 'log_collector' as const },
+    },
   };
-  // A UTF-16 unit is at most 3 UTF-8 bytes, so most records are provably under the limit without
-  // being serialized again.
+  let record: SyslogRecord = { ...fields, ...envelope };
+  // The record's JSON is the canonical fields' JSON joined with the envelope's: remembered here, so
+  // queues and sinks need not serialize a 2–4 KB record again. Its length also proves most records
+  // are under the size limit (a UTF-16 unit is at most 3 UTF-8 bytes).
+  const envelopeJson = JSON.stringify(envelope);
+  const fieldsJson = canonical?.json ?? '{}';
+  const collides = ENVELOPE_KEYS.some((k) => k in fields);
+  const recordJson = collides
+    ? undefined
+    : fieldsJson === '{}'
+      ? envelopeJson
+      : `${fieldsJson.slice(0, -1)},${envelopeJson.slice(1)}`;
   const maxBytes = input.maxRecordBytes ?? MAX_RECORD_BYTES;
-  const variableChars =
-    (canonical?.json.length ?? 0) +
-    instance.id.length +
-    instance.name.length +
-    instance.tenant.length +
-    manifest.id.length +
-    spec.msgClass.length;
-  const truncatedResult =
-    variableChars * 3 + ENVELOPE_ALLOWANCE_BYTES <= maxBytes
-      ? { record, truncated: false }
-      : truncateRecord(record, manifest.origin.source, maxBytes);
+  const provablySmall = recordJson !== undefined && recordJson.length * 3 <= maxBytes;
+  const truncatedResult = provablySmall
+    ? { record, truncated: false }
+    : truncateRecord(record, manifest.origin.source, maxBytes);
   record = truncatedResult.record;
+  if (recordJson !== undefined && !truncatedResult.truncated) rememberJson(record, recordJson);
 
   let asset: AssetRecord | undefined;
   if (spec.yieldsAssets && normalized.asset) {

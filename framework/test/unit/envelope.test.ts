@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { buildEnvelope, pruneBlank, stableStringify, type ConnectorInstanceInfo } from '../../src';
+import {
+  buildEnvelope,
+  decodeEntry,
+  encodeEntry,
+  jsonOf,
+  pruneBlank,
+  stableStringify,
+  type ConnectorInstanceInfo,
+} from '../../src';
 import { canonicalize } from '../../src/records/blank';
 import { validManifest } from '../helpers/manifest.fixture';
 
@@ -130,5 +138,77 @@ describe('canonicalize', () => {
     expect(canonicalize(a)?.json).to.equal(stableStringify(pruneBlank(a)));
     expect(canonicalize(a)?.json).to.equal(canonicalize(b)?.json);
     expect(canonicalize({ only: '' })).to.equal(undefined);
+  });
+});
+
+describe('buildEnvelope record text', () => {
+  const normalized = {
+    key: '7',
+    fields: { host: { hostname: 'web01', ip: ['10.0.0.1'] }, acme_edr: { id: 7, zeta: 'z', alpha: 'a' } },
+  };
+
+  it('should remember JSON text equal to serializing the record', () => {
+    const { entry } = buildEnvelope({
+      manifest: validManifest(),
+      instance,
+      contentType: 'hosts',
+      normalized,
+      now: 3,
+    });
+    expect(jsonOf(entry.record)).to.equal(JSON.stringify(entry.record));
+    expect(JSON.parse(jsonOf(entry.record))).to.deep.equal(entry.record);
+  });
+
+  it('should fall back to serializing when a plugin field collides with an envelope key', () => {
+    const colliding = { key: '8', fields: { id: 'vendor-id', msg_class: 'x', host: { hostname: 'h' } } };
+    const { entry } = buildEnvelope({
+      manifest: validManifest(),
+      instance,
+      contentType: 'hosts',
+      normalized: colliding,
+      now: 3,
+    });
+    expect(entry.record.msg_class).to.equal('acme_edr_hosts');
+    expect(JSON.parse(jsonOf(entry.record))).to.deep.equal(entry.record);
+  });
+});
+
+describe('encodeEntry / decodeEntry', () => {
+  it('should round-trip record, asset, snapshot id and markers, keeping the record text', () => {
+    const normalized = {
+      key: '9',
+      fields: { host: { hostname: 'db' } },
+      asset: { identity: { hostId: '9' } },
+    };
+    const { entry } = buildEnvelope({
+      manifest: validManifest(),
+      instance,
+      contentType: 'hosts',
+      normalized,
+      now: 4,
+      snapshotId: 'run-1:hosts',
+    });
+    const encoded = encodeEntry(entry);
+    expect(encoded.bytes).to.equal(
+      encoded.fields.filter((_, i) => i % 2 === 1).reduce((n, f) => n + Buffer.byteLength(f), 0),
+    );
+    const decoded = decodeEntry(encoded.fields);
+    expect(decoded).to.deep.equal(entry);
+    expect(jsonOf((decoded as typeof entry).record)).to.equal(encoded.fields[1]);
+    const marker = {
+      kind: 'snapshot' as const,
+      marker: {
+        snapshotId: 's',
+        phase: 'end' as const,
+        tenant_id: 't',
+        connectorId: 'c',
+        contentType: 'hosts',
+        at: 1,
+        complete: true,
+        count: 2,
+      },
+    };
+    expect(decodeEntry(encodeEntry(marker).fields)).to.deep.equal(marker);
+    expect(() => decodeEntry(['x', '1'])).to.throw(/no entry fields/);
   });
 });

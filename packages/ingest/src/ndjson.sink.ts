@@ -1,7 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { QueueEntry, Sink, SinkFailure, SinkWriteResult } from '@connectors/framework';
+import {
+  jsonOf,
+  type QueueEntry,
+  type Sink,
+  type SinkFailure,
+  type SinkWriteResult,
+} from '@connectors/framework';
 import type { NdjsonSinkOptions } from './types';
 
 /** Remembers the last `size` ids, oldest forgotten first. */
@@ -34,7 +40,7 @@ export function recordLines(
       return;
     }
     if (skip(id)) return;
-    parts.push(JSON.stringify(entry.record));
+    parts.push(jsonOf(entry.record));
     ids.push(id);
   });
   return { text: parts.length ? parts.join('\n') + '\n' : '', ids, failures, lines: parts.length };

@@ -1,6 +1,8 @@
 import {
   abortReason,
   ConnectorError,
+  decodeEntry,
+  encodeEntry,
   type Delivery,
   type PublishOptions,
   type Queue,
@@ -13,8 +15,11 @@ import type { MemoryDeadLetter, MemoryQueueOptions } from './types';
 
 interface Slot {
   id: string;
-  /** The entry as JSON: stored serialized so a producer mutating its object later changes nothing. */
-  payload: string;
+  /**
+   * The entry serialized (the framework's entry layout, as in the Redis stream): a producer mutating its
+   * object later changes nothing, and the byte bound measures real payload bytes.
+   */
+  fields: string[];
   bytes: number;
   deliveries: number;
   consumer?: string;
@@ -71,17 +76,17 @@ export class MemoryQueue implements Queue {
 
   async publish(entries: readonly QueueEntry[], options: PublishOptions = {}): Promise<void> {
     if (entries.length === 0) return;
-    const payloads = entries.map((e) => JSON.stringify(e));
-    const bytes = payloads.reduce((sum, p) => sum + Buffer.byteLength(p), 0);
+    const encoded = entries.map(encodeEntry);
+    const bytes = encoded.reduce((sum, e) => sum + e.bytes, 0);
     // Wait until the whole batch fits; an empty queue takes any batch so an oversized one cannot deadlock.
     while (!this.fits(entries.length, bytes)) {
       if (this.closed) throw queueClosedError(this.kind);
       await this.space.wait(1_000, options.signal);
     }
     if (this.closed) throw queueClosedError(this.kind);
-    for (const payload of payloads) {
+    for (const { fields, bytes: size } of encoded) {
       const id = `${this.now()}-${this.seq++}`;
-      this.slots.set(id, { id, payload, bytes: Buffer.byteLength(payload), deliveries: 0, deliveredAt: 0 });
+      this.slots.set(id, { id, fields, bytes: size, deliveries: 0, deliveredAt: 0 });
       this.ready.push(id);
     }
     this.bytes += bytes;
@@ -116,7 +121,7 @@ export class MemoryQueue implements Queue {
     if (!slot) return;
     this.deadLetterStore.push({
       deliveryId: delivery.deliveryId,
-      entry: JSON.parse(slot.payload) as QueueEntry,
+      entry: decodeEntry(slot.fields),
       reason,
       deliveries: slot.deliveries,
       at: this.now(),
@@ -212,7 +217,7 @@ export class MemoryQueue implements Queue {
       slot.deliveredAt = now;
       this.pending.delete(slot.id);
       this.pending.set(slot.id, slot);
-      const entry = JSON.parse(slot.payload) as QueueEntry;
+      const entry = decodeEntry(slot.fields);
       if (slot.deliveries > this.maxDeliveries) {
         this.remove(slot.id);
         this.deadLetterStore.push({

@@ -1,0 +1,79 @@
+import type { QueueEntry } from '../types';
+import { jsonOf, rememberJson } from './raw-json';
+
+/**
+ * The queue entry layout shared by the queues (Redis stream fields; the in-process queue's slots). A record entry keeps the record and its asset as separate JSON fields, so the
+ * consumer can hand the exact record text to a sink that stores JSON (see `jsonOf`) instead of
+ * serializing it again: `r` record, `a` asset, `s` snapshot id. A snapshot marker is `m`. `e` (a
+ * whole entry as JSON) is read too, for entries written by other tools.
+ */
+export interface EncodedEntry {
+  fields: string[];
+  /** Payload bytes (field values), what the byte bound and counter measure. */
+  bytes: number;
+}
+
+export function encodeEntry(entry: QueueEntry): EncodedEntry {
+  const fields: string[] =
+    entry.kind === 'record'
+      ? [
+          'r',
+          jsonOf(entry.record),
+          ...(entry.asset ? ['a', jsonOf(entry.asset)] : []),
+          ...(entry.snapshotId ? ['s', entry.snapshotId] : []),
+        ]
+      : entry.kind === 'snapshot'
+        ? ['m', JSON.stringify(entry.marker)]
+        : ['e', JSON.stringify(entry)];
+  let bytes = 0;
+  for (let i = 1; i < fields.length; i += 2) bytes += Buffer.byteLength(fields[i]);
+  return { fields, bytes };
+}
+
+/** Rebuilds the entry; throws when the fields are not an entry (the caller dead-letters it). */
+export function decodeEntry(fields: string[]): QueueEntry {
+  let record: string | undefined;
+  let asset: string | undefined;
+  let snapshotId: string | undefined;
+  let marker: string | undefined;
+  let whole: string | undefined;
+  for (let i = 0; i < fields.length; i += 2) {
+    const value = fields[i + 1];
+    switch (fields[i]) {
+      case 'r':
+        record = value;
+        break;
+      case 'a':
+        asset = value;
+        break;
+      case 's':
+        snapshotId = value;
+        break;
+      case 'm':
+        marker = value;
+        break;
+      case 'e':
+        whole = value;
+        break;
+    }
+  }
+  if (record !== undefined) {
+    const parsedRecord = JSON.parse(record) as Extract<QueueEntry, { kind: 'record' }>['record'];
+    if (!parsedRecord || typeof parsedRecord !== 'object') throw new Error('record is not an object');
+    rememberJson(parsedRecord, record);
+    const entry: QueueEntry = { kind: 'record', record: parsedRecord };
+    if (asset !== undefined) {
+      entry.asset = JSON.parse(asset) as NonNullable<typeof entry.asset>;
+      rememberJson(entry.asset, asset);
+    }
+    if (snapshotId !== undefined) entry.snapshotId = snapshotId;
+    return entry;
+  }
+  if (marker !== undefined)
+    return {
+      kind: 'snapshot',
+      marker: JSON.parse(marker) as Extract<QueueEntry, { kind: 'snapshot' }>['marker'],
+    };
+  if (whole !== undefined) return JSON.parse(whole) as QueueEntry;
+  throw new Error('no entry fields');
+}
