@@ -22,6 +22,8 @@ export interface PipelineOptions {
   /** Data directory of the lake or the NDJSON file. */
   dir: string;
   redisUrl?: string;
+  /** Backlog bound of the in-process queue in entries (MemoryQueue default 10,000). */
+  queueMaxEntries?: number;
   /** Count what the sink holds at the end (a full scan of the lake or the file). */
   verify?: boolean;
 }
@@ -49,7 +51,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const { setup } = options;
   const queue: Queue =
     options.queue === 'memory'
-      ? new MemoryQueue({})
+      ? new MemoryQueue(options.queueMaxEntries ? { maxEntries: options.queueMaxEntries } : {})
       : await RedisStreamQueue.connect({ url: options.redisUrl, stream: 'connectors:bench' });
   const ndjsonFile = path.join(options.dir, 'records.ndjson');
   const sink: Sink = options.sink === 'lake' ? new LakeSink(options.dir) : new NdjsonSink(ndjsonFile);
