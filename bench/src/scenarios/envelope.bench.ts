@@ -1,0 +1,106 @@
+// envelope: where the framework's record envelope spends its time, on real normalized Cloud One
+// computers. Compares the framework's `canonicalize` (prune blanks + sort keys + stringify, the input
+// of the record id) with what each of its parts costs alone, to size the possible savings.
+//
+//   npm run bench -- envelope [--records 10000] [--repeat 5]
+//
+// In-process (a micro benchmark): the simulator's generator builds the objects (no HTTP), the plugin
+// normalizes them once, then each variant runs over all records, best of --repeat after a warm-up.
+import { createHash } from 'node:crypto';
+import { buildEnvelope } from '@connectors/framework';
+// Internal to the framework (not exported): measured here on purpose, it is the envelope's hot spot.
+import { canonicalize } from '@connectors/framework/dist/src/records/blank';
+import { startSimulator } from '@connectors/cloudone-simulator';
+import { int, printTable } from '../args';
+import { setUpCloudOne } from '../cloudone';
+import { round } from '../proc';
+import type { BenchArgs, Figures } from '../types';
+
+/** `canonicalize` without the key sort: blanks pruned, vendor key order kept. */
+function pruneUnsorted(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value;
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) {
+      const p = pruneUnsorted(item);
+      if (p !== undefined) out.push(p);
+    }
+    return out.length ? out : undefined;
+  }
+  const out: Record<string, unknown> = {};
+  let any = false;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const p = pruneUnsorted(v);
+    if (p !== undefined) {
+      out[k] = p;
+      any = true;
+    }
+  }
+  return any ? out : undefined;
+}
+
+export async function run(args: BenchArgs): Promise<Figures> {
+  const records = int(args, 'records', 10_000, 1);
+  const repeat = int(args, 'repeat', 5, 1);
+  const sim = await startSimulator({ computers: records, rateLimitPerMinute: 0 });
+  let raws: unknown[];
+  try {
+    // Through JSON, as a client would see them (no shared structure with the generator).
+    raws = [...sim.fleet.ids()].map((id) => JSON.parse(JSON.stringify(sim.fleet.computer(id, ['all']))));
+  } finally {
+    await sim.stop();
+  }
+  // The loopback simulator URL is accepted in development mode only (the workers set it the same way).
+  process.env.CONNECTORS_DEV ??= '1';
+  const setup = await setUpCloudOne({
+    baseUrl: sim.baseUrl,
+    apiKey: sim.apiKey,
+    pageSize: 1000,
+    expand: 'all',
+  });
+  const normalized = raws.map((raw) => setup.connector.normalize('computers', raw));
+  const fields = normalized.map((n) => n.fields);
+  const now = Date.now();
+
+  const rows: Array<{ part: string; 'µs/record': number }> = [];
+  const time = (part: string, pass: () => void): void => {
+    pass();
+    let best = Infinity;
+    for (let i = 0; i < repeat; i++) {
+      (global as { gc?: () => void }).gc?.();
+      const t0 = process.hrtime.bigint();
+      pass();
+      best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1000);
+    }
+    rows.push({ part, 'µs/record': round(best / fields.length, 1) });
+  };
+  time('buildEnvelope (whole)', () => {
+    for (const n of normalized)
+      buildEnvelope({
+        manifest: setup.manifest,
+        instance: setup.instance,
+        contentType: 'computers',
+        normalized: n,
+        now,
+        snapshotId: 's',
+      });
+  });
+  time('canonicalize (prune + sort + stringify)', () => {
+    for (const f of fields) canonicalize(f);
+  });
+  time('prune without sort + stringify', () => {
+    for (const f of fields) JSON.stringify(pruneUnsorted(f));
+  });
+  time('JSON.stringify alone', () => {
+    for (const f of fields) JSON.stringify(f);
+  });
+  const texts = fields.map((f) => JSON.stringify(f));
+  time('sha256 of the record text', () => {
+    for (const t of texts) createHash('sha256').update(t).digest('hex');
+  });
+  console.log();
+  printTable(rows);
+  return { records: fields.length, repeat, parts: rows };
+}
