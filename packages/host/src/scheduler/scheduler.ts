@@ -28,6 +28,7 @@ export class Scheduler {
   private readonly running = new Map<string, { promise: Promise<void>; controller: AbortController }>();
   private loop?: Promise<void>;
   private readonly stopTicking = new AbortController();
+  private wake?: () => void;
 
   constructor(
     private readonly deps: SchedulerDeps,
@@ -52,11 +53,21 @@ export class Scheduler {
             'scheduler tick failed; retrying at the next tick',
           ),
         );
+        // Sleep until the next tick, or until a run that actually ran ends: with the tick as the only
+        // wake-up, a host could start at most maxConcurrentRuns runs per tick however short the runs.
+        const nap = new AbortController();
+        this.wake = () => nap.abort();
+        const onStop = (): void => nap.abort();
+        this.stopTicking.signal.addEventListener('abort', onStop, { once: true });
         try {
-          await this.deps.clock.sleep(this.tickMs, this.stopTicking.signal);
+          await this.deps.clock.sleep(this.tickMs, nap.signal);
         } catch {
-          return;
+          // woken by a finished run, or stopping
+        } finally {
+          this.stopTicking.signal.removeEventListener('abort', onStop);
+          this.wake = undefined;
         }
+        if (this.stopTicking.signal.aborted) return;
       }
     })();
   }
@@ -79,9 +90,11 @@ export class Scheduler {
 
   private launch(def: ConnectorDefinition): void {
     const controller = new AbortController();
+    let ran = false;
     const promise = this.deps.coordinator
       .tryRun(def, { trigger: 'schedule', signal: controller.signal })
       .then((summary) => {
+        ran = summary !== undefined;
         if (summary) this.deps.onRun?.(summary);
       })
       .catch((err) =>
@@ -90,7 +103,11 @@ export class Scheduler {
           'scheduled run failed to start',
         ),
       )
-      .finally(() => this.running.delete(def.id));
+      .finally(() => {
+        this.running.delete(def.id);
+        // Only a run that happened wakes the loop: a skipped one (lease held elsewhere) must not spin it.
+        if (ran) this.wake?.();
+      });
     this.running.set(def.id, { promise, controller });
   }
 

@@ -62,6 +62,16 @@ describe('Scheduler', () => {
       expect(runs[1].startedAt - runs[0].startedAt).to.be.within(5 * MINUTE, 5 * MINUTE + 1_000);
     });
 
+    it('should start the next due run when one finishes, without waiting for the next tick', async () => {
+      await createFakeConnector(t.host, { name: 'first' });
+      await createFakeConnector(t.host, { name: 'second' });
+      await createFakeConnector(t.host, { name: 'third' });
+      // One run at a time and a tick far away: only finished runs can move the queue of due pulls.
+      const runs = start(t.host, [], { maxConcurrentRuns: 1, tickMs: 10 * MINUTE });
+      await waitFor(() => runs.length === 3, 5_000, 'three pulls within one tick');
+      expect(runs.map((r) => r.trigger)).to.deep.equal(['schedule', 'schedule', 'schedule']);
+    });
+
     it('should not pull for a data processor connector outside every profile', async () => {
       await createFakeConnector(t.host, { profile: null });
       const runs = start();
