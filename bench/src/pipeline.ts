@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSilentLogger, SystemClock, type Queue, type Sink } from '@connectors/framework';
-import { ExcludeFilters, runCollection } from '@connectors/host';
+import { ExcludeFilters, runCollection, type CollectionInput } from '@connectors/host';
 import { IngestWorker } from '@connectors/ingest';
 import { NdjsonSink } from '@connectors/ingest';
 import { Lake, LakeSink } from '@connectors/lake';
@@ -47,6 +47,23 @@ export interface RunningPipeline {
 }
 
 /** Starts the collection and the ingest worker; `done` resolves once the queue is drained. */
+/** The collection of a bench run: the Cloud One computers into `queue`, no filters, no cancellation. */
+export function benchCollection(setup: CloudOneSetup, queue: Queue): CollectionInput {
+  return {
+    connector: setup.connector,
+    manifest: setup.manifest,
+    instance: setup.instance,
+    config: setup.config,
+    contentTypes: ['computers'],
+    queue,
+    filters: new ExcludeFilters([]),
+    clock: new SystemClock(),
+    logger: createSilentLogger(),
+    signal: new AbortController().signal,
+    runId: 'bench-run',
+  };
+}
+
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
   const { setup } = options;
   const queue: Queue =
@@ -59,19 +76,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   worker.start();
   const done = (async (): Promise<PipelineResult> => {
     try {
-      const result = await runCollection({
-        connector: setup.connector,
-        manifest: setup.manifest,
-        instance: setup.instance,
-        config: setup.config,
-        contentTypes: ['computers'],
-        queue,
-        filters: new ExcludeFilters([]),
-        clock: new SystemClock(),
-        logger: createSilentLogger(),
-        signal: new AbortController().signal,
-        runId: 'bench-run',
-      });
+      const result = await runCollection(benchCollection(setup, queue));
       if (!result.complete) throw new Error(`the run was incomplete: ${JSON.stringify(result)}`);
       await worker.drainUntilEmpty({ pollMs: 5, timeoutMs: 3_600_000 });
       const drainedAt = Date.now();

@@ -29,15 +29,15 @@ import { cpuUsage } from 'node:process';
 import axios from 'axios';
 import Database from 'better-sqlite3';
 import Redis from 'ioredis';
-import { buildEnvelope, createSilentLogger, SystemClock } from '@connectors/framework';
-import { ExcludeFilters, runCollection } from '@connectors/host';
+import { buildEnvelope, createSilentLogger } from '@connectors/framework';
+import { runCollection } from '@connectors/host';
 import { IngestWorker } from '@connectors/ingest';
 import { Lake, LakeSink } from '@connectors/lake';
 import { RedisStreamQueue, startRedisServer, type RedisServerHandle } from '@connectors/queue-redis';
 import { flag, int, list, printTable } from '../args';
 import { readStdin, runWorker, startSimulatorChild, workerMain } from '../children';
 import { expandChoice, setUpCloudOne, type ExpandChoice } from '../cloudone';
-import { startPipeline, type QueueKind, type SinkKind } from '../pipeline';
+import { benchCollection, startPipeline, type QueueKind, type SinkKind } from '../pipeline';
 import { cpuPer10k, procDelta, procStats, round, type ProcStats } from '../proc';
 import type { BenchArgs, Figures } from '../types';
 
@@ -438,21 +438,7 @@ async function collectOnly(job: Job, apiKey: string): Promise<WorkerResult> {
   const setup = await setUpCloudOne({ ...job, apiKey });
   const queue = await RedisStreamQueue.connect({ url: job.redisUrl, stream: 'connectors:bench' });
   const startedAt = Date.now();
-  const t = await timed(() =>
-    runCollection({
-      connector: setup.connector,
-      manifest: setup.manifest,
-      instance: setup.instance,
-      config: setup.config,
-      contentTypes: ['computers'],
-      queue,
-      filters: new ExcludeFilters([]),
-      clock: new SystemClock(),
-      logger: createSilentLogger(),
-      signal: new AbortController().signal,
-      runId: 'bench-run',
-    }),
-  );
+  const t = await timed(() => runCollection(benchCollection(setup, queue)));
   const endedAt = Date.now();
   await queue.close();
   return {
