@@ -68,3 +68,39 @@ CREATE TABLE IF NOT EXISTS snapshot_records (
   PRIMARY KEY (snapshot_id, record_id)
 ) WITHOUT ROWID;
 `;
+
+// Row shapes of the tables above, as better-sqlite3 returns them; one per table, shared by the reader
+// (Lake) and the writer (LakeWriter).
+
+export interface AssetRow {
+  tenant: string;
+  id: string;
+  connector_id: string;
+  source: string;
+  content_type: string;
+  primary_key: string;
+  primary_value: string;
+  hostname: string | null;
+  fingerprint: string;
+  doc: string;
+  first_seen: number;
+  last_seen: number;
+  removed_at: number | null;
+  removed_by: string | null;
+  removed_cutoff: number | null;
+  updated_at: number;
+}
+
+export interface SnapshotRow {
+  snapshot_id: string;
+  tenant: string;
+  connector_id: string | null;
+  content_type: string | null;
+  started_at: number | null;
+  ended_at: number | null;
+  complete: number | null;
+  expected: number | null;
+  seen: number;
+  state: string;
+  removed: number | null;
+}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ConnectorError, type AssetRecord, type SyslogRecord } from '@connectors/framework';
 import { clampLimit, whereClause } from './lake.query';
-import { SCHEMA, SCHEMA_VERSION } from './lake.schema';
+import { SCHEMA, SCHEMA_VERSION, type AssetRow, type SnapshotRow } from './lake.schema';
 import { LakeWriter } from './lake.writer';
 import type {
   AssetChange,
@@ -21,22 +21,6 @@ import type {
 
 export const LAKE_FILE = 'lake.sqlite';
 
-interface AssetRow {
-  tenant: string;
-  id: string;
-  connector_id: string;
-  source: string;
-  content_type: string;
-  primary_key: string;
-  primary_value: string;
-  hostname: string | null;
-  doc: string;
-  first_seen: number;
-  last_seen: number;
-  removed_at: number | null;
-  removed_by: string | null;
-}
-
 interface ChangeRow {
   seq: number;
   tenant: string;
@@ -45,20 +29,6 @@ interface ChangeRow {
   at: number;
   snapshot_id: string | null;
   detail: string | null;
-}
-
-interface SnapshotRow {
-  snapshot_id: string;
-  tenant: string;
-  connector_id: string | null;
-  content_type: string | null;
-  started_at: number | null;
-  ended_at: number | null;
-  complete: number | null;
-  expected: number | null;
-  seen: number;
-  state: string;
-  removed: number | null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { AssetRow, SnapshotRow } from './lake.schema';
 import {
   jsonOf,
   type AssetRecord,
@@ -20,29 +21,13 @@ export function isTransientSqliteError(err: unknown): boolean {
   return typeof code === 'string' && TRANSIENT.test(code);
 }
 
-interface AssetRow {
-  first_seen: number;
-  last_seen: number;
-  fingerprint: string;
-  doc: string;
-  removed_at: number | null;
-  removed_cutoff: number | null;
-}
-
-interface SnapshotRow {
-  snapshot_id: string;
-  tenant: string;
-  connector_id: string | null;
-  content_type: string | null;
-  started_at: number | null;
-  ended_at: number | null;
-  complete: number | null;
-  expected: number | null;
-  seen: number;
-  state: string;
-}
-
 /** Per-batch snapshot bookkeeping: distinct records newly seen per open snapshot (null: not open). */
+/** The columns the writer selects for an existing asset. */
+type WriterAssetRow = Pick<
+  AssetRow,
+  'first_seen' | 'last_seen' | 'fingerprint' | 'doc' | 'removed_at' | 'removed_cutoff'
+>;
+
 type Touched = Map<string, number | null>;
 
 const FINGERPRINT_FIELDS = ['hostname', 'ip', 'mac', 'os'] as const;
@@ -255,7 +240,7 @@ export class LakeWriter {
   private upsertAsset(asset: AssetRecord, now: number): void {
     const tenant = asset.tenant_id;
     const seenAt = asset.observedAt;
-    const row = this.selectAsset.get(tenant, asset.id) as AssetRow | undefined;
+    const row = this.selectAsset.get(tenant, asset.id) as WriterAssetRow | undefined;
     const fp = fingerprint(asset);
     const params = {
       tenant,
