@@ -29,6 +29,7 @@ import { emptyFigures, runCollection } from './pipeline/collection.pipeline';
 import { COLLECTIONS, testLeaseName } from './registry/collections';
 import { ConnectorRegistry, instanceOf } from './registry/connector.registry';
 import { InventoryRegistry } from './registry/inventory.registry';
+import { FirstRunPacer } from './scheduler/first-run.pacer';
 import { RunCoordinator, type RunRequest } from './scheduler/run.coordinator';
 import { StatusTracker, toStatusError } from './status/status.tracker';
 import type { HostStore } from './store/host-store';
@@ -178,7 +179,16 @@ export class ConnectorHost {
       const container = createHostContainer({ logger, clock, httpClientFactory });
       const factory = new ConnectorFactory(catalog, container, httpClientFactory, budget, clock);
       const inventory = new InventoryRegistry(store, clock);
-      const connectors = new ConnectorRegistry(store, clock, catalog, inventory, factory, box, minuteMs);
+      const connectors = new ConnectorRegistry(
+        store,
+        clock,
+        catalog,
+        inventory,
+        factory,
+        box,
+        minuteMs,
+        new FirstRunPacer(store, clock, options.firstRunPacing),
+      );
       await connectors.ensureDefaultProfile();
       const backends = options.backends ?? (await loadDefaultBackends(options, dataDir, prefix, logger));
       return new ConnectorHost({

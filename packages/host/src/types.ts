@@ -225,6 +225,22 @@ export interface HostOptions {
   rateBudget?: RateBudgetOptions;
   /** Length of one interval "minute" in ms (default 60 000; tests shorten it). */
   minuteMs?: number;
+  /** When the first pull of a newly active connector is due (see FirstRunPacingOptions). */
+  firstRunPacing?: FirstRunPacingOptions;
+}
+
+/**
+ * Spreads the first pulls of connectors activated together (created in bulk, or added to a profile
+ * together), so that a burst is not due all at one instant. A connector activated alone is due at once.
+ */
+export interface FirstRunPacingOptions {
+  /** Least time between the first pulls of connectors activated together (default 100 ms; 0 disables pacing). */
+  spacingMs?: number;
+  /**
+   * Longest wait for a first pull (default 60 000 ms, and never more than the connector's interval):
+   * beyond it, a connector's first pull gets a place in the window derived from its id.
+   */
+  windowMs?: number;
 }
 
 export interface SchedulerOptions {

@@ -8,6 +8,7 @@ import { BusyError, HostInputError } from '../errors';
 import type { DocWrite, HostStore } from '../store/host-store';
 import type { AnalyzerProfile, ConnectorDefinition, ConnectorView, RunOn, ScheduleState } from '../types';
 import { COLLECTIONS, DEFAULT_PROFILE, runLeaseName } from './collections';
+import { FirstRunPacer } from '../scheduler/first-run.pacer';
 import type { InventoryRegistry } from './inventory.registry';
 import { checkId, checkName, nameKey } from './names';
 
@@ -42,6 +43,8 @@ export class ConnectorRegistry {
     private readonly box: SecretBox,
     /** Milliseconds per interval minute (60 000; tests shorten it). */
     private readonly minuteMs = 60_000,
+    /** When first pulls are due (connectors activated together are spread). */
+    private readonly pacer = new FirstRunPacer(store, clock),
   ) {}
 
   async ensureDefaultProfile(): Promise<void> {
@@ -125,16 +128,19 @@ export class ConnectorRegistry {
     if (!(await this.store.putIfAbsent(COLLECTIONS.connectorNames, nameKey(tenant.id, name), id)))
       throw duplicate(name, tenant.id);
     const active = functions.includes('collect') && (runOn.kind === 'sensor' || !!profile);
+    // The first pull is due when the connector becomes active: at once, or paced in a burst.
+    const firstRunAt = active
+      ? await this.pacer.firstRunAt(id, configured.intervalMinutes * this.minuteMs)
+      : undefined;
     const writes: DocWrite[] = [
       { collection: COLLECTIONS.connectors, key: id, value: def },
-      // The first pull happens at once when the connector becomes active.
       {
         collection: COLLECTIONS.schedule,
         key: id,
         value: {
           connectorId: id,
           lastFence: 0,
-          ...(active ? { nextRunAt: now } : {}),
+          ...(firstRunAt !== undefined ? { nextRunAt: firstRunAt } : {}),
         } satisfies ScheduleState,
       },
     ];
@@ -293,6 +299,25 @@ export class ConnectorRegistry {
     return (await this.profilesOf(def.id)).length > 0;
   }
 
+  /**
+   * The definitions of those of these connectors that exist and are active, in the order given. One
+   * read of the profiles and concurrent reads of the definitions (the scheduler asks this for every
+   * due connector of a tick).
+   */
+  async activeAmong(ids: readonly string[]): Promise<ConnectorDefinition[]> {
+    const [defs, profiles] = await Promise.all([
+      Promise.all(ids.map((id) => this.getById(id))),
+      this.listProfiles(),
+    ]);
+    const inProfile = new Set(profiles.flatMap((p) => p.connectors));
+    return defs.filter(
+      (def): def is ConnectorDefinition =>
+        def !== undefined &&
+        def.functions.includes('collect') &&
+        (def.runOn.kind === 'sensor' || inProfile.has(def.id)),
+    );
+  }
+
   // -- data analyzer profiles ------------------------------------------------------------------
 
   async createProfile(name: string): Promise<AnalyzerProfile> {
@@ -331,7 +356,7 @@ export class ConnectorRegistry {
     return (await this.listProfiles()).filter((p) => p.connectors.includes(connectorId)).map((p) => p.name);
   }
 
-  /** Adds a data-processor connector to a profile; its first pull is then due at once. */
+  /** Adds a data-processor connector to a profile; its first pull is then due (at once, or paced in a burst). */
   async addToProfile(profileName: string, tenant: string, name: string): Promise<AnalyzerProfile> {
     const profile = await this.requireProfile(profileName);
     const def = await this.get(tenant, name);
@@ -347,7 +372,7 @@ export class ConnectorRegistry {
       const base = cur ?? profile;
       return base.connectors.includes(def.id) ? base : { ...base, connectors: [...base.connectors, def.id] };
     });
-    if (!wasActive && def.functions.includes('collect')) await this.activate(def.id);
+    if (!wasActive && def.functions.includes('collect')) await this.activate(def);
     return updated!;
   }
 
@@ -381,13 +406,16 @@ export class ConnectorRegistry {
     await this.store.delete(COLLECTIONS.profiles, name);
   }
 
-  private async activate(connectorId: string): Promise<void> {
-    const now = this.clock.now();
-    await this.store.update<ScheduleState>(COLLECTIONS.schedule, connectorId, (s) => ({
-      connectorId,
+  private async activate(def: ConnectorDefinition): Promise<void> {
+    const current = await this.store.get<ScheduleState>(COLLECTIONS.schedule, def.id);
+    // create() already chose the first pull of a connector it adds to a profile.
+    if (current?.nextRunAt !== undefined) return;
+    const dueAt = await this.pacer.firstRunAt(def.id, this.settings(def).intervalMinutes * this.minuteMs);
+    await this.store.update<ScheduleState>(COLLECTIONS.schedule, def.id, (s) => ({
+      connectorId: def.id,
       lastFence: 0,
       ...s,
-      nextRunAt: now,
+      nextRunAt: s?.nextRunAt ?? dueAt,
     }));
   }
 }

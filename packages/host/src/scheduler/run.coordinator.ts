@@ -149,7 +149,13 @@ export class RunCoordinator {
       const interval = registry.settings(current).intervalMinutes * this.minuteMs;
       nextRunAt = Math.max(run.startedAt + interval, run.finishedAt);
       // A test may have brought the next run forward while this one ran; keep the earlier due time.
-      if (schedule?.nextRunAt !== undefined && schedule.nextRunAt > (run.scheduledFor ?? run.startedAt)) {
+      // Not a paced first pull that a manual run came before: that run was the first pull.
+      const firstPullDone = run.trigger === 'manual' && schedule?.lastStartedAt === undefined;
+      if (
+        schedule?.nextRunAt !== undefined &&
+        schedule.nextRunAt > (run.scheduledFor ?? run.startedAt) &&
+        !firstPullDone
+      ) {
         nextRunAt = Math.min(nextRunAt, schedule.nextRunAt);
       }
     }

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
+import type { ConnectorRegistry } from '../../src/registry/connector.registry';
 import { Scheduler } from '../../src/scheduler/scheduler';
 import type { ConnectorHost } from '../../src/host';
 import type { RunSummary, ScheduleState } from '../../src/types';
@@ -66,6 +68,7 @@ describe('Scheduler', () => {
       await createFakeConnector(t.host, { name: 'first' });
       await createFakeConnector(t.host, { name: 'second' });
       await createFakeConnector(t.host, { name: 'third' });
+      await t.clock.advance(1_000); // past the paced first pulls of the three (100 ms apart)
       // One run at a time and a tick far away: only finished runs can move the queue of due pulls.
       const runs = start(t.host, [], { maxConcurrentRuns: 1, tickMs: 10 * MINUTE });
       await waitFor(() => runs.length === 3, 5_000, 'three pulls within one tick');
@@ -169,6 +172,107 @@ describe('Scheduler', () => {
       await waitFor(() => runs.length === 1, 5_000, 'the rerun');
       expect(runs[0].startedAt - def.createdAt).to.be.below(MINUTE);
       expect(runs[0].scheduledFor).to.equal(def.createdAt);
+    });
+  });
+
+  describe('#tick', () => {
+    const ids = async (): Promise<string[]> => (await t.host.connectors.list()).map((d) => d.id);
+
+    it('should read the definitions of the due connectors together, not one after another', async () => {
+      for (const name of ['a', 'b', 'c', 'd', 'e']) await createFakeConnector(t.host, { name });
+      await t.clock.advance(1_000);
+      let open!: () => void;
+      fakeControls.pageGate = new Promise((r) => (open = r)); // runs stay open: only the launches count
+      let inFlight = 0;
+      let mostInFlight = 0;
+      const registry = Object.create(t.host.connectors) as ConnectorRegistry;
+      registry.getById = async (id: string) => {
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await settle(2);
+        inFlight--;
+        return t.host.connectors.getById(id);
+      };
+      const profileReads = sinon.spy(t.host.connectors, 'listProfiles');
+      const scheduler = new Scheduler(
+        {
+          store: t.host.store,
+          clock: t.host.clock,
+          registry,
+          coordinator: t.host.coordinator,
+          logger: t.host.logger,
+        },
+        { maxConcurrentRuns: 10 },
+      );
+      schedulers.push(scheduler);
+      try {
+        await scheduler.tick();
+        expect(mostInFlight).to.equal(5);
+        expect(profileReads.callCount).to.equal(1);
+        expect(scheduler.activeRuns).to.equal(5);
+        await waitFor(() => fakeControls.collectsStarted === 5, 5_000, 'five collections');
+      } finally {
+        open();
+        profileReads.restore();
+      }
+    });
+
+    it('should keep to maxConcurrentRuns, in due order, giving no room to deleted or inactive connectors', async () => {
+      // Due before the others: a schedule left by a deleted connector, and an inactive connector's.
+      await t.host.store.put('schedule', 'deleted', { connectorId: 'deleted', lastFence: 0, nextRunAt: 0 });
+      const inactive = await createFakeConnector(t.host, { name: 'inactive', profile: null });
+      await t.host.store.put('schedule', inactive.id, {
+        connectorId: inactive.id,
+        lastFence: 0,
+        nextRunAt: 1,
+      });
+      const due = [];
+      for (const name of ['a', 'b', 'c']) due.push(await createFakeConnector(t.host, { name }));
+      await t.clock.advance(1_000);
+      let open!: () => void;
+      fakeControls.pageGate = new Promise((r) => (open = r));
+      const scheduler = schedulerFor(t.host, [], { maxConcurrentRuns: 2 });
+      schedulers.push(scheduler);
+      try {
+        await scheduler.tick();
+        expect(scheduler.activeRuns).to.equal(2);
+        await waitFor(() => fakeControls.collectsStarted === 2, 5_000, 'two collections');
+        const all = await ids();
+        const leases = await Promise.all(all.map((id) => t.host.store.getLease(`run:${id}`)));
+        const running = all.filter((_, i) => leases[i] !== undefined);
+        expect(running.sort()).to.deep.equal([due[0].id, due[1].id].sort());
+        // A second tick with no room launches nothing more.
+        await scheduler.tick();
+        await quiet();
+        expect(fakeControls.collectsStarted).to.equal(2);
+      } finally {
+        open();
+      }
+    });
+
+    it('should run connectors created together at their paced due times, not all at once', async () => {
+      const t2 = await openTestHost(
+        { firstRunPacing: { spacingMs: 10_000 } },
+        { dataDir: t.dataDir, pluginDirs: t.pluginDirs, clock: t.clock, queue: t.queue, sink: t.sink },
+      );
+      try {
+        const defs = [];
+        for (const name of ['a', 'b', 'c']) defs.push(await createFakeConnector(t2.host, { name }));
+        const runs = start(t2.host, [], { maxConcurrentRuns: 10 });
+        await waitFor(() => runs.length === 1, 5_000, 'the first pull');
+        await t.clock.advance(9_000);
+        await quiet();
+        expect(runs).to.have.length(1);
+        await t.clock.advance(1_000);
+        await waitFor(() => runs.length === 2, 5_000, 'the second pull');
+        await t.clock.advance(10_000);
+        await waitFor(() => runs.length === 3, 5_000, 'the third pull');
+        expect(runs.map((r) => r.scheduledFor)).to.deep.equal(defs.map((d, i) => d.createdAt + i * 10_000));
+        expect(runs.map((r) => r.startedAt - r.scheduledFor!)).to.deep.equal([0, 0, 0]);
+      } finally {
+        await Promise.all(schedulers.splice(0).map((s) => s.stop(0)));
+        await t2.cleanup();
+      }
     });
   });
 
