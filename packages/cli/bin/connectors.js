@@ -2,7 +2,8 @@
 'use strict';
 // Committed (not built) so `npm ci` can link it before the first build; the CLI itself is compiled to dist/.
 const path = require('node:path');
-const entry = path.join(__dirname, '..', 'dist', 'src', 'bin', 'connectors.js');
+const dist = path.join(__dirname, '..', 'dist', 'src', 'bin');
+const entry = path.join(dist, 'connectors.js');
 try {
   require.resolve(entry);
 } catch {
@@ -11,4 +12,16 @@ try {
   );
   process.exit(2);
 }
-require(entry);
+// The daemon (`connectors start`) runs in a node with a V8 heap cap (CONNECTORS_MAX_HEAP_MB, default 96):
+// see packages/cli/src/bin/heap-cap.ts.
+const { planHeapCap, reexec } = require(path.join(dist, 'heap-cap.js'));
+const args = process.argv.slice(2);
+const plan = planHeapCap({ args, execArgv: process.execArgv, env: process.env });
+if (plan.error) {
+  process.stderr.write(`connectors: ${plan.error}\n`);
+  process.exit(2);
+} else if (plan.reexec) {
+  reexec(__filename, plan, args);
+} else {
+  require(entry);
+}

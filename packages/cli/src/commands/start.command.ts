@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { Command } from 'commander';
 import { Daemon } from '@connectors/host';
 import { bind, intOpt, optString, type ProgramState } from './shared';
@@ -5,7 +6,11 @@ import { bind, intOpt, optString, type ProgramState } from './shared';
 export function registerStart(program: Command, state: ProgramState): void {
   program
     .command('start')
-    .description('the daemon: scheduler, ingest workers, status refresh, metrics and health endpoints')
+    .description(
+      'the daemon: scheduler, ingest workers, status refresh, metrics and health endpoints; runs with a ' +
+        "V8 heap cap of CONNECTORS_MAX_HEAP_MB (default 96 MB; 0 for node's default; a " +
+        '--max-old-space-size in NODE_OPTIONS wins)',
+    )
     .option('--metrics-port <port>', 'port of /metrics and /healthz (0 picks one; default 9464)', '9464')
     .option('--metrics-host <host>', 'address to listen on', '127.0.0.1')
     .option('--no-metrics', 'no metrics and health endpoints')
@@ -33,16 +38,27 @@ export function registerStart(program: Command, state: ProgramState): void {
         const where = daemon.address
           ? ` metrics and health on http://${daemon.address.address}:${daemon.address.port}/metrics and /healthz`
           : '';
+        const heapMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
         ctx.io.stderr.write(
-          `connectors daemon ${host.hostId} started (${host.store.kind} registry, data in ${ctx.dataDir});${where}\n`,
+          `connectors daemon ${host.hostId} started (${host.store.kind} registry, data in ${ctx.dataDir}, ` +
+            `V8 heap limit ${heapMb} MB);${where}\n`,
         );
+        let stopping = false;
+        const signals = ['SIGINT', 'SIGTERM'] as const;
+        const onSignal = (sig: NodeJS.Signals): void => {
+          // Once only: a terminal's Ctrl-C reaches this process twice when the launcher passes it on
+          // (bin/connectors.js runs the daemon in a child node with a heap cap); shutdown is bounded
+          // by --shutdown-grace-ms anyway.
+          if (stopping) return;
+          stopping = true;
+          logger.info({ signal: sig }, 'shutting down');
+        };
         await new Promise<void>((resolve) => {
-          const stop = (sig: string): void => {
-            logger.info({ signal: sig }, 'shutting down');
-            resolve();
-          };
-          process.once('SIGINT', () => stop('SIGINT'));
-          process.once('SIGTERM', () => stop('SIGTERM'));
+          for (const sig of signals)
+            process.on(sig, () => {
+              onSignal(sig);
+              resolve();
+            });
         });
         await daemon.stop();
       }),
