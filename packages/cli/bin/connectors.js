@@ -14,7 +14,7 @@ try {
 }
 // The daemon (`connectors start`) runs in a node with a V8 heap cap (CONNECTORS_MAX_HEAP_MB, default 96):
 // see packages/cli/src/bin/heap-cap.ts.
-const { planHeapCap, reexec } = require(path.join(dist, 'heap-cap.js'));
+const { followLauncher, planHeapCap, reexec } = require(path.join(dist, 'heap-cap.js'));
 const args = process.argv.slice(2);
 const plan = planHeapCap({ args, execArgv: process.execArgv, env: process.env });
 if (plan.error) {
@@ -23,5 +23,6 @@ if (plan.error) {
 } else if (plan.reexec) {
   reexec(__filename, plan, args);
 } else {
+  followLauncher();
   require(entry);
 }

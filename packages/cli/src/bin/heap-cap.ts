@@ -75,6 +75,18 @@ export function planHeapCap({ args, execArgv, env }: HeapCapInput): HeapCapPlan 
   return { reexec: true, heapMb, nodeArgs: [...execArgv, `--max-old-space-size=${heapMb}`] };
 }
 
+/**
+ * In the re-executed daemon: if the launcher dies without passing a signal on (SIGKILL, the OOM
+ * killer), die at once too, as the one process did before, rather than run on as an orphan that
+ * holds run leases nobody can stop.
+ */
+export function followLauncher(): void {
+  if (!process.env[HEAP_CAPPED_ENV] || !process.channel) return;
+  process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+  // The channel must not keep the daemon alive once its work is done.
+  process.channel.unref();
+}
+
 const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
@@ -84,7 +96,8 @@ const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  */
 export function reexec(script: string, plan: { nodeArgs: string[] }, args: readonly string[]): void {
   const child = spawn(process.execPath, [...plan.nodeArgs, script, ...args], {
-    stdio: 'inherit',
+    // The IPC channel only tells the daemon when this process is gone (see followLauncher).
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, [HEAP_CAPPED_ENV]: '1' },
   });
   const forward = (signal: NodeJS.Signals): void => {

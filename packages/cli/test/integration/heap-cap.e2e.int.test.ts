@@ -74,4 +74,29 @@ describe('connectors start: V8 heap cap (end to end)', () => {
     process.kill(-child.pid!, 'SIGINT');
     expect(await exited).to.deep.equal([0, null]);
   });
+
+  it('should end the daemon when the launcher is killed outright, as one process would end', async () => {
+    const d = startDaemon([], { dataDir });
+    const end = Date.now() + 20_000;
+    let match: RegExpMatchArray | null = null;
+    while (!(match = /connectors daemon \S+:(\d+) started/.exec(d.output()))) {
+      if (Date.now() > end) throw new Error(`the daemon did not start:\n${d.output()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const daemonPid = Number(match[1]);
+    expect(daemonPid).to.not.equal(d.child.pid);
+    d.child.kill('SIGKILL');
+    await d.exited;
+    const alive = (): boolean => {
+      try {
+        process.kill(daemonPid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const until = Date.now() + 10_000;
+    while (alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(alive(), 'the daemon outlived its launcher').to.equal(false);
+  });
 });
