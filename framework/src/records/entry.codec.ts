@@ -1,11 +1,15 @@
 import type { QueueEntry } from '../types';
+import { headerJson, lazyRecord, type RecordHeader } from './lazy-record';
 import { jsonOf, rememberJson } from './raw-json';
 
 /**
- * The queue entry layout shared by the queues (Redis stream fields; the in-process queue's slots). A record entry keeps the record and its asset as separate JSON fields, so the
- * consumer can hand the exact record text to a sink that stores JSON (see `jsonOf`) instead of
- * serializing it again: `r` record, `a` asset, `s` snapshot id. A snapshot marker is `m`. `e` (a
- * whole entry as JSON) is read too, for entries written by other tools.
+ * The queue entry layout shared by the queues (Redis stream fields; the in-process queue's slots). A
+ * record entry keeps the record and its asset as separate JSON fields, so the consumer can hand the
+ * exact record text to a sink that stores JSON (see `jsonOf`) instead of serializing it again: `r`
+ * record, `h` the record's header (id, timestamp, tenant, class, connector: what sinks index by), `a`
+ * asset, `s` snapshot id. With `h` the record is parsed only if a consumer reads past the header (see
+ * `lazyRecord`). A snapshot marker is `m`. Entries without `h` (written before it existed) and `e` (a
+ * whole entry as JSON, for entries written by other tools) are parsed at once.
  */
 export interface EncodedEntry {
   fields: string[];
@@ -19,6 +23,8 @@ export function encodeEntry(entry: QueueEntry): EncodedEntry {
       ? [
           'r',
           jsonOf(entry.record),
+          'h',
+          headerJson(entry.record),
           ...(entry.asset ? ['a', jsonOf(entry.asset)] : []),
           ...(entry.snapshotId ? ['s', entry.snapshotId] : []),
         ]
@@ -33,6 +39,7 @@ export function encodeEntry(entry: QueueEntry): EncodedEntry {
 /** Rebuilds the entry; throws when the fields are not an entry (the caller dead-letters it). */
 export function decodeEntry(fields: string[]): QueueEntry {
   let record: string | undefined;
+  let header: string | undefined;
   let asset: string | undefined;
   let snapshotId: string | undefined;
   let marker: string | undefined;
@@ -42,6 +49,9 @@ export function decodeEntry(fields: string[]): QueueEntry {
     switch (fields[i]) {
       case 'r':
         record = value;
+        break;
+      case 'h':
+        header = value;
         break;
       case 'a':
         asset = value;
@@ -58,10 +68,7 @@ export function decodeEntry(fields: string[]): QueueEntry {
     }
   }
   if (record !== undefined) {
-    const parsedRecord = JSON.parse(record) as Extract<QueueEntry, { kind: 'record' }>['record'];
-    if (!parsedRecord || typeof parsedRecord !== 'object') throw new Error('record is not an object');
-    rememberJson(parsedRecord, record);
-    const entry: QueueEntry = { kind: 'record', record: parsedRecord };
+    const entry: QueueEntry = { kind: 'record', record: readRecord(record, header) };
     if (asset !== undefined) {
       entry.asset = JSON.parse(asset) as NonNullable<typeof entry.asset>;
       rememberJson(entry.asset, asset);
@@ -76,4 +83,23 @@ export function decodeEntry(fields: string[]): QueueEntry {
     };
   if (whole !== undefined) return JSON.parse(whole) as QueueEntry;
   throw new Error('no entry fields');
+}
+
+type QueuedRecord = Extract<QueueEntry, { kind: 'record' }>['record'];
+
+function readRecord(text: string, header: string | undefined): QueuedRecord {
+  if (header !== undefined) {
+    const h = JSON.parse(header) as RecordHeader;
+    // The text is only parsed on demand; what can be checked without parsing is checked here, so a
+    // malformed entry is still refused at read time (and dead-lettered) rather than by a sink.
+    if (!h || typeof h !== 'object' || typeof h.id !== 'string') throw new Error('record header has no id');
+    if (text.charCodeAt(0) !== 0x7b || text.charCodeAt(text.length - 1) !== 0x7d) {
+      throw new Error('record is not a JSON object');
+    }
+    return lazyRecord(text, h);
+  }
+  const parsed = JSON.parse(text) as QueuedRecord;
+  if (!parsed || typeof parsed !== 'object') throw new Error('record is not an object');
+  rememberJson(parsed, text);
+  return parsed;
 }
