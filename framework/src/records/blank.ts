@@ -1,7 +1,15 @@
+/** `s.trim() === ''` without scanning (or copying) the strings that do not start with white space. */
+function blankString(s: string): boolean {
+  if (s.length === 0) return true;
+  const c = s.charCodeAt(0);
+  // Every character `trim` removes is ≤ U+0020, U+00A0, U+FEFF or in U+1680–U+3000.
+  return (c <= 0x20 || c === 0xa0 || c >= 0x1680) && s.trim() === '';
+}
+
 /** Whether a value carries no information: null, undefined, blank string, empty array or object. */
 export function isBlank(value: unknown): boolean {
   if (value === null || value === undefined) return true;
-  if (typeof value === 'string') return value.trim() === '';
+  if (typeof value === 'string') return blankString(value);
   if (Array.isArray(value)) return value.length === 0;
   if (typeof value === 'object') return Object.keys(value as object).length === 0;
   return false;
@@ -36,43 +44,63 @@ export function stableStringify(value: unknown): string {
 }
 
 export interface Canonical<T> {
-  /** The value without blanks, object keys in sorted order. */
+  /** The value without blanks, in the order received; unchanged parts are the input's own objects. */
   value: T;
-  /** Its JSON: equal data, equal text. */
+  /** Its JSON: equal data received in the same order, equal text. */
   json: string;
 }
 
 /**
- * `pruneBlank` and `stableStringify` for the record hot path: the pruned copy is built with its
- * keys in sorted order, so one native `JSON.stringify` of it is already canonical.
+ * `pruneBlank` and `JSON.stringify` for the record hot path (the record text and the input of its id).
+ * Copy-on-write: a subtree without blanks is returned as is, not copied, so a 4 KB vendor object with a
+ * few blank fields costs a few small copies rather than a deep one. Keys keep the order received: a
+ * vendor serializes one API version in a fixed order and a plugin builds its fields in code order, so
+ * equal data gives equal text; sorting every object cost more than the copy and the stringify together
+ * (docs/adr/0005-record-id-key-order.md). The input must not be mutated afterwards (it is shared).
  */
 export function canonicalize<T>(value: T): Canonical<T> | undefined {
-  const pruned = pruneSorted(value);
+  const pruned = pruneShared(value);
   return pruned === undefined ? undefined : { value: pruned as T, json: JSON.stringify(pruned) };
 }
 
-function pruneSorted(value: unknown): unknown {
+/** Like `pruneBlank`, but returns the input itself (or its unchanged subtrees) where nothing is blank. */
+export function pruneShared(value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
-  if (typeof value === 'string') return value.trim() === '' ? undefined : value;
+  if (typeof value === 'string') return blankString(value) ? undefined : value;
   if (typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    for (const item of value) {
-      const p = pruneSorted(item);
-      if (p !== undefined) out.push(p);
-    }
-    return out.length ? out : undefined;
-  }
+  if (Array.isArray(value)) return pruneArray(value);
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
-  const keys = Object.keys(value as object).sort();
-  const out: Record<string, unknown> = {};
-  let any = false;
-  for (const k of keys) {
-    const p = pruneSorted((value as Record<string, unknown>)[k]);
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  let out: Record<string, unknown> | undefined;
+  let kept = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const v = obj[k];
+    const p = pruneShared(v);
+    // A dropped key (even one whose value is `undefined`) is a change too: blanks never become keys.
+    if ((p !== v || p === undefined) && out === undefined) {
+      // First change: copy what came before it (all kept as they were), then continue into the copy.
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]] = obj[keys[j]];
+    }
     if (p !== undefined) {
-      out[k] = p;
-      any = true;
+      kept++;
+      if (out !== undefined) out[k] = p;
     }
   }
-  return any ? out : undefined;
+  if (kept === 0) return undefined;
+  return out ?? obj;
+}
+
+function pruneArray(value: unknown[]): unknown[] | undefined {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    const p = pruneShared(v);
+    if ((p !== v || p === undefined) && out === undefined) out = value.slice(0, i);
+    if (out !== undefined && p !== undefined) out.push(p);
+  }
+  const result = out ?? value;
+  return result.length ? result : undefined;
 }

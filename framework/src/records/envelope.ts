@@ -8,7 +8,7 @@ import type {
   QueueEntry,
   SyslogRecord,
 } from '../types';
-import { canonicalize, pruneBlank, stableStringify } from './blank';
+import { canonicalize, pruneShared } from './blank';
 import { rememberJson } from './raw-json';
 
 /** Records above this size are truncated by the rule in `truncateRecord` (and counted). */
@@ -40,7 +40,8 @@ function sha(text: string): string {
 }
 
 /**
- * The record id: a hash of tenant, connector instance, content type, the vendor key and the content.
+ * The record id: a hash of tenant, connector instance, content type, the vendor key and the content
+ * (blanks pruned, keys in the order received: see `canonicalize`).
  * The same data always gets the same id (redelivery and replays are idempotent); a changed object
  * gets a new id, so the Syslog index keeps a history of changes rather than duplicates.
  */
@@ -50,7 +51,7 @@ export function recordId(
   key: string,
   fields: unknown,
 ): string {
-  return idFromCanonical(instance, contentType, key, stableStringify(fields));
+  return idFromCanonical(instance, contentType, key, canonicalize(fields)?.json ?? '{}');
 }
 
 function idFromCanonical(
@@ -121,7 +122,7 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutput {
 
   let asset: AssetRecord | undefined;
   if (spec.yieldsAssets && normalized.asset) {
-    const a = pruneBlank(normalized.asset) ?? { identity: {} };
+    const a = (pruneShared(normalized.asset) ?? { identity: {} }) as NonNullable<NormalizedRecord['asset']>;
     const identity = (a.identity ?? {}) as Record<string, string>;
     const primaryKeyName = (spec.assetIdentityKeys ?? []).find((k) => identity[k]);
     if (!primaryKeyName) {

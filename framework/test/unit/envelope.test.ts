@@ -3,10 +3,11 @@ import {
   buildEnvelope,
   decodeEntry,
   encodeEntry,
+  isBlank,
   jsonOf,
   pruneBlank,
-  stableStringify,
   type ConnectorInstanceInfo,
+  type QueueEntry,
 } from '../../src';
 import { canonicalize } from '../../src/records/blank';
 import { validManifest } from '../helpers/manifest.fixture';
@@ -122,6 +123,15 @@ describe('buildEnvelope', () => {
 });
 
 describe('pruneBlank', () => {
+  it('should treat every string trim() empties as blank, and only those', () => {
+    for (const blank of ['', ' ', '\t\n', '\u00a0', '\ufeff ', '\u3000', '\u2028']) {
+      expect(isBlank(blank), JSON.stringify(blank)).to.equal(true);
+    }
+    for (const text of ['x', ' x', '\u00a0x', '\u3000\u4e00', '\u1680-']) {
+      expect(isBlank(text), JSON.stringify(text)).to.equal(false);
+    }
+  });
+
   it('should keep zero and false, drop null, blank strings and empty containers', () => {
     expect(pruneBlank({ a: 0, b: false, c: null, d: '  ', e: [], f: {}, g: [null, 'x'] })).to.deep.equal({
       a: 0,
@@ -132,12 +142,31 @@ describe('pruneBlank', () => {
 });
 
 describe('canonicalize', () => {
-  it('should equal pruning then stable stringifying, whatever the key order', () => {
-    const a = { z: 1, a: { y: [null, { q: '', p: 2 }], b: ' ' }, m: [] };
-    const b = { m: [], a: { b: ' ', y: [{ p: 2, q: '' }, null] }, z: 1 };
-    expect(canonicalize(a)?.json).to.equal(stableStringify(pruneBlank(a)));
-    expect(canonicalize(a)?.json).to.equal(canonicalize(b)?.json);
-    expect(canonicalize({ only: '' })).to.equal(undefined);
+  it('should equal pruning then stringifying, keys in the order received', () => {
+    const a = { z: 1, a: { y: [null, { q: '', p: 2 }], b: ' ', u: undefined }, m: [] };
+    expect(canonicalize(a)?.json).to.equal(JSON.stringify(pruneBlank(a)));
+    expect(canonicalize(a)?.json).to.equal('{"z":1,"a":{"y":[{"p":2}]}}');
+    expect(canonicalize(a)?.value).to.deep.equal({ z: 1, a: { y: [{ p: 2 }] } });
+    expect(canonicalize({ only: '', none: undefined })).to.equal(undefined);
+  });
+
+  it('should share the subtrees without blanks instead of copying them, and never change its input', () => {
+    const clean = { ips: ['10.0.0.1'], os: { name: 'linux' } };
+    const input = { host: clean, vendor: { description: '', id: 7, nested: { ok: true } } };
+    const before = JSON.stringify(input);
+    const out = canonicalize(input)!.value;
+    expect(out.host).to.equal(clean);
+    expect(out.vendor.nested).to.equal(input.vendor.nested);
+    expect(out.vendor).to.not.equal(input.vendor);
+    expect(Object.keys(out.vendor)).to.deep.equal(['id', 'nested']);
+    expect(JSON.stringify(input)).to.equal(before);
+    expect(canonicalize(clean)!.value).to.equal(clean);
+  });
+
+  it('should drop undefined array items and keys as blanks, as pruneBlank does', () => {
+    const input = { list: ['a', undefined, 'b'], k: undefined, n: 0 };
+    expect(canonicalize(input)!.value).to.deep.equal(pruneBlank(input));
+    expect(Object.keys(canonicalize(input)!.value)).to.deep.equal(['list', 'n']);
   });
 });
 
@@ -210,5 +239,52 @@ describe('encodeEntry / decodeEntry', () => {
     };
     expect(decodeEntry(encodeEntry(marker).fields)).to.deep.equal(marker);
     expect(() => decodeEntry(['x', '1'])).to.throw(/no entry fields/);
+  });
+
+  it('should serve the header of a record without parsing its text, and parse on first other read', () => {
+    const header = JSON.stringify({
+      id: 'r1',
+      timestamp: 5,
+      tenant_id: 't',
+      msg_class: 'c',
+      connector: { id: 'k' },
+    });
+    const decoded = decodeEntry(['r', '{"id":"r1",broken}', 'h', header]) as Extract<
+      QueueEntry,
+      { kind: 'record' }
+    >;
+    expect(decoded.record.id).to.equal('r1');
+    expect(decoded.record.timestamp).to.equal(5);
+    expect(decoded.record.connector.id).to.equal('k');
+    expect(jsonOf(decoded.record)).to.equal('{"id":"r1",broken}');
+    expect(() => decoded.record.msg_origin).to.throw(SyntaxError);
+  });
+
+  it('should behave as the plain record once a field beyond the header is read', () => {
+    const { entry } = buildEnvelope({
+      manifest: validManifest(),
+      instance,
+      contentType: 'hosts',
+      normalized: { key: '9', fields: { host: { hostname: 'db' } }, asset: { identity: { hostId: '9' } } },
+      now: 4,
+    });
+    const decoded = decodeEntry(encodeEntry(entry).fields) as typeof entry;
+    expect(decoded.record.host).to.deep.equal({ hostname: 'db' });
+    expect(Object.keys(decoded.record)).to.deep.equal(Object.keys(entry.record));
+    expect('msg_origin' in decoded.record).to.equal(true);
+    expect(JSON.parse(JSON.stringify(decoded.record))).to.deep.equal(entry.record);
+  });
+
+  it('should parse at once the entries written without a header (older producers)', () => {
+    const record = { id: 'r2', timestamp: 1, tenant_id: 't', msg_class: 'c', x: 1 };
+    const decoded = decodeEntry(['r', JSON.stringify(record)]) as Extract<QueueEntry, { kind: 'record' }>;
+    expect(decoded.record).to.deep.equal(record);
+    expect(() => decodeEntry(['r', '{broken'])).to.throw(SyntaxError);
+  });
+
+  it('should refuse at read time a headed record whose text is not a JSON object', () => {
+    const header = JSON.stringify({ id: 'r1', timestamp: 5, tenant_id: 't', msg_class: 'c' });
+    expect(() => decodeEntry(['r', '[1,2]', 'h', header])).to.throw(/not a JSON object/);
+    expect(() => decodeEntry(['r', '{}', 'h', '{}'])).to.throw(/header has no id/);
   });
 });
