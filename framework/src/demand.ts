@@ -6,11 +6,19 @@ export const IMMEDIATE_DEMAND: PageDemand = { ready: () => Promise.resolve() };
 
 /**
  * The pipeline's side of pull-style paging: `hold()` when a page is emitted, `release()` once it is
- * published; the collector's `ready()` waits while any page is still held.
+ * published; the collector's `ready()` waits while `limit` pages are held. With the default limit of 1
+ * the next page is fetched only after the previous one was published; with 2 the next page is fetched
+ * while the previous one is processed (the vendor's latency hides behind the host's work), and at most
+ * two pages are held.
  */
 export class PageGate implements PageDemand {
   private outstanding = 0;
   private waiters: Array<() => void> = [];
+
+  constructor(readonly limit = 1) {
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`page gate limit must be ≥ 1, got ${limit}`);
+  }
 
   hold(): void {
     this.outstanding++;
@@ -18,7 +26,7 @@ export class PageGate implements PageDemand {
 
   release(): void {
     this.outstanding = Math.max(0, this.outstanding - 1);
-    if (this.outstanding === 0) {
+    if (this.outstanding < this.limit) {
       const waiters = this.waiters;
       this.waiters = [];
       waiters.forEach((w) => w());
@@ -30,7 +38,7 @@ export class PageGate implements PageDemand {
   }
 
   ready(signal?: AbortSignal): Promise<void> {
-    if (this.outstanding === 0) return Promise.resolve();
+    if (this.outstanding < this.limit) return Promise.resolve();
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(abortReason(signal));
       const onAbort = (): void => reject(abortReason(signal!));

@@ -54,6 +54,30 @@ describe('paginate', () => {
     sub.unsubscribe();
   });
 
+  it('should fetch one page ahead with a gate limit of 2, and no further', async () => {
+    const src = pagesOf(100, 10);
+    const gate = new PageGate(2);
+    const seen: number[] = [];
+    const sub = paginate({ contentType: 'x', initial: 0, demand: gate, fetchPage: src.fetchPage }).subscribe(
+      (p) => {
+        gate.hold();
+        seen.push(p.page);
+      },
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).to.deep.equal([1, 2]);
+    expect(src.calls).to.have.length(2);
+    gate.release();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).to.deep.equal([1, 2, 3]);
+    expect(gate.held).to.equal(2);
+    sub.unsubscribe();
+  });
+
+  it('should refuse a gate limit below 1', () => {
+    expect(() => new PageGate(0)).to.throw(RangeError, /≥ 1/);
+  });
+
   it('should abort the request in flight on unsubscribe', async () => {
     let aborted = false;
     const sub = paginate<number, number>({

@@ -32,6 +32,11 @@ export interface CollectionInput {
   runId: string;
   /** Called after each page is published. */
   onPage?(figures: RunFigures): void;
+  /**
+   * Pages the plugin may hold at once (default 2: the next page is fetched while the previous one is
+   * normalized and published; 1 fetches strictly one after the other).
+   */
+  pagesInFlight?: number;
 }
 
 export interface CollectionResult extends RunFigures {
@@ -48,14 +53,15 @@ export function emptyFigures(): RunFigures {
 /**
  * One collection run: `collect` → per page: normalize → envelope → exclude filters → publish.
  * Pull-style: a page is held on the gate from the moment it is emitted until the queue accepted it,
- * and the plugin asks the gate before fetching the next one, so at most one page is in memory and a
- * full queue pauses the vendor crawl instead of dropping data. Content types that yield assets are
+ * and the plugin asks the gate before fetching the next one, so at most `pagesInFlight` pages (two by
+ * default: one being published, the next one fetched meanwhile) are in memory and a full queue pauses
+ * the vendor crawl instead of dropping data. Content types that yield assets are
  * bracketed by snapshot markers; the end marker says whether the snapshot is complete.
  */
 export async function runCollection(input: CollectionInput): Promise<CollectionResult> {
   const { manifest, instance, queue, clock, logger, signal } = input;
   const figures = emptyFigures();
-  const gate = new PageGate();
+  const gate = new PageGate(input.pagesInFlight ?? 2);
   const snapshots = new Map<string, string>();
   let invalidLogged = 0;
 

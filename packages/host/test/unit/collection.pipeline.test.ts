@@ -102,11 +102,25 @@ describe('runCollection', () => {
     expect(queue.records).to.have.length(12);
   });
 
-  it('should not fetch the next page before the previous one was published', async () => {
+  it('should fetch at most one page ahead while a page waits for the queue', async () => {
     const queue = new RecordingQueue();
     let open!: () => void;
     queue.hold = new Promise((r) => (open = r));
     const done = runCollection(input(queue));
+    await waitFor(() => fakeControls.pagesFetched === 2, 2_000, 'the page ahead');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(fakeControls.pagesFetched).to.equal(2);
+    open();
+    queue.hold = undefined;
+    await done;
+    expect(fakeControls.pagesFetched).to.equal(3);
+  });
+
+  it('should not fetch the next page before the previous one was published with pagesInFlight 1', async () => {
+    const queue = new RecordingQueue();
+    let open!: () => void;
+    queue.hold = new Promise((r) => (open = r));
+    const done = runCollection(input(queue, {}, { pagesInFlight: 1 }));
     await waitFor(() => fakeControls.pagesFetched === 1, 2_000, 'the first page');
     await new Promise((r) => setTimeout(r, 30));
     expect(fakeControls.pagesFetched).to.equal(1);
