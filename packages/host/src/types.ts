@@ -231,16 +231,17 @@ export interface HostOptions {
 
 /**
  * Spreads the first pulls of connectors activated together (created in bulk, or added to a profile
- * together), so that a burst is not due all at one instant. A connector activated alone is due at once.
+ * together) over a window, so that a burst is not due all at one instant. A connector activated alone
+ * is due at once.
  */
 export interface FirstRunPacingOptions {
-  /** Least time between the first pulls of connectors activated together (default 100 ms; 0 disables pacing). */
-  spacingMs?: number;
   /**
-   * Longest wait for a first pull (default 60 000 ms, and never more than the connector's interval):
-   * beyond it, a connector's first pull gets a place in the window derived from its id.
+   * The first pulls of a burst are spread over this long (default 60 000 ms, and never more than the
+   * connector's interval; 0 makes every first pull due at once).
    */
   windowMs?: number;
+  /** Activations less than this apart belong to one burst (default 1 000 ms). */
+  burstGapMs?: number;
 }
 
 export interface SchedulerOptions {

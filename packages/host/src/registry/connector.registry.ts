@@ -128,9 +128,9 @@ export class ConnectorRegistry {
     if (!(await this.store.putIfAbsent(COLLECTIONS.connectorNames, nameKey(tenant.id, name), id)))
       throw duplicate(name, tenant.id);
     const active = functions.includes('collect') && (runOn.kind === 'sensor' || !!profile);
-    // The first pull is due when the connector becomes active: at once, or paced in a burst.
+    // The first pull is due when the connector becomes active: at once, or spread in a burst.
     const firstRunAt = active
-      ? await this.pacer.firstRunAt(id, configured.intervalMinutes * this.minuteMs)
+      ? await this.pacer.firstRunAt(configured.intervalMinutes * this.minuteMs)
       : undefined;
     const writes: DocWrite[] = [
       { collection: COLLECTIONS.connectors, key: id, value: def },
@@ -356,7 +356,7 @@ export class ConnectorRegistry {
     return (await this.listProfiles()).filter((p) => p.connectors.includes(connectorId)).map((p) => p.name);
   }
 
-  /** Adds a data-processor connector to a profile; its first pull is then due (at once, or paced in a burst). */
+  /** Adds a data-processor connector to a profile; its first pull is then due (at once, or spread in a burst). */
   async addToProfile(profileName: string, tenant: string, name: string): Promise<AnalyzerProfile> {
     const profile = await this.requireProfile(profileName);
     const def = await this.get(tenant, name);
@@ -410,7 +410,7 @@ export class ConnectorRegistry {
     const current = await this.store.get<ScheduleState>(COLLECTIONS.schedule, def.id);
     // create() already chose the first pull of a connector it adds to a profile.
     if (current?.nextRunAt !== undefined) return;
-    const dueAt = await this.pacer.firstRunAt(def.id, this.settings(def).intervalMinutes * this.minuteMs);
+    const dueAt = await this.pacer.firstRunAt(this.settings(def).intervalMinutes * this.minuteMs);
     await this.store.update<ScheduleState>(COLLECTIONS.schedule, def.id, (s) => ({
       connectorId: def.id,
       lastFence: 0,

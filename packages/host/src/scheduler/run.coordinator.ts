@@ -149,7 +149,7 @@ export class RunCoordinator {
       const interval = registry.settings(current).intervalMinutes * this.minuteMs;
       nextRunAt = Math.max(run.startedAt + interval, run.finishedAt);
       // A test may have brought the next run forward while this one ran; keep the earlier due time.
-      // Not a paced first pull that a manual run came before: that run was the first pull.
+      // Not a spread first pull that a manual run came before: that run was the first pull.
       const firstPullDone = run.trigger === 'manual' && schedule?.lastStartedAt === undefined;
       if (
         schedule?.nextRunAt !== undefined &&

@@ -68,7 +68,7 @@ describe('Scheduler', () => {
       await createFakeConnector(t.host, { name: 'first' });
       await createFakeConnector(t.host, { name: 'second' });
       await createFakeConnector(t.host, { name: 'third' });
-      await t.clock.advance(1_000); // past the paced first pulls of the three (100 ms apart)
+      await t.clock.advance(MINUTE); // past the first pulls of the three (spread over a minute)
       // One run at a time and a tick far away: only finished runs can move the queue of due pulls.
       const runs = start(t.host, [], { maxConcurrentRuns: 1, tickMs: 10 * MINUTE });
       await waitFor(() => runs.length === 3, 5_000, 'three pulls within one tick');
@@ -180,7 +180,7 @@ describe('Scheduler', () => {
 
     it('should read the definitions of the due connectors together, not one after another', async () => {
       for (const name of ['a', 'b', 'c', 'd', 'e']) await createFakeConnector(t.host, { name });
-      await t.clock.advance(1_000);
+      await t.clock.advance(MINUTE); // past the spread first pulls
       let open!: () => void;
       fakeControls.pageGate = new Promise((r) => (open = r)); // runs stay open: only the launches count
       let inFlight = 0;
@@ -228,7 +228,7 @@ describe('Scheduler', () => {
       });
       const due = [];
       for (const name of ['a', 'b', 'c']) due.push(await createFakeConnector(t.host, { name }));
-      await t.clock.advance(1_000);
+      await t.clock.advance(MINUTE); // past the spread first pulls
       let open!: () => void;
       fakeControls.pageGate = new Promise((r) => (open = r));
       const scheduler = schedulerFor(t.host, [], { maxConcurrentRuns: 2 });
@@ -240,7 +240,8 @@ describe('Scheduler', () => {
         const all = await ids();
         const leases = await Promise.all(all.map((id) => t.host.store.getLease(`run:${id}`)));
         const running = all.filter((_, i) => leases[i] !== undefined);
-        expect(running.sort()).to.deep.equal([due[0].id, due[1].id].sort());
+        // The burst's first pulls: a at once, c at 15 s, b at 30 s; the two due first run.
+        expect(running.sort()).to.deep.equal([due[0].id, due[2].id].sort());
         // A second tick with no room launches nothing more.
         await scheduler.tick();
         await quiet();
@@ -250,24 +251,32 @@ describe('Scheduler', () => {
       }
     });
 
-    it('should run connectors created together at their paced due times, not all at once', async () => {
+    it('should run connectors created together at their spread due times, not all at once', async () => {
       const t2 = await openTestHost(
-        { firstRunPacing: { spacingMs: 10_000 } },
+        { firstRunPacing: { windowMs: 20_000 } },
         { dataDir: t.dataDir, pluginDirs: t.pluginDirs, clock: t.clock, queue: t.queue, sink: t.sink },
       );
       try {
-        const defs = [];
-        for (const name of ['a', 'b', 'c']) defs.push(await createFakeConnector(t2.host, { name }));
+        const start0 = t.clock.now();
+        for (const name of ['a', 'b', 'c']) await createFakeConnector(t2.host, { name });
+        // Due at 0, 10 s and 5 s: the burst spread over the 20 s window.
         const runs = start(t2.host, [], { maxConcurrentRuns: 10 });
         await waitFor(() => runs.length === 1, 5_000, 'the first pull');
-        await t.clock.advance(9_000);
+        await t.clock.advance(4_000);
         await quiet();
         expect(runs).to.have.length(1);
         await t.clock.advance(1_000);
         await waitFor(() => runs.length === 2, 5_000, 'the second pull');
-        await t.clock.advance(10_000);
+        await t.clock.advance(4_000);
+        await quiet();
+        expect(runs).to.have.length(2);
+        await t.clock.advance(1_000);
         await waitFor(() => runs.length === 3, 5_000, 'the third pull');
-        expect(runs.map((r) => r.scheduledFor)).to.deep.equal(defs.map((d, i) => d.createdAt + i * 10_000));
+        expect(runs.map((r) => [r.name, r.scheduledFor! - start0])).to.deep.equal([
+          ['a', 0],
+          ['c', 5_000],
+          ['b', 10_000],
+        ]);
         expect(runs.map((r) => r.startedAt - r.scheduledFor!)).to.deep.equal([0, 0, 0]);
       } finally {
         await Promise.all(schedulers.splice(0).map((s) => s.stop(0)));
