@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ConnectorError, type AssetRecord, type SyslogRecord } from '@connectors/framework';
 import { clampLimit, whereClause } from './lake.query';
-import { SCHEMA, SCHEMA_VERSION, type AssetRow, type SnapshotRow } from './lake.schema';
+import { MIGRATE_1_TO_2, SCHEMA, SCHEMA_VERSION, type AssetRow, type SnapshotRow } from './lake.schema';
 import { LakeWriter } from './lake.writer';
 import type {
   AssetChange,
@@ -44,6 +44,8 @@ export class Lake {
   private constructor(
     readonly db: Database.Database,
     file: string,
+    /** The schema of the file; below SCHEMA_VERSION only for a file opened read-only. */
+    private readonly schemaVersion: number,
   ) {
     this.file = file;
     this.writerInstance = db.readonly ? undefined : new LakeWriter(db);
@@ -88,10 +90,9 @@ export class Lake {
           },
         );
       }
-      db.exec(SCHEMA);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      if (version < SCHEMA_VERSION) upgrade(db);
     }
-    return new Lake(db, file);
+    return new Lake(db, file, db.pragma('user_version', { simple: true }) as number);
   }
 
   /** @internal The write side, used by LakeSink. */
@@ -152,7 +153,10 @@ export class Lake {
       params.push(query.tenant);
     }
     if (query.assetId !== undefined) {
-      parts.push('asset_id = ?');
+      // Version 2 indexes the history by the asset's seq; a version 1 file (read-only) by its id.
+      parts.push(
+        this.schemaVersion >= 2 ? 'asset_seq IN (SELECT seq FROM assets WHERE id = ?)' : 'asset_id = ?',
+      );
       params.push(query.assetId);
     }
     if (query.afterSeq !== undefined) {
@@ -209,6 +213,27 @@ export class Lake {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/**
+ * Creates the tables of a new file, or migrates an older one in place, in one write transaction (so a
+ * crash leaves the old version, and a second process opening the file at the same time waits, then
+ * finds it done).
+ */
+function upgrade(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version >= SCHEMA_VERSION) return;
+    // Version 1 tables, whatever user_version says (it was set after the tables were created).
+    const v1 = db
+      .prepare(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records' AND NOT EXISTS (SELECT 1 FROM pragma_table_info('records') WHERE name = 'seq')",
+      )
+      .get();
+    if (v1) db.exec(MIGRATE_1_TO_2);
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
 }
 
 function toAsset(row: AssetRow): LakeAsset {

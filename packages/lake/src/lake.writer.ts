@@ -21,13 +21,13 @@ export function isTransientSqliteError(err: unknown): boolean {
   return typeof code === 'string' && TRANSIENT.test(code);
 }
 
-/** Per-batch snapshot bookkeeping: distinct records newly seen per open snapshot (null: not open). */
 /** The columns the writer selects for an existing asset. */
 type WriterAssetRow = Pick<
   AssetRow,
-  'first_seen' | 'last_seen' | 'fingerprint' | 'doc' | 'removed_at' | 'removed_cutoff'
+  'seq' | 'first_seen' | 'last_seen' | 'fingerprint' | 'doc' | 'removed_at' | 'removed_cutoff'
 >;
 
+/** Per-batch snapshot bookkeeping: distinct records newly seen per open snapshot (null: not open). */
 type Touched = Map<string, number | null>;
 
 const FINGERPRINT_FIELDS = ['hostname', 'ip', 'mac', 'os'] as const;
@@ -99,6 +99,7 @@ export function validateEntry(entry: QueueEntry): void {
  */
 export class LakeWriter {
   private readonly upsertRecord: Database.Statement;
+  private readonly selectRecordSeq: Database.Statement;
   private readonly selectAsset: Database.Statement;
   private readonly insertAsset: Database.Statement;
   private readonly updateAsset: Database.Statement;
@@ -122,25 +123,24 @@ export class LakeWriter {
        ON CONFLICT (id) DO UPDATE SET ts = excluded.ts, doc = excluded.doc, ingested_at = excluded.ingested_at
        WHERE excluded.ts > records.ts`,
     );
+    this.selectRecordSeq = db.prepare('SELECT seq FROM records WHERE id = ?').pluck();
     this.selectAsset = db.prepare(
-      'SELECT first_seen, last_seen, fingerprint, doc, removed_at, removed_cutoff FROM assets WHERE tenant = ? AND id = ?',
+      'SELECT seq, first_seen, last_seen, fingerprint, doc, removed_at, removed_cutoff FROM assets WHERE tenant = ? AND id = ?',
     );
     this.insertAsset = db.prepare(
       `INSERT INTO assets (tenant, id, connector_id, source, content_type, primary_key, primary_value, hostname,
          fingerprint, doc, first_seen, last_seen, updated_at)
-       VALUES (@tenant, @id, @connector, @source, @contentType, @pk, @pv, @hostname, @fp, @doc, @seen, @seen, @now)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.updateAsset = db.prepare(
-      `UPDATE assets SET connector_id = @connector, source = @source, content_type = @contentType, primary_key = @pk,
-         primary_value = @pv, hostname = @hostname, fingerprint = @fp, doc = @doc, first_seen = @first,
-         last_seen = @last, removed_at = NULL, removed_by = NULL, removed_cutoff = NULL, updated_at = @now
-       WHERE tenant = @tenant AND id = @id`,
+      `UPDATE assets SET connector_id = ?, source = ?, content_type = ?, primary_key = ?, primary_value = ?,
+         hostname = ?, fingerprint = ?, doc = ?, first_seen = ?, last_seen = ?, removed_at = NULL, removed_by = NULL,
+         removed_cutoff = NULL, updated_at = ?
+       WHERE seq = ?`,
     );
-    this.touchAsset = db.prepare(
-      'UPDATE assets SET first_seen = ?, updated_at = ? WHERE tenant = ? AND id = ?',
-    );
+    this.touchAsset = db.prepare('UPDATE assets SET first_seen = ?, updated_at = ? WHERE seq = ?');
     this.insertChange = db.prepare(
-      'INSERT INTO asset_changes (tenant, asset_id, change, at, snapshot_id, detail) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO asset_changes (tenant, asset_id, asset_seq, change, at, snapshot_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.selectSnapshot = db.prepare('SELECT * FROM snapshots WHERE snapshot_id = ?');
     this.ensureSnapshot = db.prepare('INSERT OR IGNORE INTO snapshots (snapshot_id, tenant) VALUES (?, ?)');
@@ -152,14 +152,14 @@ export class LakeWriter {
        WHERE snapshot_id = ?`,
     );
     this.addSnapshotRecord = db.prepare(
-      'INSERT OR IGNORE INTO snapshot_records (snapshot_id, record_id) VALUES (?, ?)',
+      'INSERT OR IGNORE INTO snapshot_records (snapshot_id, record_seq) VALUES (?, ?)',
     );
     this.bumpSeen = db.prepare('UPDATE snapshots SET seen = seen + ? WHERE snapshot_id = ?');
     this.removeUnseen = db.prepare(
       `UPDATE assets SET removed_at = @now, removed_by = @sid, removed_cutoff = @cutoff, updated_at = @now
        WHERE tenant = @tenant AND connector_id = @connector AND content_type = @contentType
          AND removed_at IS NULL AND last_seen < @cutoff
-       RETURNING id`,
+       RETURNING id, seq`,
     );
     this.closeSnapshot = db.prepare(
       'UPDATE snapshots SET state = ?, removed = ?, finalized_at = ? WHERE snapshot_id = ?',
@@ -224,6 +224,8 @@ export class LakeWriter {
   private apply(entry: QueueEntry, now: number, touched: Touched): void {
     if (entry.kind === 'snapshot') return this.applyMarker(entry.marker, touched);
     const r = entry.record;
+    // No RETURNING here: it makes SQLite keep a statement journal, a copy of every page the statement
+    // touches (measured: 185 instead of 15 KB written per record).
     this.upsertRecord.run(
       r.id,
       r.timestamp,
@@ -242,33 +244,50 @@ export class LakeWriter {
     const seenAt = asset.observedAt;
     const row = this.selectAsset.get(tenant, asset.id) as WriterAssetRow | undefined;
     const fp = fingerprint(asset);
-    const params = {
-      tenant,
-      id: asset.id,
-      connector: asset.connector.id,
-      source: asset.source,
-      contentType: asset.contentType,
-      pk: asset.primaryKey.key,
-      pv: asset.primaryKey.value,
-      hostname: asset.hostname ?? null,
-      fp,
-      doc: jsonOf(asset),
-      now,
-    };
     if (!row) {
-      this.insertAsset.run({ ...params, seen: seenAt });
-      this.insertChange.run(tenant, asset.id, 'added', seenAt, null, null);
+      const seq = this.insertAsset.run(
+        tenant,
+        asset.id,
+        asset.connector.id,
+        asset.source,
+        asset.contentType,
+        asset.primaryKey.key,
+        asset.primaryKey.value,
+        asset.hostname ?? null,
+        fp,
+        jsonOf(asset),
+        seenAt,
+        seenAt,
+        now,
+      ).lastInsertRowid;
+      this.insertChange.run(tenant, asset.id, seq, 'added', seenAt, null, null);
       return;
     }
+    const update = (): void => {
+      this.updateAsset.run(
+        asset.connector.id,
+        asset.source,
+        asset.contentType,
+        asset.primaryKey.key,
+        asset.primaryKey.value,
+        asset.hostname ?? null,
+        fp,
+        jsonOf(asset),
+        Math.min(row.first_seen, seenAt),
+        seenAt,
+        now,
+        row.seq,
+      );
+    };
     if (row.removed_at !== null) {
       // A late redelivery from before the snapshot that removed the asset must not bring it back.
       if (seenAt < (row.removed_cutoff ?? 0)) return;
-      this.updateAsset.run({ ...params, first: Math.min(row.first_seen, seenAt), last: seenAt });
-      this.insertChange.run(tenant, asset.id, 'restored', seenAt, null, null);
+      update();
+      this.insertChange.run(tenant, asset.id, row.seq, 'restored', seenAt, null, null);
       return;
     }
     if (seenAt >= row.last_seen) {
-      this.updateAsset.run({ ...params, first: Math.min(row.first_seen, seenAt), last: seenAt });
+      update();
       if (fp !== row.fingerprint) {
         const before = JSON.parse(row.doc) as AssetRecord;
         const detail: Record<string, unknown> = {};
@@ -277,10 +296,10 @@ export class LakeWriter {
             detail[f] = { from: before[f] ?? null, to: asset[f] ?? null };
           }
         }
-        this.insertChange.run(tenant, asset.id, 'changed', seenAt, null, JSON.stringify(detail));
+        this.insertChange.run(tenant, asset.id, row.seq, 'changed', seenAt, null, JSON.stringify(detail));
       }
     } else if (seenAt < row.first_seen) {
-      this.touchAsset.run(seenAt, now, tenant, asset.id);
+      this.touchAsset.run(seenAt, now, row.seq);
     }
   }
 
@@ -294,14 +313,10 @@ export class LakeWriter {
       touched.set(snapshotId, this.snapshotRow(snapshotId)?.state === 'open' ? 0 : null);
     }
     const count = touched.get(snapshotId);
-    // Distinct ids, so redeliveries and producer retries do not count twice.
-    if (
-      count !== null &&
-      count !== undefined &&
-      this.addSnapshotRecord.run(snapshotId, recordId).changes > 0
-    ) {
-      touched.set(snapshotId, count + 1);
-    }
+    if (count === null || count === undefined) return;
+    // Distinct record ids (one seq per id), so redeliveries and producer retries do not count twice.
+    const seq = this.selectRecordSeq.get(recordId) as number;
+    if (this.addSnapshotRecord.run(snapshotId, seq).changes > 0) touched.set(snapshotId, count + 1);
   }
 
   private applyMarker(m: SnapshotMarker, touched: Touched): void {
@@ -341,8 +356,10 @@ export class LakeWriter {
         tenant: s.tenant,
         connector: s.connector_id,
         contentType: s.content_type,
-      }) as Array<{ id: string }>;
-      for (const { id } of removed) this.insertChange.run(s.tenant, id, 'removed', now, snapshotId, null);
+      }) as Array<{ id: string; seq: number }>;
+      for (const { id, seq } of removed) {
+        this.insertChange.run(s.tenant, id, seq, 'removed', now, snapshotId, null);
+      }
       this.closeSnapshot.run('finalized', removed.length, now, snapshotId);
       this.dropSnapshotRecords.run(snapshotId);
     }

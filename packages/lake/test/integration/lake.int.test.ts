@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { QueueEntry } from '@connectors/framework';
+import Database from 'better-sqlite3';
+import type { AssetRecord, QueueEntry, SyslogRecord } from '@connectors/framework';
 import {
   snapshotMarker,
   testAsset,
@@ -10,6 +11,7 @@ import {
   testRecord,
 } from '@connectors/queue-memory/dist/test/contract/entries';
 import { Lake, LakeSink } from '../../src';
+import { writeV1Lake } from '../fixtures/lake.v1';
 
 function assetEntry(
   i: number,
@@ -48,6 +50,115 @@ describe('Lake', () => {
 
     it('should refuse to open a missing lake read-only with a hint', () => {
       expect(() => Lake.open(path.join(dir, 'nope'), { readonly: true })).to.throw(/cannot open the lake/);
+    });
+
+    describe('when the file is a version 1 lake', () => {
+      let v1Dir: string;
+      const part = (i: number, at: number): { record: SyslogRecord; asset: AssetRecord } => {
+        const e = assetEntry(i, at) as Extract<QueueEntry, { kind: 'record' }>;
+        return { record: e.record, asset: e.asset! };
+      };
+
+      beforeEach(() => {
+        v1Dir = path.join(dir, 'v1');
+        mkdirSync(v1Dir);
+        const [old0, r1, r2, a4] = [part(0, 1_001), part(1, 2_001), part(2, 2_001), part(4, 1_001)];
+        writeV1Lake(path.join(v1Dir, 'lake.sqlite'), {
+          records: [old0.record, r1.record, r2.record],
+          assets: [
+            { asset: r1.asset, firstSeen: 1_001, lastSeen: 2_001 },
+            { asset: r2.asset, firstSeen: 1_001, lastSeen: 2_001 },
+            { asset: a4.asset, firstSeen: 1_001, lastSeen: 1_001 },
+          ],
+          changes: [
+            { assetId: 'asset-1', change: 'added', at: 1_001 },
+            { assetId: 'asset-2', change: 'added', at: 1_001 },
+            { assetId: 'asset-4', change: 'added', at: 1_001 },
+            {
+              assetId: 'asset-1',
+              change: 'changed',
+              at: 2_001,
+              detail: { hostname: { from: 'a', to: 'b' } },
+            },
+          ],
+          // The end marker is in; two of its three records were counted by the version 1 writer.
+          snapshots: [
+            {
+              snapshotId: 's2',
+              startedAt: 2_000,
+              endedAt: 2_010,
+              complete: true,
+              expected: 3,
+              recordIds: [r1.record.id, r2.record.id],
+            },
+          ],
+        });
+      });
+
+      it('should answer queries read-only before it is migrated', () => {
+        const old = Lake.open(v1Dir, { readonly: true });
+        try {
+          expect(old.count()).to.equal(3);
+          expect(old.assetChanges({ assetId: 'asset-1' }).map((c) => c.change)).to.deep.equal([
+            'added',
+            'changed',
+          ]);
+        } finally {
+          old.close();
+        }
+      });
+
+      it('should migrate it in place, keep its data and go on counting its open snapshot', async () => {
+        const migrated = new LakeSink(v1Dir);
+        try {
+          const m = migrated.lake;
+          expect(m.db.pragma('user_version', { simple: true })).to.equal(2);
+          expect(m.count()).to.equal(3);
+          expect(m.search({ since: 2_000 }).map((r) => r.id)).to.have.members(['obs2001-1', 'obs2001-2']);
+          expect(m.getAsset('tenant-a', 'asset-1')).to.include({ firstSeen: 1_001, lastSeen: 2_001 });
+          const history = m.assetChanges({ assetId: 'asset-1' });
+          expect(history.map((c) => c.change)).to.deep.equal(['added', 'changed']);
+          expect(history[1].detail).to.deep.equal({ hostname: { from: 'a', to: 'b' } });
+          expect(m.snapshots()[0]).to.include({ snapshotId: 's2', state: 'open', seen: 2 });
+
+          // Record 2 was counted before the migration: its redelivery must not count again.
+          await migrated.write([assetEntry(2, 2_001, { snapshotId: 's2' })]);
+          expect(m.snapshots()[0]).to.include({ state: 'open', seen: 2 });
+          await migrated.write([assetEntry(3, 2_001, { snapshotId: 's2' })]);
+          expect(m.snapshots()[0]).to.include({ state: 'finalized', seen: 3, removed: 1 });
+          expect(m.getAsset('tenant-a', 'asset-4')).to.include({ removed: true, removedBy: 's2' });
+          expect(m.assetChanges({ assetId: 'asset-4' }).map((c) => c.change)).to.deep.equal([
+            'added',
+            'removed',
+          ]);
+          expect(m.assetChanges({ assetId: 'asset-3' }).map((c) => c.change)).to.deep.equal(['added']);
+          expect(m.stats()).to.deep.equal({
+            records: 4,
+            assets: 3,
+            removedAssets: 1,
+            assetChanges: 6,
+            openSnapshots: 0,
+          });
+        } finally {
+          await migrated.close();
+        }
+      });
+
+      it("should keep the records' rowids as their seq, so a later VACUUM cannot renumber them", async () => {
+        const before = new Database(path.join(v1Dir, 'lake.sqlite'), { readonly: true });
+        const rowids = before.prepare('SELECT id, rowid AS seq FROM records ORDER BY rowid').all();
+        before.close();
+        const migrated = Lake.open(v1Dir);
+        try {
+          expect(migrated.db.prepare('SELECT id, seq FROM records ORDER BY seq').all()).to.deep.equal(rowids);
+          const columns = migrated.db
+            .prepare("SELECT name, pk FROM pragma_table_info('records') WHERE pk = 1")
+            .all();
+          expect(columns).to.deep.equal([{ name: 'seq', pk: 1 }]);
+        } finally {
+          migrated.close();
+        }
+      });
     });
   });
 
