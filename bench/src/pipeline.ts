@@ -7,7 +7,7 @@ import { createSilentLogger, SystemClock, type Queue, type Sink } from '@connect
 import { ExcludeFilters, runCollection, type CollectionInput } from '@connectors/host';
 import { IngestWorker } from '@connectors/ingest';
 import { NdjsonSink } from '@connectors/ingest';
-import { Lake, LakeSink } from '@connectors/lake';
+import { Lake, LakeSink, LakeThreadSink } from '@connectors/lake';
 import { MemoryQueue } from '@connectors/queue-memory';
 import { RedisStreamQueue } from '@connectors/queue-redis';
 import type { CloudOneSetup } from './cloudone';
@@ -26,6 +26,8 @@ export interface PipelineOptions {
   queueMaxEntries?: number;
   /** Count what the sink holds at the end (a full scan of the lake or the file). */
   verify?: boolean;
+  /** The lake on its own thread (`LakeThreadSink`, the host's default) or on the host's thread (`LakeSink`). */
+  lakeThread?: boolean;
 }
 
 export interface PipelineResult {
@@ -71,7 +73,12 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       ? new MemoryQueue(options.queueMaxEntries ? { maxEntries: options.queueMaxEntries } : {})
       : await RedisStreamQueue.connect({ url: options.redisUrl, stream: 'connectors:bench' });
   const ndjsonFile = path.join(options.dir, 'records.ndjson');
-  const sink: Sink = options.sink === 'lake' ? new LakeSink(options.dir) : new NdjsonSink(ndjsonFile);
+  const sink: Sink =
+    options.sink !== 'lake'
+      ? new NdjsonSink(ndjsonFile)
+      : options.lakeThread === false
+        ? new LakeSink(options.dir)
+        : await LakeThreadSink.open(options.dir);
   const worker = new IngestWorker({ queue, sinks: [sink], consumer: 'bench-ingest', blockMs: 100 });
   worker.start();
   const done = (async (): Promise<PipelineResult> => {

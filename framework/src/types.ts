@@ -266,6 +266,15 @@ export interface SyslogRecord {
   [field: string]: unknown;
 }
 
+/** The envelope fields a consumer reads without the rest of the record (the lake's columns). */
+export interface RecordHeader {
+  id: string;
+  timestamp: number;
+  tenant_id: string;
+  msg_class: string;
+  connector?: SyslogRecord['connector'];
+}
+
 export interface AssetRecord {
   /** Stable id: hash of tenant + the best identity key present. */
   id: string;

@@ -2,14 +2,15 @@
 //
 //   npm run bench -- e2e [--computers 50000] [--page-size 1000] [--expand all|default]
 //                        [--variants fetch-parse,xadd,memory-lake,…] [--naive-default-computers 2000]
-//                        [--profile] [--keep]
+//                        [--profile] [--keep] [--lake-thread false]
 //
 // Every variant moves the same computers (the simulator's fleet, `expand=all`: ~3.9 KB objects) and runs
 // in a fresh host process; the simulator runs in its own process (and redis-server in its own), fresh
 // for each variant, so each process's CPU and peak RSS are its own:
 //   fetch-parse     ceiling: POST /computers/search page after page (keep-alive node:http), JSON.parse, nothing else
 //   xadd            ceiling: pipelined XADD (batches of --xadd-batch) of the real queue entries of one page, N times
-//   memory-lake     plugin collect → normalize → envelope → MemoryQueue → IngestWorker → LakeSink (SQLite)
+//   memory-lake     plugin collect → normalize → envelope → MemoryQueue → IngestWorker → LakeThreadSink (SQLite
+//                   on its own thread, the host's default; --lake-thread false: LakeSink on the host's thread)
 //   memory-ndjson   … → MemoryQueue → IngestWorker → NdjsonSink
 //   redis-lake      … → RedisStreamQueue → IngestWorker → LakeSink
 //   redis-ndjson    … → RedisStreamQueue → IngestWorker → NdjsonSink
@@ -32,7 +33,7 @@ import Redis from 'ioredis';
 import { buildEnvelope, createSilentLogger } from '@connectors/framework';
 import { runCollection } from '@connectors/host';
 import { IngestWorker } from '@connectors/ingest';
-import { Lake, LakeSink } from '@connectors/lake';
+import { Lake, LakeSink, LakeThreadSink } from '@connectors/lake';
 import { RedisStreamQueue, startRedisServer, type RedisServerHandle } from '@connectors/queue-redis';
 import { flag, int, list, printTable } from '../args';
 import { readStdin, runWorker, startSimulatorChild, workerMain } from '../children';
@@ -65,6 +66,8 @@ interface Job {
   xaddBatch: number;
   /** Split variants: this process only collects (publishes) or only ingests. */
   role?: 'collect' | 'ingest';
+  /** The lake on its own thread (the host's default); `--lake-thread false` for the host's thread. */
+  lakeThread: boolean;
 }
 
 interface WorkerResult {
@@ -133,6 +136,7 @@ async function runVariant(variant: Variant, args: BenchArgs): Promise<VariantFig
       redisUrl: redis?.url,
       dir,
       xaddBatch: int(args, 'xadd-batch', 1000, 1),
+      lakeThread: args['lake-thread'] !== 'false',
     };
     const nodeArgs = args['node-args'] ? args['node-args'].split(' ').filter(Boolean) : [];
     const worker = (role?: 'collect' | 'ingest') =>
@@ -421,6 +425,7 @@ async function pipeline(job: Job, apiKey: string): Promise<WorkerResult> {
     dir: job.dir,
     redisUrl: job.redisUrl,
     verify: true,
+    lakeThread: job.lakeThread,
   });
   const r = await running.done;
   const cpu = { user: r.cpuAtDrain.user - cpu0.user, system: r.cpuAtDrain.system - cpu0.system };
@@ -455,7 +460,7 @@ async function collectOnly(job: Job, apiKey: string): Promise<WorkerResult> {
 /** Split variant, ingest side: Redis queue → IngestWorker → lake, until every record is in. */
 async function ingestOnly(job: Job): Promise<WorkerResult> {
   const queue = await RedisStreamQueue.connect({ url: job.redisUrl, stream: 'connectors:bench' });
-  const sink = new LakeSink(job.dir);
+  const sink = job.lakeThread ? await LakeThreadSink.open(job.dir) : new LakeSink(job.dir);
   const worker = new IngestWorker({ queue, sinks: [sink], consumer: 'bench-ingest', blockMs: 100 });
   const deadline = Date.now() + 3_600_000;
   let startedAt = 0;

@@ -1,5 +1,5 @@
-import type { QueueEntry } from '../types';
-import { headerJson, lazyRecord, type RecordHeader } from './lazy-record';
+import type { QueueEntry, RecordHeader } from '../types';
+import { headerJson, lazyRecord } from './lazy-record';
 import { jsonOf, rememberJson } from './raw-json';
 
 /**

@@ -1,14 +1,5 @@
-import type { SyslogRecord } from '../types';
+import type { RecordHeader, SyslogRecord } from '../types';
 import { rememberJson } from './raw-json';
-
-/** The envelope fields a consumer reads without the rest of the record (the lake's columns). */
-export interface RecordHeader {
-  id: string;
-  timestamp: number;
-  tenant_id: string;
-  msg_class: string;
-  connector?: SyslogRecord['connector'];
-}
 
 const HEADER_KEYS: ReadonlySet<PropertyKey> = new Set([
   'id',

@@ -1,5 +1,6 @@
 export { Lake, LAKE_FILE } from './lake';
 export { LakeSink } from './lake.sink';
+export { LakeThreadSink } from './lake.thread-sink';
 export { LakeWriter, PoisonEntryError, isTransientSqliteError, validateEntry } from './lake.writer';
 export { jsonPath } from './lake.query';
 export type {
@@ -13,6 +14,7 @@ export type {
   LakeOptions,
   LakeSearchQuery,
   LakeStats,
+  LakeThreadSinkOptions,
   ListAssetsQuery,
   SnapshotState,
   SnapshotStateName,

@@ -42,6 +42,11 @@ export interface LakeOptions {
   readonly?: boolean;
 }
 
+export interface LakeThreadSinkOptions extends LakeOptions {
+  /** V8 old-space cap of the lake thread, MB (default 48: it holds one batch at a time). */
+  maxHeapMb?: number;
+}
+
 /** An asset as the lake holds it. Times are epoch ms. */
 export interface LakeAsset {
   id: string;

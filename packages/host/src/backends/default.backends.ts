@@ -1,6 +1,6 @@
 import type { Logger, Queue, Sink } from '@connectors/framework';
 import { IngestWorker } from '@connectors/ingest';
-import { LakeSink } from '@connectors/lake';
+import { LakeThreadSink } from '@connectors/lake';
 import { MemoryQueue } from '@connectors/queue-memory';
 import { RedisStreamQueue } from '@connectors/queue-redis';
 import type { HostBackends, IngestHandle } from '../types';
@@ -20,7 +20,8 @@ export function queueStreamName(prefix: string): string {
 /**
  * Embedded: the in-process queue (it lives and dies with this process, so a run waits for its own
  * ingestion). With a Redis URL: the Redis Streams queue shared by every host of the prefix, one stream
- * for all connectors. Ingestion: `IngestWorker`s writing into the lake in the data directory.
+ * for all connectors. Ingestion: `IngestWorker`s writing into the lake in the data directory, with SQLite
+ * on its own thread (`LakeThreadSink`), so collection and the lake's writes use two cores.
  */
 export async function defaultBackends(options: DefaultBackendOptions): Promise<HostBackends> {
   let queue: Promise<Queue> | undefined;
@@ -35,7 +36,7 @@ export async function defaultBackends(options: DefaultBackendOptions): Promise<H
           })
         : Promise.resolve(new MemoryQueue({}))),
     createIngest: async (q, consumer) => {
-      const sink = new LakeSink(options.dataDir);
+      const sink = await LakeThreadSink.open(options.dataDir);
       sinks.push(sink);
       const worker = new IngestWorker({
         queue: q,

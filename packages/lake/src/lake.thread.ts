@@ -1,0 +1,49 @@
+// The lake thread of `LakeThreadSink`: opens the lake and commits the batches it is sent, one at a time.
+import { parentPort, workerData } from 'node:worker_threads';
+import { lazyRecord, rememberJson, type AssetRecord, type QueueEntry } from '@connectors/framework';
+import { Lake } from './lake';
+import type { ThreadReply, ThreadRequest, WireEntry } from './lake.thread-sink';
+import type { LakeThreadSinkOptions } from './types';
+
+const { dataDir, options } = workerData as { dataDir: string; options: LakeThreadSinkOptions };
+let lake: Lake | undefined;
+
+function entryOf(wire: WireEntry): QueueEntry {
+  if ('m' in wire) return { kind: 'snapshot', marker: wire.m };
+  const entry: QueueEntry = { kind: 'record', record: lazyRecord(wire.t, wire.r) };
+  if (wire.a !== undefined) {
+    const asset = JSON.parse(wire.a) as AssetRecord;
+    rememberJson(asset, wire.a);
+    entry.asset = asset;
+  }
+  if (wire.s !== undefined) entry.snapshotId = wire.s;
+  return entry;
+}
+
+function handle(request: ThreadRequest): ThreadReply {
+  if (request.op === 'close') {
+    lake?.close();
+    lake = undefined;
+    return { seq: request.seq, ok: true };
+  }
+  lake ??= Lake.open(dataDir, options);
+  if (request.op === 'open') return { seq: request.seq, ok: true };
+  return { seq: request.seq, ok: true, result: lake.writer.write(request.entries.map(entryOf), request.now) };
+}
+
+parentPort!.on('message', (request: ThreadRequest) => {
+  let reply: ThreadReply;
+  try {
+    reply = handle(request);
+  } catch (err) {
+    const e = err as Error & { code?: unknown; hint?: unknown };
+    reply = {
+      seq: request.seq,
+      ok: false,
+      message: e.message,
+      ...(typeof e.code === 'string' ? { code: e.code } : {}),
+      ...(typeof e.hint === 'string' ? { hint: e.hint } : {}),
+    };
+  }
+  parentPort!.postMessage(reply);
+});
