@@ -29,6 +29,8 @@ export class Scheduler {
   private loop?: Promise<void>;
   private readonly stopTicking = new AbortController();
   private wake?: () => void;
+  /** The earliest due time after the last tick (runs due already wait for room, not for time). */
+  private nextDueAt?: number;
 
   constructor(
     private readonly deps: SchedulerDeps,
@@ -55,12 +57,15 @@ export class Scheduler {
         );
         // Sleep until the next tick, or until a run that actually ran ends: with the tick as the only
         // wake-up, a host could start at most maxConcurrentRuns runs per tick however short the runs.
+        // Not past the next due time either: a tick of 1 s would make runs up to a second late.
+        const untilDue = this.nextDueAt === undefined ? Infinity : this.nextDueAt - this.deps.clock.now();
+        const napMs = Math.max(0, Math.min(this.tickMs, untilDue));
         const nap = new AbortController();
         this.wake = () => nap.abort();
         const onStop = (): void => nap.abort();
         this.stopTicking.signal.addEventListener('abort', onStop, { once: true });
         try {
-          await this.deps.clock.sleep(this.tickMs, nap.signal);
+          await this.deps.clock.sleep(napMs, nap.signal);
         } catch {
           // woken by a finished run, or stopping
         } finally {
@@ -81,6 +86,11 @@ export class Scheduler {
   async tick(): Promise<void> {
     const now = this.deps.clock.now();
     const schedules = await this.deps.store.list<ScheduleState>(COLLECTIONS.schedule);
+    let nextDueAt: number | undefined;
+    for (const { value: s } of schedules)
+      if (s.nextRunAt !== undefined && s.nextRunAt > now)
+        nextDueAt = Math.min(nextDueAt ?? Infinity, s.nextRunAt);
+    this.nextDueAt = nextDueAt;
     const due = schedules
       .map((s) => s.value)
       .filter((s) => s.nextRunAt !== undefined && s.nextRunAt <= now && !this.running.has(s.connectorId))

@@ -75,6 +75,26 @@ describe('Scheduler', () => {
       expect(runs.map((r) => r.trigger)).to.deep.equal(['schedule', 'schedule', 'schedule']);
     });
 
+    it('should wake at the next due time when it comes before the next tick', async () => {
+      const t2 = await openTestHost(
+        { firstRunPacing: { windowMs: 1_000 } },
+        { dataDir: t.dataDir, pluginDirs: t.pluginDirs, clock: t.clock, queue: t.queue, sink: t.sink },
+      );
+      try {
+        await createFakeConnector(t2.host, { name: 'now' });
+        await createFakeConnector(t2.host, { name: 'later' }); // due 500 ms later (same burst)
+        const runs = start(t2.host, [], { tickMs: 10 * MINUTE });
+        await waitFor(() => runs.length === 1, 5_000, 'the first pull');
+        await t.clock.advance(500, 100);
+        await waitFor(() => runs.length === 2, 5_000, 'the second pull, ten minutes before the next tick');
+        expect(runs[1]).to.include({ name: 'later', startedAt: runs[1].scheduledFor });
+        expect(runs[1].scheduledFor! - runs[0].scheduledFor!).to.equal(500);
+      } finally {
+        await Promise.all(schedulers.splice(0).map((s) => s.stop(0)));
+        await t2.cleanup();
+      }
+    });
+
     it('should not pull for a data processor connector outside every profile', async () => {
       await createFakeConnector(t.host, { profile: null });
       const runs = start();
