@@ -20,6 +20,45 @@ export function headerJson(record: SyslogRecord): string {
   });
 }
 
+// Symbol keys, so no field of a record (JSON keys are strings) can be mistaken for the state.
+const TEXT = Symbol('lazy record text');
+const HEADER = Symbol('lazy record header');
+
+/** The proxy's target: the text and header until first use, then the parsed record's own properties. */
+interface Lazy {
+  [TEXT]?: string;
+  [HEADER]?: RecordHeader;
+}
+
+function load(target: Lazy): object {
+  const json = target[TEXT];
+  if (json !== undefined) {
+    const parsed = JSON.parse(json) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new TypeError('the queued record text is not a JSON object');
+    }
+    delete target[TEXT];
+    delete target[HEADER];
+    Object.assign(target, parsed);
+  }
+  return target;
+}
+
+// One handler for every lazy record (the state lives in the target): per-record closures were a
+// measurable share of the ingest side's garbage.
+const handler: ProxyHandler<Lazy> = {
+  get(target, key) {
+    if (target[TEXT] !== undefined && HEADER_KEYS.has(key)) return target[HEADER]![key as keyof RecordHeader];
+    return Reflect.get(load(target), key);
+  },
+  has: (target, key) => Reflect.has(load(target), key),
+  ownKeys: (target) => Reflect.ownKeys(load(target)),
+  getOwnPropertyDescriptor: (target, key) => Reflect.getOwnPropertyDescriptor(load(target), key),
+  set: (target, key, value) => Reflect.set(load(target), key, value),
+  defineProperty: (target, key, descriptor) => Reflect.defineProperty(load(target), key, descriptor),
+  deleteProperty: (target, key) => Reflect.deleteProperty(load(target), key),
+};
+
 /**
  * A record read from a queue whose text is parsed only when something reads beyond its header. The
  * ingest side mostly needs the header (lake columns) and the text (lake document, NDJSON line): the
@@ -28,31 +67,7 @@ export function headerJson(record: SyslogRecord): string {
  * once and from then on behaves as the plain object.
  */
 export function lazyRecord(json: string, header: RecordHeader): SyslogRecord {
-  const target: Record<string, unknown> = {};
-  let loaded = false;
-  const load = (): Record<string, unknown> => {
-    if (!loaded) {
-      const parsed = JSON.parse(json) as unknown;
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new TypeError('the queued record text is not a JSON object');
-      }
-      Object.assign(target, parsed);
-      loaded = true;
-    }
-    return target;
-  };
-  const proxy = new Proxy(target, {
-    get(_, key) {
-      if (!loaded && HEADER_KEYS.has(key)) return header[key as keyof RecordHeader];
-      return Reflect.get(load(), key);
-    },
-    has: (_, key) => Reflect.has(load(), key),
-    ownKeys: () => Reflect.ownKeys(load()),
-    getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(load(), key),
-    set: (_, key, value) => Reflect.set(load(), key, value),
-    defineProperty: (_, key, descriptor) => Reflect.defineProperty(load(), key, descriptor),
-    deleteProperty: (_, key) => Reflect.deleteProperty(load(), key),
-  }) as SyslogRecord;
+  const proxy = new Proxy<Lazy>({ [TEXT]: json, [HEADER]: header }, handler) as unknown as SyslogRecord;
   rememberJson(proxy, json);
   return proxy;
 }

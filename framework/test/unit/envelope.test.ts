@@ -275,6 +275,21 @@ describe('encodeEntry / decodeEntry', () => {
     expect(JSON.parse(JSON.stringify(decoded.record))).to.deep.equal(entry.record);
   });
 
+  it('should keep record fields named like its own state apart from that state', () => {
+    const record = { id: 'r3', timestamp: 1, tenant_id: 't', msg_class: 'c', json: 'x', header: { a: 1 } };
+    const fields = [
+      'r',
+      JSON.stringify(record),
+      'h',
+      JSON.stringify({ id: 'r3', timestamp: 1, tenant_id: 't', msg_class: 'c' }),
+    ];
+    const decoded = decodeEntry(fields) as Extract<QueueEntry, { kind: 'record' }>;
+    expect(decoded.record.json).to.equal('x');
+    expect(decoded.record.id).to.equal('r3');
+    expect(decoded.record).to.deep.equal(record);
+    expect(Object.getOwnPropertySymbols(decoded.record)).to.deep.equal([]);
+  });
+
   it('should parse at once the entries written without a header (older producers)', () => {
     const record = { id: 'r2', timestamp: 1, tenant_id: 't', msg_class: 'c', x: 1 };
     const decoded = decodeEntry(['r', JSON.stringify(record)]) as Extract<QueueEntry, { kind: 'record' }>;
