@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import {
   buildEnvelope,
   decodeEntry,
@@ -53,6 +54,22 @@ describe('buildEnvelope', () => {
     expect(entry.record.host).to.deep.equal({ hostname: 'web01', ip: ['10.0.0.1'] });
     expect(entry.record.acme_edr).to.deep.equal({ id: 7 });
     expect(entry.asset?.identity).to.deep.equal({ hostId: '7' });
+  });
+
+  it('should derive the id from tenant, instance, content type, key and the pruned content text', () => {
+    const { entry } = buildEnvelope({
+      manifest: validManifest(),
+      instance,
+      contentType: 'hosts',
+      normalized,
+      now: 1,
+    });
+    const content = JSON.stringify(pruneBlank(normalized.fields));
+    const expected = createHash('sha256')
+      .update(['acme', 'c1', 'hosts', normalized.key, content].join('\u0000'))
+      .digest('hex')
+      .slice(0, 32);
+    expect(entry.record.id).to.equal(expected);
   });
 
   it('should give the same data the same id whatever the time, and changed data a new id', () => {
