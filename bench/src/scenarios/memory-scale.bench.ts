@@ -6,7 +6,7 @@
 //   npm run bench -- memory-scale [--computers 300000] [--checkpoints 30000,90000,300000]
 //                                 [--queue memory|redis] [--sink lake|ndjson] [--page-size 1000]
 //                                 [--expand all|default] [--queue-max-entries 10000]
-//                                 [--node-args=--max-old-space-size=…] [--profile]
+//                                 [--node-args=--max-old-space-size=…] [--profile] [--lake-thread false]
 //
 // Three processes: the simulator (its fleet is generated on demand, never held), the host worker
 // (collect → queue → ingest → lake, measured) and, with --queue redis, redis-server. At each checkpoint
@@ -35,6 +35,8 @@ interface Job {
   redisUrl?: string;
   dir: string;
   queueMaxEntries?: number;
+  /** The lake on its own thread (the host's default); `--lake-thread false` for the host's thread. */
+  lakeThread: boolean;
 }
 
 interface Checkpoint {
@@ -96,6 +98,7 @@ export async function run(args: BenchArgs): Promise<Figures> {
       redisUrl: redis?.url,
       dir,
       queueMaxEntries: args['queue-max-entries'] ? int(args, 'queue-max-entries', 10_000, 1) : undefined,
+      lakeThread: args['lake-thread'] !== 'false',
     };
     console.error(`memory-scale: ${computers} computers, ${queue} queue → ${sink}…`);
     const r = await runWorker<WorkerResult>({
@@ -129,6 +132,7 @@ export async function run(args: BenchArgs): Promise<Figures> {
       expand: job.expand,
       nodeArgs: args['node-args'] ?? '',
       queueMaxEntries: job.queueMaxEntries ?? 'default',
+      lakeThread: job.lakeThread,
       seconds: r.seconds,
       recordsPerSecond: Math.round(r.records / r.seconds),
       host: {
