@@ -99,7 +99,6 @@ export function validateEntry(entry: QueueEntry): void {
  */
 export class LakeWriter {
   private readonly upsertRecord: Database.Statement;
-  private readonly selectRecordSeq: Database.Statement;
   private readonly selectAsset: Database.Statement;
   private readonly insertAsset: Database.Statement;
   private readonly updateAsset: Database.Statement;
@@ -123,7 +122,6 @@ export class LakeWriter {
        ON CONFLICT (id) DO UPDATE SET ts = excluded.ts, doc = excluded.doc, ingested_at = excluded.ingested_at
        WHERE excluded.ts > records.ts`,
     );
-    this.selectRecordSeq = db.prepare('SELECT seq FROM records WHERE id = ?').pluck();
     this.selectAsset = db.prepare(
       'SELECT seq, first_seen, last_seen, fingerprint, doc, removed_at, removed_cutoff FROM assets WHERE tenant = ? AND id = ?',
     );
@@ -151,8 +149,9 @@ export class LakeWriter {
       `UPDATE snapshots SET connector_id = ?, content_type = ?, ended_at = ?, complete = ?, expected = ?
        WHERE snapshot_id = ?`,
     );
+    // By the record's seq (the record was upserted just before, so it exists and its page is cached).
     this.addSnapshotRecord = db.prepare(
-      'INSERT OR IGNORE INTO snapshot_records (snapshot_id, record_seq) VALUES (?, ?)',
+      'INSERT OR IGNORE INTO snapshot_records (snapshot_id, record_seq) SELECT ?, seq FROM records WHERE id = ?',
     );
     this.bumpSeen = db.prepare('UPDATE snapshots SET seen = seen + ? WHERE snapshot_id = ?');
     this.removeUnseen = db.prepare(
@@ -315,8 +314,7 @@ export class LakeWriter {
     const count = touched.get(snapshotId);
     if (count === null || count === undefined) return;
     // Distinct record ids (one seq per id), so redeliveries and producer retries do not count twice.
-    const seq = this.selectRecordSeq.get(recordId) as number;
-    if (this.addSnapshotRecord.run(snapshotId, seq).changes > 0) touched.set(snapshotId, count + 1);
+    if (this.addSnapshotRecord.run(snapshotId, recordId).changes > 0) touched.set(snapshotId, count + 1);
   }
 
   private applyMarker(m: SnapshotMarker, touched: Touched): void {
