@@ -3,6 +3,7 @@
 //   npm run bench -- many-tenants [--connectors 500] [--tenants 500] [--computers 200] [--rounds 2]
 //                                 [--interval-seconds 60] [--concurrency 4] [--tick-ms 1000]
 //                                 [--mode live|herd] [--redis] [--expand all|default] [--profile]
+//                                 [--first-run-window-ms 60000]  (0: every first pull due at once)
 //
 // The host worker runs the real ConnectorHost and Daemon (registry, scheduler with leases, pipeline,
 // in-process or Redis queue, ingest worker, lake) on a fresh data directory. Every connector has its
@@ -41,6 +42,8 @@ interface Job {
   expand: ExpandChoice;
   redisUrl?: string;
   dir: string;
+  /** The host's first-pull pacing window; undefined: the host's default. */
+  firstRunWindowMs?: number;
 }
 
 interface RoundFigures {
@@ -87,6 +90,8 @@ export async function run(args: BenchArgs): Promise<Figures> {
     tickMs: int(args, 'tick-ms', 1000, 10),
     mode: args.mode === 'herd' ? 'herd' : 'live',
     expand: expandChoice(args.expand),
+    firstRunWindowMs:
+      args['first-run-window-ms'] !== undefined ? int(args, 'first-run-window-ms', 60_000, 0) : undefined,
   };
   const keys = Array.from({ length: connectors }, () => generateCloudOneKey());
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-many-tenants-'));
@@ -185,6 +190,7 @@ async function worker(job: Job): Promise<WorkerResult> {
     // One interval "minute" = the requested interval: every connector runs every --interval-seconds.
     minuteMs: job.intervalSeconds * 1000,
     ...(job.redisUrl ? { redisUrl: job.redisUrl, redisPrefix: 'bench' } : {}),
+    ...(job.firstRunWindowMs !== undefined ? { firstRunPacing: { windowMs: job.firstRunWindowMs } } : {}),
   });
   const runs: RunSummary[] = [];
   const perConnector = new Map<string, number>();
