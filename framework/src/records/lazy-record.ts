@@ -1,5 +1,5 @@
 import type { RecordHeader, SyslogRecord } from '../types';
-import { rememberJson } from './raw-json';
+import { JSON_TEXT } from './raw-json';
 
 const HEADER_KEYS: ReadonlySet<PropertyKey> = new Set([
   'id',
@@ -48,6 +48,8 @@ function load(target: Lazy): object {
 // measurable share of the ingest side's garbage.
 const handler: ProxyHandler<Lazy> = {
   get(target, key) {
+    // The remembered text (see jsonOf) is served without parsing, before and after.
+    if (key === JSON_TEXT) return (target as { [JSON_TEXT]?: string })[JSON_TEXT];
     if (target[TEXT] !== undefined && HEADER_KEYS.has(key)) return target[HEADER]![key as keyof RecordHeader];
     return Reflect.get(load(target), key);
   },
@@ -67,7 +69,7 @@ const handler: ProxyHandler<Lazy> = {
  * once and from then on behaves as the plain object.
  */
 export function lazyRecord(json: string, header: RecordHeader): SyslogRecord {
-  const proxy = new Proxy<Lazy>({ [TEXT]: json, [HEADER]: header }, handler) as unknown as SyslogRecord;
-  rememberJson(proxy, json);
-  return proxy;
+  const target: Lazy = { [TEXT]: json, [HEADER]: header };
+  Object.defineProperty(target, JSON_TEXT, { value: json, configurable: true, writable: true });
+  return new Proxy<Lazy>(target, handler) as unknown as SyslogRecord;
 }
