@@ -18,19 +18,16 @@ export interface EncodedEntry {
 }
 
 export function encodeEntry(entry: QueueEntry): EncodedEntry {
-  const fields: string[] =
-    entry.kind === 'record'
-      ? [
-          'r',
-          jsonOf(entry.record),
-          'h',
-          headerJson(entry.record),
-          ...(entry.asset ? ['a', jsonOf(entry.asset)] : []),
-          ...(entry.snapshotId ? ['s', entry.snapshotId] : []),
-        ]
-      : entry.kind === 'snapshot'
-        ? ['m', JSON.stringify(entry.marker)]
-        : ['e', JSON.stringify(entry)];
+  let fields: string[];
+  if (entry.kind === 'record') {
+    fields = ['r', jsonOf(entry.record), 'h', headerJson(entry.record)];
+    if (entry.asset) fields.push('a', jsonOf(entry.asset));
+    if (entry.snapshotId) fields.push('s', entry.snapshotId);
+  } else if (entry.kind === 'snapshot') {
+    fields = ['m', JSON.stringify(entry.marker)];
+  } else {
+    fields = ['e', JSON.stringify(entry)];
+  }
   let bytes = 0;
   for (let i = 1; i < fields.length; i += 2) bytes += Buffer.byteLength(fields[i]);
   return { fields, bytes };
