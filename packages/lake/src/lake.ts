@@ -215,25 +215,34 @@ export class Lake {
   }
 }
 
+/** How long an open waits for another process's upgrade of the same file (it copies the whole lake). */
+const UPGRADE_WAIT_MS = 30 * 60_000;
+
 /**
  * Creates the tables of a new file, or migrates an older one in place, in one write transaction (so a
  * crash leaves the old version, and a second process opening the file at the same time waits, then
  * finds it done).
  */
 function upgrade(db: Database.Database): void {
-  db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version >= SCHEMA_VERSION) return;
-    // Version 1 tables, whatever user_version says (it was set after the tables were created).
-    const v1 = db
-      .prepare(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records' AND NOT EXISTS (SELECT 1 FROM pragma_table_info('records') WHERE name = 'seq')",
-      )
-      .get();
-    if (v1) db.exec(MIGRATE_1_TO_2);
-    db.exec(SCHEMA);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  }).immediate();
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma(`busy_timeout = ${UPGRADE_WAIT_MS}`);
+  try {
+    db.transaction(() => {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version >= SCHEMA_VERSION) return;
+      // Version 1 tables, whatever user_version says (it was set after the tables were created).
+      const v1 = db
+        .prepare(
+          "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records' AND NOT EXISTS (SELECT 1 FROM pragma_table_info('records') WHERE name = 'seq')",
+        )
+        .get();
+      if (v1) db.exec(MIGRATE_1_TO_2);
+      db.exec(SCHEMA);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }).immediate();
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`);
+  }
 }
 
 function toAsset(row: AssetRow): LakeAsset {

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -141,6 +143,37 @@ describe('Lake', () => {
           });
         } finally {
           await migrated.close();
+        }
+      });
+
+      it('should wait out another process holding the write lock, whatever busyTimeoutMs says', async () => {
+        // Another process (e.g. a second ingest process upgrading the same file) holds the write lock for
+        // longer than this open's busy timeout; the upgrade must wait for it rather than fail to open.
+        const holder = spawn(
+          process.execPath,
+          [
+            '-e',
+            `const db = new (require(process.argv[1]))(process.argv[2]);
+             db.exec('BEGIN IMMEDIATE');
+             process.stdout.write('locked\\n');
+             Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+             db.exec('COMMIT');
+             db.close();`,
+            require.resolve('better-sqlite3'),
+            path.join(v1Dir, 'lake.sqlite'),
+          ],
+          { stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        const exited = once(holder, 'exit');
+        await once(holder.stdout!, 'data');
+        const upgraded = Lake.open(v1Dir, { busyTimeoutMs: 10 });
+        try {
+          expect(upgraded.db.pragma('user_version', { simple: true })).to.equal(2);
+          expect(upgraded.db.pragma('busy_timeout', { simple: true })).to.equal(10);
+          expect(upgraded.count()).to.equal(3);
+        } finally {
+          upgraded.close();
+          await exited;
         }
       });
 
