@@ -74,9 +74,18 @@ export class CliContext {
         'Pass e.g. --requests-per-minute 300.',
       );
     }
+    const lakeThread = this.io.env.CONNECTORS_LAKE_THREAD;
+    if (lakeThread !== undefined && !/^(1|0|true|false)$/.test(lakeThread)) {
+      throw new UsageError(
+        'CONNECTORS_LAKE_THREAD',
+        `"${lakeThread}" is not 1, 0, true or false`,
+        'Set CONNECTORS_LAKE_THREAD=1 to write the lake on its own thread, or unset it.',
+      );
+    }
     return {
       dataDir: this.dataDir,
       redisUrl: this.redisUrl,
+      ...(lakeThread === '1' || lakeThread === 'true' ? { lakeThread: true } : {}),
       redisPrefix: this.globals.redisPrefix ?? this.io.env.CONNECTORS_REDIS_PREFIX ?? undefined,
       workspaceRoot: this.workspaceRoot,
       pluginDirs: this.globals.pluginsDir?.map((d) => path.resolve(this.io.cwd, d)),

@@ -514,5 +514,11 @@ async function loadDefaultBackends(
   logger: Logger,
 ): Promise<HostBackends> {
   const { defaultBackends } = await import('./backends/default.backends');
-  return defaultBackends({ dataDir, redisUrl: options.redisUrl, prefix, logger });
+  return defaultBackends({
+    dataDir,
+    redisUrl: options.redisUrl,
+    prefix,
+    logger,
+    lakeThread: options.lakeThread,
+  });
 }

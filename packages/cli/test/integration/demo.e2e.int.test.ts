@@ -39,6 +39,32 @@ describe('connectors demo (end to end)', () => {
     expect(third.stdout).to.contain('Assets: 300 present, 100 removed');
   });
 
+  it('should write the same lake with CONNECTORS_LAKE_THREAD=1 (the lake on its own thread)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-demo-thread-'));
+    try {
+      const env = {
+        dataDir: dir,
+        env: { CONNECTORS_DEV: '', CONNECTORS_SECRET_KEY: '', CONNECTORS_LAKE_THREAD: '1' },
+      };
+      const r = await runCli(['demo', '--computers', '300'], env);
+      expect(r.code, r.stderr + r.stdout).to.equal(0);
+      expect(r.stdout).to.contain('Syslog index: 300 records of this connector');
+      expect(r.stdout).to.contain('Assets: 300 present, 0 removed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('should refuse a CONNECTORS_LAKE_THREAD that is not 1, 0, true or false, naming it and the fix', async () => {
+    const r = await runCli(['demo', '--computers', '10'], {
+      dataDir,
+      env: { CONNECTORS_LAKE_THREAD: 'yes' },
+    });
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.contain('CONNECTORS_LAKE_THREAD');
+    expect(r.stderr).to.match(/^fix: .+/m);
+  });
+
   describe('when REDIS_URL is set and CONNECTORS_SECRET_KEY is not', () => {
     const prefix = `demo-${randomUUID()}`;
     const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

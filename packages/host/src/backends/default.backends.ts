@@ -1,6 +1,6 @@
 import type { Logger, Queue, Sink } from '@connectors/framework';
 import { IngestWorker } from '@connectors/ingest';
-import { LakeThreadSink } from '@connectors/lake';
+import { LakeSink, LakeThreadSink } from '@connectors/lake';
 import { MemoryQueue } from '@connectors/queue-memory';
 import { RedisStreamQueue } from '@connectors/queue-redis';
 import type { HostBackends, IngestHandle } from '../types';
@@ -10,6 +10,8 @@ export interface DefaultBackendOptions {
   redisUrl?: string;
   prefix: string;
   logger: Logger;
+  /** The lake's writes on a worker thread (see HostOptions.lakeThread). */
+  lakeThread?: boolean;
 }
 
 /** The stream every host of one Redis prefix publishes to and ingests from. */
@@ -20,8 +22,8 @@ export function queueStreamName(prefix: string): string {
 /**
  * Embedded: the in-process queue (it lives and dies with this process, so a run waits for its own
  * ingestion). With a Redis URL: the Redis Streams queue shared by every host of the prefix, one stream
- * for all connectors. Ingestion: `IngestWorker`s writing into the lake in the data directory, with SQLite
- * on its own thread (`LakeThreadSink`), so collection and the lake's writes use two cores.
+ * for all connectors. Ingestion: `IngestWorker`s writing into the lake in the data directory, on this
+ * thread, or with `lakeThread` on a worker thread (`LakeThreadSink`: two cores, more memory).
  */
 export async function defaultBackends(options: DefaultBackendOptions): Promise<HostBackends> {
   let queue: Promise<Queue> | undefined;
@@ -36,7 +38,9 @@ export async function defaultBackends(options: DefaultBackendOptions): Promise<H
           })
         : Promise.resolve(new MemoryQueue({}))),
     createIngest: async (q, consumer) => {
-      const sink = await LakeThreadSink.open(options.dataDir);
+      const sink = options.lakeThread
+        ? await LakeThreadSink.open(options.dataDir)
+        : new LakeSink(options.dataDir);
       sinks.push(sink);
       const worker = new IngestWorker({
         queue: q,
