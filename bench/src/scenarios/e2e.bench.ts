@@ -2,15 +2,16 @@
 //
 //   npm run bench -- e2e [--computers 50000] [--page-size 1000] [--expand all|default]
 //                        [--variants fetch-parse,xadd,memory-lake,…] [--naive-default-computers 2000]
-//                        [--profile] [--keep] [--lake-thread false]
+//                        [--profile] [--keep] [--lake-thread true]
 //
 // Every variant moves the same computers (the simulator's fleet, `expand=all`: ~3.9 KB objects) and runs
 // in a fresh host process; the simulator runs in its own process (and redis-server in its own), fresh
 // for each variant, so each process's CPU and peak RSS are its own:
 //   fetch-parse     ceiling: POST /computers/search page after page (keep-alive node:http), JSON.parse, nothing else
 //   xadd            ceiling: pipelined XADD (batches of --xadd-batch) of the real queue entries of one page, N times
-//   memory-lake     plugin collect → normalize → envelope → MemoryQueue → IngestWorker → LakeThreadSink (SQLite
-//                   on its own thread, the host's default; --lake-thread false: LakeSink on the host's thread)
+//   memory-lake     plugin collect → normalize → envelope → MemoryQueue → IngestWorker → LakeSink (SQLite)
+//   memory-lake-thread  the same with LakeThreadSink: SQLite on a worker thread (host option lakeThread);
+//                   --lake-thread true runs every lake variant that way
 //   memory-ndjson   … → MemoryQueue → IngestWorker → NdjsonSink
 //   redis-lake      … → RedisStreamQueue → IngestWorker → LakeSink
 //   redis-ndjson    … → RedisStreamQueue → IngestWorker → NdjsonSink
@@ -46,6 +47,7 @@ const VARIANTS = [
   'fetch-parse',
   'xadd',
   'memory-lake',
+  'memory-lake-thread',
   'memory-ndjson',
   'redis-lake',
   'redis-ndjson',
@@ -66,7 +68,7 @@ interface Job {
   xaddBatch: number;
   /** Split variants: this process only collects (publishes) or only ingests. */
   role?: 'collect' | 'ingest';
-  /** The lake on its own thread (the host's default); `--lake-thread false` for the host's thread. */
+  /** The lake on its own thread (`--lake-thread true`, or a `-thread` variant); else on the host's thread. */
   lakeThread: boolean;
 }
 
@@ -136,7 +138,7 @@ async function runVariant(variant: Variant, args: BenchArgs): Promise<VariantFig
       redisUrl: redis?.url,
       dir,
       xaddBatch: int(args, 'xadd-batch', 1000, 1),
-      lakeThread: args['lake-thread'] !== 'false',
+      lakeThread: args['lake-thread'] === 'true' || variant.endsWith('-thread'),
     };
     const nodeArgs = args['node-args'] ? args['node-args'].split(' ').filter(Boolean) : [];
     const worker = (role?: 'collect' | 'ingest') =>
@@ -221,6 +223,7 @@ export async function run(args: BenchArgs): Promise<Figures> {
     'records/s': r.recordsPerSecond,
     'of ceiling': ceiling ? `${Math.round((100 * r.recordsPerSecond) / ceiling)}%` : undefined,
     'x naive-wal': naive ? round(r.recordsPerSecond / naive, 1) : undefined,
+    'x naive-default': naiveDefault ? round(r.recordsPerSecond / naiveDefault, 1) : undefined,
     'host CPU s/10k': r.host.cpuPer10k,
     'host peak MB': r.host.peakRssMb,
     'ingest proc CPU s/10k': r.ingestProcess?.cpuPer10k,
