@@ -26,7 +26,10 @@ interface Slot {
   deliveredAt: number;
 }
 
-const DEFAULTS = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, maxDeliveries: 5, claimIdleMs: 30_000 };
+// 16 MiB of entries (≈ 2,700 Cloud One computers with their assets: almost three pages) decouples the
+// collector from ingestion as well as more would, and it lives in the host's heap: with 64 MiB a host
+// under the daemon's 96 MB heap cap ran out of memory once the lake fell behind (PERFORMANCE.md).
+const DEFAULTS = { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024, maxDeliveries: 5, claimIdleMs: 30_000 };
 
 export function queueClosedError(kind: string): ConnectorError {
   return new ConnectorError('QUEUE_CLOSED', `the ${kind} queue is closed`, {

@@ -3,7 +3,7 @@ import type { QueueEntry } from '@connectors/framework';
 export interface MemoryQueueOptions {
   /** Backlog bound in entries (queued + delivered-not-acknowledged); `publish` waits above it. Default 10,000. */
   maxEntries?: number;
-  /** Backlog bound in bytes of serialized entries; `publish` waits above it. Default 64 MiB. */
+  /** Backlog bound in bytes of serialized entries; `publish` waits above it. Default 16 MiB (it is held in the host's heap). */
   maxBytes?: number;
   /** An entry delivered more than this many times without acknowledgement is dead-lettered. Default 5. */
   maxDeliveries?: number;
