@@ -1,6 +1,7 @@
 // envelope: where the framework's record envelope spends its time, on real normalized Cloud One
-// computers. Compares the framework's `canonicalize` (prune blanks + sort keys + stringify, the input
-// of the record id) with what each of its parts costs alone, to size the possible savings.
+// computers. Compares the framework's `canonicalize` (copy-on-write prune of blanks in the order
+// received + stringify, the input of the record id; ADR 0005) with a deep-copy prune and with what each
+// part costs alone, to size the possible savings.
 //
 //   npm run bench -- envelope [--records 10000] [--repeat 5]
 //
@@ -16,7 +17,7 @@ import { setUpCloudOne } from '../cloudone';
 import { round } from '../proc';
 import type { BenchArgs, Figures } from '../types';
 
-/** `canonicalize` without the key sort: blanks pruned, vendor key order kept. */
+/** A deep-copy prune (round 1's canonical form without its key sort): every object copied. */
 function pruneUnsorted(value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') return value.trim() === '' ? undefined : value;
@@ -87,10 +88,10 @@ export async function run(args: BenchArgs): Promise<Figures> {
         snapshotId: 's',
       });
   });
-  time('canonicalize (prune + sort + stringify)', () => {
+  time('canonicalize (copy-on-write prune + stringify)', () => {
     for (const f of fields) canonicalize(f);
   });
-  time('prune without sort + stringify', () => {
+  time('deep-copy prune + stringify', () => {
     for (const f of fields) JSON.stringify(pruneUnsorted(f));
   });
   time('JSON.stringify alone', () => {
