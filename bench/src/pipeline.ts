@@ -26,8 +26,10 @@ export interface PipelineOptions {
   queueMaxEntries?: number;
   /** Count what the sink holds at the end (a full scan of the lake or the file). */
   verify?: boolean;
-  /** The lake on its own thread (`LakeThreadSink`, the host's default) or on the host's thread (`LakeSink`). */
+  /** The lake on its own thread (`LakeThreadSink`) or on the host's thread (`LakeSink`, the host's default). */
   lakeThread?: boolean;
+  /** Pages a collection may hold (the host's default 2: one page of look-ahead). */
+  pagesInFlight?: number;
 }
 
 export interface PipelineResult {
@@ -50,7 +52,7 @@ export interface RunningPipeline {
 
 /** Starts the collection and the ingest worker; `done` resolves once the queue is drained. */
 /** The collection of a bench run: the Cloud One computers into `queue`, no filters, no cancellation. */
-export function benchCollection(setup: CloudOneSetup, queue: Queue): CollectionInput {
+export function benchCollection(setup: CloudOneSetup, queue: Queue, pagesInFlight?: number): CollectionInput {
   return {
     connector: setup.connector,
     manifest: setup.manifest,
@@ -63,6 +65,7 @@ export function benchCollection(setup: CloudOneSetup, queue: Queue): CollectionI
     logger: createSilentLogger(),
     signal: new AbortController().signal,
     runId: 'bench-run',
+    ...(pagesInFlight ? { pagesInFlight } : {}),
   };
 }
 
@@ -83,7 +86,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   worker.start();
   const done = (async (): Promise<PipelineResult> => {
     try {
-      const result = await runCollection(benchCollection(setup, queue));
+      const result = await runCollection(benchCollection(setup, queue, options.pagesInFlight));
       if (!result.complete) throw new Error(`the run was incomplete: ${JSON.stringify(result)}`);
       await worker.drainUntilEmpty({ pollMs: 5, timeoutMs: 3_600_000 });
       const drainedAt = Date.now();

@@ -6,7 +6,8 @@
 //   npm run bench -- memory-scale [--computers 300000] [--checkpoints 30000,90000,300000]
 //                                 [--queue memory|redis] [--sink lake|ndjson] [--page-size 1000]
 //                                 [--expand all|default] [--queue-max-entries 10000]
-//                                 [--node-args=--max-old-space-size=…] [--profile] [--lake-thread false]
+//                                 [--node-args=--max-old-space-size=…] [--profile] [--lake-thread true]
+//                                 [--pages-in-flight 1]
 //
 // Three processes: the simulator (its fleet is generated on demand, never held), the host worker
 // (collect → queue → ingest → lake, measured) and, with --queue redis, redis-server. At each checkpoint
@@ -35,8 +36,10 @@ interface Job {
   redisUrl?: string;
   dir: string;
   queueMaxEntries?: number;
-  /** The lake on its own thread (the host's default); `--lake-thread false` for the host's thread. */
+  /** The lake on its own thread (`--lake-thread true`); else on the host's thread (the host's default). */
   lakeThread: boolean;
+  /** `--pages-in-flight 1`: no look-ahead page (the host's default is 2). */
+  pagesInFlight?: number;
 }
 
 interface Checkpoint {
@@ -98,7 +101,8 @@ export async function run(args: BenchArgs): Promise<Figures> {
       redisUrl: redis?.url,
       dir,
       queueMaxEntries: args['queue-max-entries'] ? int(args, 'queue-max-entries', 10_000, 1) : undefined,
-      lakeThread: args['lake-thread'] !== 'false',
+      lakeThread: args['lake-thread'] === 'true',
+      pagesInFlight: args['pages-in-flight'] ? int(args, 'pages-in-flight', 2, 1) : undefined,
     };
     console.error(`memory-scale: ${computers} computers, ${queue} queue → ${sink}…`);
     const r = await runWorker<WorkerResult>({
@@ -133,6 +137,7 @@ export async function run(args: BenchArgs): Promise<Figures> {
       nodeArgs: args['node-args'] ?? '',
       queueMaxEntries: job.queueMaxEntries ?? 'default',
       lakeThread: job.lakeThread,
+      pagesInFlight: job.pagesInFlight ?? 'default',
       seconds: r.seconds,
       recordsPerSecond: Math.round(r.records / r.seconds),
       host: {
