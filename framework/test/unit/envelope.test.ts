@@ -10,6 +10,7 @@ import {
   pruneBlank,
   type ConnectorInstanceInfo,
   type QueueEntry,
+  type SyslogRecord,
 } from '../../src';
 import { canonicalize } from '../../src/records/blank';
 import { validManifest } from '../helpers/manifest.fixture';
@@ -71,6 +72,24 @@ describe('buildEnvelope', () => {
       .digest('hex')
       .slice(0, 32);
     expect(entry.record.id).to.equal(expected);
+  });
+
+  it('should share one frozen connector and origin per run, and follow a renamed instance', () => {
+    const inst: ConnectorInstanceInfo = { ...instance };
+    const build = (): SyslogRecord =>
+      buildEnvelope({ manifest: validManifest(), instance: inst, contentType: 'hosts', normalized, now: 1 })
+        .entry.record;
+    const manifest = validManifest();
+    const a = buildEnvelope({ manifest, instance: inst, contentType: 'hosts', normalized, now: 1 }).entry
+      .record;
+    const b = buildEnvelope({ manifest, instance: inst, contentType: 'hosts', normalized, now: 2 }).entry
+      .record;
+    expect(a.connector).to.equal(b.connector);
+    expect(Object.isFrozen(a.connector) && Object.isFrozen(a.msg_origin)).to.equal(true);
+    inst.name = 'renamed';
+    const c = build();
+    expect(c.connector.name).to.equal('renamed');
+    expect(JSON.parse(jsonOf(c)).connector.name).to.equal('renamed');
   });
 
   it('should give the same data the same id whatever the time, and changed data a new id', () => {
