@@ -69,6 +69,11 @@ export function benchCollection(setup: CloudOneSetup, queue: Queue, pagesInFligh
   };
 }
 
+/** The lake sink as the host opens it: on the host's thread, or with `thread` on its own. */
+export async function openLakeSink(dir: string, thread = false): Promise<Sink> {
+  return thread ? LakeThreadSink.open(dir) : new LakeSink(dir);
+}
+
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
   const { setup } = options;
   const queue: Queue =
@@ -77,11 +82,9 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
       : await RedisStreamQueue.connect({ url: options.redisUrl, stream: 'connectors:bench' });
   const ndjsonFile = path.join(options.dir, 'records.ndjson');
   const sink: Sink =
-    options.sink !== 'lake'
-      ? new NdjsonSink(ndjsonFile)
-      : options.lakeThread === false
-        ? new LakeSink(options.dir)
-        : await LakeThreadSink.open(options.dir);
+    options.sink === 'lake'
+      ? await openLakeSink(options.dir, options.lakeThread)
+      : new NdjsonSink(ndjsonFile);
   const worker = new IngestWorker({ queue, sinks: [sink], consumer: 'bench-ingest', blockMs: 100 });
   worker.start();
   const done = (async (): Promise<PipelineResult> => {

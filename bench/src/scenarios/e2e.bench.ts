@@ -34,12 +34,12 @@ import Redis from 'ioredis';
 import { buildEnvelope, createSilentLogger } from '@connectors/framework';
 import { runCollection } from '@connectors/host';
 import { IngestWorker } from '@connectors/ingest';
-import { Lake, LakeSink, LakeThreadSink } from '@connectors/lake';
+import { Lake } from '@connectors/lake';
 import { RedisStreamQueue, startRedisServer, type RedisServerHandle } from '@connectors/queue-redis';
 import { flag, int, list, printTable } from '../args';
 import { readStdin, runWorker, startSimulatorChild, workerMain } from '../children';
 import { expandChoice, setUpCloudOne, type ExpandChoice } from '../cloudone';
-import { benchCollection, startPipeline, type QueueKind, type SinkKind } from '../pipeline';
+import { benchCollection, openLakeSink, startPipeline, type QueueKind, type SinkKind } from '../pipeline';
 import { cpuPer10k, procDelta, procStats, round, type ProcStats } from '../proc';
 import type { BenchArgs, Figures } from '../types';
 
@@ -463,7 +463,7 @@ async function collectOnly(job: Job, apiKey: string): Promise<WorkerResult> {
 /** Split variant, ingest side: Redis queue → IngestWorker → lake, until every record is in. */
 async function ingestOnly(job: Job): Promise<WorkerResult> {
   const queue = await RedisStreamQueue.connect({ url: job.redisUrl, stream: 'connectors:bench' });
-  const sink = job.lakeThread ? await LakeThreadSink.open(job.dir) : new LakeSink(job.dir);
+  const sink = await openLakeSink(job.dir, job.lakeThread);
   const worker = new IngestWorker({ queue, sinks: [sink], consumer: 'bench-ingest', blockMs: 100 });
   const deadline = Date.now() + 3_600_000;
   let startedAt = 0;

@@ -35,8 +35,11 @@ export interface EnvelopeOutput {
   truncated: boolean;
 }
 
-function sha(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+/** The 32-hex hash of the parts' concatenation; parts are hashed in turn, so no joined copy is made. */
+function sha(...parts: string[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex').slice(0, 32);
 }
 
 /**
@@ -60,12 +63,8 @@ function idFromCanonical(
   key: string,
   canonicalJson: string,
 ): string {
-  // Two updates hash the same bytes as one of the joined text, without copying the 4–6 KB content.
-  return createHash('sha256')
-    .update(`${instance.tenant}\u0000${instance.id}\u0000${contentType}\u0000${key}\u0000`)
-    .update(canonicalJson)
-    .digest('hex')
-    .slice(0, 32);
+  // The 4–6 KB content is hashed as its own part rather than copied into one joined string.
+  return sha(`${instance.tenant}\u0000${instance.id}\u0000${contentType}\u0000${key}\u0000`, canonicalJson);
 }
 
 export function assetId(tenant: string, source: string, key: string, value: string): string {
@@ -73,16 +72,15 @@ export function assetId(tenant: string, source: string, key: string, value: stri
 }
 
 interface EnvelopeConstants {
-  manifest: ConnectorManifest;
   connector: SyslogRecord['connector'];
   msgOrigin: SyslogRecord['msg_origin'];
   /** The envelope's JSON after `"timestamp":…,`: tenant, connector, class and origin. */
   tailJson: string;
 }
 
-// Per connector instance and content type, the parts of the envelope every record shares: built (and
-// serialized) once per run instead of per record. Shared by every record of the run, so frozen.
-const constantsCache = new WeakMap<ConnectorInstanceInfo, Map<string, EnvelopeConstants>>();
+// Per plugin (manifest), connector instance and content type, the parts of the envelope every record
+// shares: built (and serialized) once instead of per record. Shared by every such record, so frozen.
+const constantsCache = new WeakMap<ConnectorManifest, Map<string, EnvelopeConstants>>();
 
 function envelopeConstants(
   manifest: ConnectorManifest,
@@ -90,10 +88,10 @@ function envelopeConstants(
   contentType: string,
   msgClass: string,
 ): EnvelopeConstants {
-  let byType = constantsCache.get(instance);
+  let byInstance = constantsCache.get(manifest);
   const key = `${instance.id}\u0000${instance.name}\u0000${instance.tenant}\u0000${contentType}`;
-  const cached = byType?.get(key);
-  if (cached && cached.manifest === manifest) return cached;
+  const cached = byInstance?.get(key);
+  if (cached) return cached;
   const connector = Object.freeze({ id: instance.id, name: instance.name, type: manifest.id });
   const msgOrigin = Object.freeze({
     ...manifest.origin,
@@ -105,9 +103,9 @@ function envelopeConstants(
     msg_class: msgClass,
     msg_origin: msgOrigin,
   }).slice(1);
-  const constants = { manifest, connector, msgOrigin, tailJson };
-  if (!byType) constantsCache.set(instance, (byType = new Map()));
-  byType.set(key, constants);
+  const constants = { connector, msgOrigin, tailJson };
+  if (!byInstance) constantsCache.set(manifest, (byInstance = new Map()));
+  byInstance.set(key, constants);
   return constants;
 }
 

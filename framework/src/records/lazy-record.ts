@@ -20,24 +20,24 @@ export function headerJson(record: SyslogRecord): string {
   });
 }
 
-// Symbol keys, so no field of a record (JSON keys are strings) can be mistaken for the state.
-const TEXT = Symbol('lazy record text');
+// A symbol key, so no field of a record (JSON keys are strings) can be mistaken for the state.
 const HEADER = Symbol('lazy record header');
 
-/** The proxy's target: the text and header until first use, then the parsed record's own properties. */
+/**
+ * The proxy's target: the remembered text (see jsonOf) always; the header until first use (its presence
+ * means "not parsed yet"), then the parsed record's own properties.
+ */
 interface Lazy {
-  [TEXT]?: string;
+  [JSON_TEXT]: string;
   [HEADER]?: RecordHeader;
 }
 
 function load(target: Lazy): object {
-  const json = target[TEXT];
-  if (json !== undefined) {
-    const parsed = JSON.parse(json) as unknown;
+  if (target[HEADER] !== undefined) {
+    const parsed = JSON.parse(target[JSON_TEXT]) as unknown;
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new TypeError('the queued record text is not a JSON object');
     }
-    delete target[TEXT];
     delete target[HEADER];
     Object.assign(target, parsed);
   }
@@ -49,8 +49,9 @@ function load(target: Lazy): object {
 const handler: ProxyHandler<Lazy> = {
   get(target, key) {
     // The remembered text (see jsonOf) is served without parsing, before and after.
-    if (key === JSON_TEXT) return (target as { [JSON_TEXT]?: string })[JSON_TEXT];
-    if (target[TEXT] !== undefined && HEADER_KEYS.has(key)) return target[HEADER]![key as keyof RecordHeader];
+    if (key === JSON_TEXT) return target[JSON_TEXT];
+    const header = target[HEADER];
+    if (header !== undefined && HEADER_KEYS.has(key)) return header[key as keyof RecordHeader];
     return Reflect.get(load(target), key);
   },
   has: (target, key) => Reflect.has(load(target), key),
@@ -69,7 +70,7 @@ const handler: ProxyHandler<Lazy> = {
  * once and from then on behaves as the plain object.
  */
 export function lazyRecord(json: string, header: RecordHeader): SyslogRecord {
-  const target: Lazy = { [TEXT]: json, [HEADER]: header };
+  const target = { [HEADER]: header } as Lazy;
   Object.defineProperty(target, JSON_TEXT, { value: json, configurable: true, writable: true });
   return new Proxy<Lazy>(target, handler) as unknown as SyslogRecord;
 }

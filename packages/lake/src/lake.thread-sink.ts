@@ -2,23 +2,19 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   ConnectorError,
-  jsonOf,
+  encodeEntry,
   type QueueEntry,
-  type RecordHeader,
   type Sink,
   type SinkFailure,
   type SinkWriteResult,
-  type SnapshotMarker,
 } from '@connectors/framework';
 import { PoisonEntryError, validateEntry } from './lake.writer';
 import type { LakeThreadSinkOptions } from './types';
 
-/** An entry as it crosses to the lake thread: the record's text and header, never the parsed record. */
-export type WireEntry = { r: RecordHeader; t: string; a?: string; s?: string } | { m: SnapshotMarker };
-
 export type ThreadRequest =
   | { op: 'open'; seq: number }
-  | { op: 'write'; seq: number; entries: WireEntry[]; now: number }
+  /** Entries in the queues' own layout (`encodeEntry`): the record's text and header, never parsed. */
+  | { op: 'write'; seq: number; entries: string[][]; now: number }
   | { op: 'close'; seq: number };
 
 export type ThreadReply =
@@ -73,7 +69,7 @@ export class LakeThreadSink implements Sink {
       });
     }
     const failures: SinkFailure[] = [];
-    const entries: WireEntry[] = [];
+    const entries: string[][] = [];
     const sent: number[] = [];
     batch.forEach((entry, index) => {
       try {
@@ -84,23 +80,7 @@ export class LakeThreadSink implements Sink {
         return;
       }
       sent.push(index);
-      if (entry.kind === 'snapshot') {
-        entries.push({ m: entry.marker });
-        return;
-      }
-      const r = entry.record;
-      entries.push({
-        r: {
-          id: r.id,
-          timestamp: r.timestamp,
-          tenant_id: r.tenant_id,
-          msg_class: r.msg_class,
-          connector: r.connector,
-        },
-        t: jsonOf(r),
-        ...(entry.asset ? { a: jsonOf(entry.asset) } : {}),
-        ...(entry.snapshotId ? { s: entry.snapshotId } : {}),
-      });
+      entries.push(encodeEntry(entry).fields);
     });
     if (entries.length === 0) return { written: 0, failures };
     const reply = await this.call({ op: 'write', seq: ++this.seq, entries, now: Date.now() });

@@ -1,24 +1,12 @@
 // The lake thread of `LakeThreadSink`: opens the lake and commits the batches it is sent, one at a time.
 import { parentPort, workerData } from 'node:worker_threads';
-import { lazyRecord, rememberJson, type AssetRecord, type QueueEntry } from '@connectors/framework';
+import { decodeEntry } from '@connectors/framework';
 import { Lake } from './lake';
-import type { ThreadReply, ThreadRequest, WireEntry } from './lake.thread-sink';
+import type { ThreadReply, ThreadRequest } from './lake.thread-sink';
 import type { LakeThreadSinkOptions } from './types';
 
 const { dataDir, options } = workerData as { dataDir: string; options: LakeThreadSinkOptions };
 let lake: Lake | undefined;
-
-function entryOf(wire: WireEntry): QueueEntry {
-  if ('m' in wire) return { kind: 'snapshot', marker: wire.m };
-  const entry: QueueEntry = { kind: 'record', record: lazyRecord(wire.t, wire.r) };
-  if (wire.a !== undefined) {
-    const asset = JSON.parse(wire.a) as AssetRecord;
-    rememberJson(asset, wire.a);
-    entry.asset = asset;
-  }
-  if (wire.s !== undefined) entry.snapshotId = wire.s;
-  return entry;
-}
 
 function handle(request: ThreadRequest): ThreadReply {
   if (request.op === 'close') {
@@ -28,7 +16,14 @@ function handle(request: ThreadRequest): ThreadReply {
   }
   lake ??= Lake.open(dataDir, options);
   if (request.op === 'open') return { seq: request.seq, ok: true };
-  return { seq: request.seq, ok: true, result: lake.writer.write(request.entries.map(entryOf), request.now) };
+  return {
+    seq: request.seq,
+    ok: true,
+    result: lake.writer.write(
+      request.entries.map((fields) => decodeEntry(fields)),
+      request.now,
+    ),
+  };
 }
 
 parentPort!.on('message', (request: ThreadRequest) => {

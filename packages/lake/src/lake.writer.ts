@@ -243,40 +243,24 @@ export class LakeWriter {
     const seenAt = asset.observedAt;
     const row = this.selectAsset.get(tenant, asset.id) as WriterAssetRow | undefined;
     const fp = fingerprint(asset);
+    // The columns an insert and an update both write, in the statements' order.
+    const columns = [
+      asset.connector.id,
+      asset.source,
+      asset.contentType,
+      asset.primaryKey.key,
+      asset.primaryKey.value,
+      asset.hostname ?? null,
+      fp,
+      jsonOf(asset),
+    ];
     if (!row) {
-      const seq = this.insertAsset.run(
-        tenant,
-        asset.id,
-        asset.connector.id,
-        asset.source,
-        asset.contentType,
-        asset.primaryKey.key,
-        asset.primaryKey.value,
-        asset.hostname ?? null,
-        fp,
-        jsonOf(asset),
-        seenAt,
-        seenAt,
-        now,
-      ).lastInsertRowid;
+      const seq = this.insertAsset.run(tenant, asset.id, ...columns, seenAt, seenAt, now).lastInsertRowid;
       this.insertChange.run(tenant, asset.id, seq, 'added', seenAt, null, null);
       return;
     }
     const update = (): void => {
-      this.updateAsset.run(
-        asset.connector.id,
-        asset.source,
-        asset.contentType,
-        asset.primaryKey.key,
-        asset.primaryKey.value,
-        asset.hostname ?? null,
-        fp,
-        jsonOf(asset),
-        Math.min(row.first_seen, seenAt),
-        seenAt,
-        now,
-        row.seq,
-      );
+      this.updateAsset.run(...columns, Math.min(row.first_seen, seenAt), seenAt, now, row.seq);
     };
     if (row.removed_at !== null) {
       // A late redelivery from before the snapshot that removed the asset must not bring it back.
