@@ -1,7 +1,7 @@
 // The product's data path as the host wires it: the plugin's collect → normalize → envelope → queue
 // (in-process or Redis) → IngestWorker → sink (SQLite lake or NDJSON), with the host's own
 // `runCollection`. Used by the e2e and memory-scale workers.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { createSilentLogger, SystemClock, type Queue, type Sink } from '@connectors/framework';
 import { ExcludeFilters, runCollection, type CollectionInput } from '@connectors/host';
@@ -10,7 +10,10 @@ import { NdjsonSink } from '@connectors/ingest';
 import { Lake, LakeSink, LakeThreadSink } from '@connectors/lake';
 import { MemoryQueue } from '@connectors/queue-memory';
 import { RedisStreamQueue } from '@connectors/queue-redis';
-import type { CloudOneSetup } from './cloudone';
+import { Worker } from 'node:worker_threads';
+import { decodeEntry } from '@connectors/framework';
+import type { CloudOneSetup, CloudOneSetupOptions } from './cloudone';
+import type { CollectThreadAck, CollectThreadData, CollectThreadMessage } from './collect-thread';
 
 export type QueueKind = 'memory' | 'redis';
 export type SinkKind = 'lake' | 'ndjson';
@@ -30,6 +33,11 @@ export interface PipelineOptions {
   lakeThread?: boolean;
   /** Pages a collection may hold (the host's default 2: one page of look-ahead). */
   pagesInFlight?: number;
+  /**
+   * Experiment: collect on a worker thread (fetch → envelope, `collect-thread.ts`) with these plugin
+   * settings instead of `setup` on this thread; the queue, ingest and sink stay here.
+   */
+  collectThread?: CloudOneSetupOptions;
 }
 
 export interface PipelineResult {
@@ -89,7 +97,9 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   worker.start();
   const done = (async (): Promise<PipelineResult> => {
     try {
-      const result = await runCollection(benchCollection(setup, queue, options.pagesInFlight));
+      const result = options.collectThread
+        ? await collectOnThread(queue, { setup: options.collectThread, pagesInFlight: options.pagesInFlight })
+        : await runCollection(benchCollection(setup, queue, options.pagesInFlight));
       if (!result.complete) throw new Error(`the run was incomplete: ${JSON.stringify(result)}`);
       await worker.drainUntilEmpty({ pollMs: 5, timeoutMs: 3_600_000 });
       const drainedAt = Date.now();
@@ -125,9 +135,38 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   };
 }
 
+/** Lines in the file, read 1 MiB at a time: reading it whole put the file's size on the host's peak RSS. */
 function countLines(file: string): number {
-  let n = 0;
-  const text = readFileSync(file);
-  for (let i = 0; i < text.length; i++) if (text[i] === 10) n++;
-  return n;
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let n = 0;
+    for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) {
+      for (let i = 0; i < read; i++) if (chunk[i] === 10) n++;
+    }
+    return n;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Runs `collect-thread.ts` and publishes what it sends to `queue`, acknowledging each batch once accepted. */
+function collectOnThread(
+  queue: Queue,
+  data: CollectThreadData,
+): Promise<{ pages: number; records: number; complete: boolean }> {
+  const worker = new Worker(path.join(__dirname, 'collect-thread.js'), { workerData: data });
+  return new Promise((resolve, reject) => {
+    worker.on('message', (m: CollectThreadMessage) => {
+      if (m.t === 'publish') {
+        queue.publish(m.entries.map(decodeEntry)).then(
+          () => worker.postMessage({ seq: m.seq } satisfies CollectThreadAck),
+          (err: Error) => worker.postMessage({ seq: m.seq, error: err.message } satisfies CollectThreadAck),
+        );
+      } else if (m.t === 'done') resolve(m);
+      else reject(new Error(`collection thread: ${m.message}`));
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => reject(new Error(`collection thread exited with ${code}`)));
+  });
 }

@@ -2,7 +2,7 @@
 //
 //   npm run bench -- e2e [--computers 50000] [--page-size 1000] [--expand all|default]
 //                        [--variants fetch-parse,xadd,memory-lake,…] [--naive-default-computers 2000]
-//                        [--profile] [--keep] [--lake-thread true]
+//                        [--profile] [--keep] [--lake-thread true] [--pages-in-flight 2]
 //
 // Every variant moves the same computers (the simulator's fleet, `expand=all`: ~3.9 KB objects) and runs
 // in a fresh host process; the simulator runs in its own process (and redis-server in its own), fresh
@@ -12,6 +12,8 @@
 //   memory-lake     plugin collect → normalize → envelope → MemoryQueue → IngestWorker → LakeSink (SQLite)
 //   memory-lake-thread  the same with LakeThreadSink: SQLite on a worker thread (host option lakeThread);
 //                   --lake-thread true runs every lake variant that way
+//   memory-lake-collect-thread  experiment: memory-lake with the collection (fetch → envelope) on a
+//                   worker thread and the queue, ingest and lake on the main one (bench/src/collect-thread.ts)
 //   memory-ndjson   … → MemoryQueue → IngestWorker → NdjsonSink
 //   redis-lake      … → RedisStreamQueue → IngestWorker → LakeSink
 //   redis-ndjson    … → RedisStreamQueue → IngestWorker → NdjsonSink
@@ -48,6 +50,7 @@ const VARIANTS = [
   'xadd',
   'memory-lake',
   'memory-lake-thread',
+  'memory-lake-collect-thread',
   'memory-ndjson',
   'redis-lake',
   'redis-ndjson',
@@ -70,6 +73,8 @@ interface Job {
   role?: 'collect' | 'ingest';
   /** The lake on its own thread (`--lake-thread true`, or a `-thread` variant); else on the host's thread. */
   lakeThread: boolean;
+  /** Pages a collection may hold (`--pages-in-flight`; the host's default 2 when absent). */
+  pagesInFlight?: number;
 }
 
 interface WorkerResult {
@@ -138,7 +143,8 @@ async function runVariant(variant: Variant, args: BenchArgs): Promise<VariantFig
       redisUrl: redis?.url,
       dir,
       xaddBatch: int(args, 'xadd-batch', 1000, 1),
-      lakeThread: args['lake-thread'] === 'true' || variant.endsWith('-thread'),
+      lakeThread: args['lake-thread'] === 'true' || variant === 'memory-lake-thread',
+      ...(args['pages-in-flight'] ? { pagesInFlight: int(args, 'pages-in-flight', 2, 1) } : {}),
     };
     const nodeArgs = args['node-args'] ? args['node-args'].split(' ').filter(Boolean) : [];
     const worker = (role?: 'collect' | 'ingest') =>
@@ -429,6 +435,8 @@ async function pipeline(job: Job, apiKey: string): Promise<WorkerResult> {
     redisUrl: job.redisUrl,
     verify: true,
     lakeThread: job.lakeThread,
+    pagesInFlight: job.pagesInFlight,
+    ...(job.variant === 'memory-lake-collect-thread' ? { collectThread: { ...job, apiKey } } : {}),
   });
   const r = await running.done;
   const cpu = { user: r.cpuAtDrain.user - cpu0.user, system: r.cpuAtDrain.system - cpu0.system };
