@@ -24,7 +24,7 @@ export { discoverPlugins, readPlugin } from './loader/plugin.loader';
 export type { DiscoverOptions } from './loader/plugin.loader';
 export { Connector, configSchemaOf, implementsRespond, runRespond } from './connector.base';
 export { instantiateConnector } from './instantiate';
-export { IMMEDIATE_DEMAND, PageGate } from './demand';
+export { IMMEDIATE_DEMAND, PageBudget, PageGate } from './demand';
 export { paginate } from './paginate';
 export type { PageResult, PaginateOptions } from './paginate';
 export {

@@ -65,6 +65,7 @@ export class Daemon {
         hostId: host.hostId,
         store: host.store.kind,
         ingestWorkers: workers,
+        pagesInFlight: host.pageBudget.size,
         metrics: d.address ? `${d.address.address}:${d.address.port}` : undefined,
       },
       'daemon started',

@@ -6,6 +6,7 @@ import {
   CancelledError,
   ConnectorError,
   createHostContainer,
+  PageBudget,
   createSilentLogger,
   runRespond,
   SystemClock,
@@ -61,6 +62,9 @@ export interface TestOutcome {
 
 const TEST_TIMEOUT_MS = 120_000;
 
+/** Pages in flight across the runs of a host unless `HostOptions.pagesInFlight` says otherwise. */
+export const DEFAULT_PAGES_IN_FLIGHT = 8;
+
 /**
  * The connector host: catalog, registry, status, run coordination and the data side, opened on one
  * data directory (embedded) or on a Redis shared by several hosts. The CLI and the daemon are thin
@@ -80,6 +84,7 @@ interface HostParts {
   container: DependencyContainer;
   backends: HostBackends;
   budgetRedis?: Redis;
+  pageBudget: PageBudget;
 }
 
 export class ConnectorHost {
@@ -96,6 +101,8 @@ export class ConnectorHost {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly container: DependencyContainer;
+  /** Pages in flight across every run of this host (`HostOptions.pagesInFlight`). */
+  readonly pageBudget: PageBudget;
   private readonly factory: ConnectorFactory;
   private readonly backends: HostBackends;
   private readonly budgetRedis?: Redis;
@@ -117,6 +124,7 @@ export class ConnectorHost {
     this.container = parts.container;
     this.backends = parts.backends;
     this.budgetRedis = parts.budgetRedis;
+    this.pageBudget = parts.pageBudget;
     this.status = new StatusTracker({
       store: this.store,
       clock: this.clock,
@@ -137,6 +145,7 @@ export class ConnectorHost {
   }
 
   static async open(options: HostOptions): Promise<ConnectorHost> {
+    const pageBudget = new PageBudget(checkPagesInFlight(options.pagesInFlight));
     const clock = options.clock ?? new SystemClock();
     const logger = options.logger ?? createSilentLogger();
     const dataDir = path.resolve(options.dataDir);
@@ -199,12 +208,13 @@ export class ConnectorHost {
         inventory,
         connectors,
         factory,
-        metrics: new HostMetrics({ defaultMetrics: false }),
+        metrics: new HostMetrics({ defaultMetrics: false, pageBudget }),
         clock,
         logger,
         container,
         backends,
         budgetRedis,
+        pageBudget,
       });
     } catch (err) {
       await budgetRedis?.quit().catch(() => undefined);
@@ -409,6 +419,7 @@ export class ConnectorHost {
         logger,
         signal: request.signal,
         runId: request.runId,
+        pageBudget: this.pageBudget,
         onPage: (f) => {
           figures = f;
           request.onProgress?.(progressOf({ ...f }, 'collecting', this.clock.now() - startedAt));
@@ -501,6 +512,17 @@ function progressOf(f: RunFigures, phase: RunProgress['phase'], elapsedMs: numbe
     truncated: f.truncated,
     rate: elapsedMs > 0 ? Math.round((f.records * 1000) / elapsedMs) : 0,
   };
+}
+
+function checkPagesInFlight(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_PAGES_IN_FLIGHT;
+  if (Number.isInteger(value) && value >= 1) return value;
+  throw new HostInputError(
+    'PAGES_IN_FLIGHT_INVALID',
+    'pagesInFlight',
+    `${String(value)} is not a whole number of pages ≥ 1`,
+    `Pass the pages every run of this host may hold together, e.g. ${DEFAULT_PAGES_IN_FLIGHT} (the default when unset).`,
+  );
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,5 +1,5 @@
 export * from './types';
-export { ConnectorHost } from './host';
+export { ConnectorHost, DEFAULT_PAGES_IN_FLIGHT } from './host';
 export type { RunNowOptions, TestOutcome } from './host';
 export { Daemon } from './daemon';
 export { HostInputError, BusyError, HostSetupError } from './errors';
@@ -44,5 +44,6 @@ export {
 } from './budget/rate-budget';
 export type { RateBudget, BucketOptions } from './budget/rate-budget';
 export { HostMetrics } from './metrics/host.metrics';
+export type { HostMetricsOptions } from './metrics/host.metrics';
 export { HealthServer } from './metrics/health.server';
 export type { HealthReport, HealthCheck } from './metrics/health.server';

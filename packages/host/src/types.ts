@@ -233,6 +233,17 @@ export interface HostOptions {
    * 100 MB more resident memory.
    */
   lakeThread?: boolean;
+  /**
+   * Pages in flight across every collection run of this host (default 8, `DEFAULT_PAGES_IN_FLIGHT`):
+   * a permit is taken before a page is fetched and returned once the page is published. A run's first
+   * page waits for a permit; the page it fetches ahead (each run holds at most two pages,
+   * `CollectionInput.pagesInFlight`) only when one is free. So memory held by pages is bounded by this
+   * number whatever `maxConcurrentRuns` is, and more runs can be started to hide vendor latency. The
+   * default is what the scheduler's default of 4 concurrent runs could hold before (4 × 2), so a host on
+   * defaults behaves as it did; with the largest pages measured (Cloud One, 1,000 computers, ≈ 15–20 MB
+   * of heap each once parsed) 8 pages are 120–160 MB at most. A whole number ≥ 1.
+   */
+  pagesInFlight?: number;
 }
 
 /**

@@ -1,5 +1,13 @@
+import type { PageBudget } from '@connectors/framework';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConnectorStatus, RunSummary } from '../types';
+
+export interface HostMetricsOptions {
+  /** Node's process metrics under `connectors_process_` (default true). */
+  defaultMetrics?: boolean;
+  /** The host's pages-in-flight budget, read at each scrape. */
+  pageBudget?: PageBudget;
+}
 
 /** Prometheus metrics of one host process (its own registry, never prom-client's global one). */
 export class HostMetrics {
@@ -15,7 +23,7 @@ export class HostMetrics {
   private readonly state: Gauge<'tenant' | 'connector' | 'state'>;
   private readonly lastSuccess: Gauge<'tenant' | 'connector'>;
 
-  constructor(options: { defaultMetrics?: boolean } = {}) {
+  constructor(options: HostMetricsOptions = {}) {
     const registers = [this.registry];
     const labels = ['plugin', 'tenant', 'connector'] as const;
     this.runs = new Counter({
@@ -78,6 +86,33 @@ export class HostMetrics {
       labelNames: ['tenant', 'connector'],
       registers,
     });
+    const budget = options.pageBudget;
+    if (budget) {
+      new Gauge({
+        name: 'connectors_page_budget_permits',
+        help: 'Pages in flight the host allows across its runs (HostOptions.pagesInFlight)',
+        registers,
+        collect() {
+          this.set(budget.size);
+        },
+      });
+      new Gauge({
+        name: 'connectors_page_budget_in_use',
+        help: 'Page permits taken: pages being fetched or held until published',
+        registers,
+        collect() {
+          this.set(budget.inUse);
+        },
+      });
+      new Gauge({
+        name: 'connectors_page_budget_waiting_runs',
+        help: 'Runs holding no page that wait for a page permit',
+        registers,
+        collect() {
+          this.set(budget.waiting);
+        },
+      });
+    }
     if (options.defaultMetrics !== false)
       collectDefaultMetrics({ register: this.registry, prefix: 'connectors_process_' });
   }

@@ -4,6 +4,7 @@ import {
   CancelledError,
   PageGate,
   toConnectorError,
+  type PageBudget,
   type Clock,
   type CollectedPage,
   type Connector,
@@ -33,10 +34,16 @@ export interface CollectionInput {
   /** Called after each page is published. */
   onPage?(figures: RunFigures): void;
   /**
-   * Pages the plugin may hold at once (default 2: the next page is fetched while the previous one is
+   * Pages this run may hold at once (default 2: the next page is fetched while the previous one is
    * normalized and published; 1 fetches strictly one after the other).
    */
   pagesInFlight?: number;
+  /**
+   * Pages in flight across every run of the host (`HostOptions.pagesInFlight`): the run's first page
+   * waits for a permit, a look-ahead page is fetched only when one is free. Without it the run is bound
+   * by `pagesInFlight` alone.
+   */
+  pageBudget?: PageBudget;
 }
 
 export interface CollectionResult extends RunFigures {
@@ -55,13 +62,14 @@ export function emptyFigures(): RunFigures {
  * Pull-style: a page is held on the gate from the moment it is emitted until the queue accepted it,
  * and the plugin asks the gate before fetching the next one, so at most `pagesInFlight` pages (two by
  * default: one being published, the next one fetched meanwhile) are in memory and a full queue pauses
- * the vendor crawl instead of dropping data. Content types that yield assets are
+ * the vendor crawl instead of dropping data. With a `pageBudget` each of those pages also holds one of
+ * the host's permits, taken before it is fetched. Content types that yield assets are
  * bracketed by snapshot markers; the end marker says whether the snapshot is complete.
  */
 export async function runCollection(input: CollectionInput): Promise<CollectionResult> {
   const { manifest, instance, queue, clock, logger, signal } = input;
   const figures = emptyFigures();
-  const gate = new PageGate(input.pagesInFlight ?? 2);
+  const gate = new PageGate(input.pagesInFlight ?? 2, input.pageBudget);
   const snapshots = new Map<string, string>();
   let invalidLogged = 0;
 
@@ -136,6 +144,11 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
 
   let complete = false;
   try {
+    // A plugin fetches its first page on subscription without asking, so the permit for it is taken
+    // here: a run that started holds no page until the host's budget has room for one.
+    await gate.ready(signal).catch((err) => {
+      throw signal.aborted ? new CancelledError('the run was cancelled') : err;
+    });
     await new Promise<void>((resolve, reject) => {
       if (signal.aborted) return reject(new CancelledError('the run was cancelled'));
       let subscription: Subscription | undefined = undefined;
@@ -171,6 +184,9 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
     });
     complete = figures.invalid === 0;
   } finally {
+    // Permits taken for fetches that brought no page (end of data, a failure, a cancellation) go back
+    // before the end markers, which may wait for a full queue.
+    gate.close();
     if (snapshots.size) {
       const ends = [...snapshots.keys()].map((ct) =>
         marker(ct, 'end', { complete, count: figures.byContentType[ct]?.records ?? 0 }),

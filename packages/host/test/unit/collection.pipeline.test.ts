@@ -3,6 +3,7 @@ import {
   AxiosHttpClientFactory,
   globalContainer as container,
   createSilentLogger,
+  PageBudget,
   Secret,
   TOKENS,
   type Queue,
@@ -179,6 +180,93 @@ describe('runCollection', () => {
     const err = await done;
     expect(err).to.have.property('code', 'CANCELLED');
     expect(fakeControls.pagesFetched).to.equal(0);
+  });
+
+  describe('with a page budget', () => {
+    it('should wait for a permit before fetching the first page', async () => {
+      const queue = new RecordingQueue();
+      const budget = new PageBudget(1);
+      await budget.acquire(); // another run holds the only permit
+      const done = runCollection(input(queue, {}, { pageBudget: budget }));
+      await waitFor(() => budget.waiting === 1, 2_000, 'the run to wait for a permit');
+      await new Promise((r) => setTimeout(r, 30));
+      expect(fakeControls.collectsStarted).to.equal(0);
+      expect(fakeControls.pagesFetched).to.equal(0);
+      budget.release();
+      const result = await done;
+      expect(result).to.include({ pages: 3, records: 12, complete: true });
+      expect(budget.inUse).to.equal(0);
+    });
+
+    it('should not fetch ahead while the page held has the only permit', async () => {
+      const queue = new RecordingQueue();
+      let open!: () => void;
+      queue.hold = new Promise((r) => (open = r));
+      const budget = new PageBudget(1);
+      const done = runCollection(input(queue, {}, { pageBudget: budget }));
+      await waitFor(() => fakeControls.pagesFetched === 1, 2_000, 'the first page');
+      await new Promise((r) => setTimeout(r, 30));
+      expect(fakeControls.pagesFetched).to.equal(1);
+      expect(budget.inUse).to.equal(1);
+      open();
+      queue.hold = undefined;
+      await done;
+      expect(fakeControls.pagesFetched).to.equal(3);
+      expect(budget.inUse).to.equal(0);
+    });
+
+    it('should return the permit taken for a fetch that found no data', async () => {
+      const queue = new RecordingQueue();
+      const budget = new PageBudget(4);
+      const result = await runCollection(input(queue, { count: 0 }, { pageBudget: budget }));
+      expect(result).to.include({ pages: 0, records: 0, complete: true });
+      expect(fakeControls.pagesFetched).to.equal(1);
+      expect(budget.inUse).to.equal(0);
+    });
+
+    it('should return every permit of a failed run', async () => {
+      const queue = new RecordingQueue();
+      const budget = new PageBudget(4);
+      fakeControls.failCollect = true;
+      const err = await runCollection(input(queue, {}, { pageBudget: budget })).catch((e) => e);
+      expect(err).to.have.property('code', 'AUTHENTICATION_FAILED');
+      expect(budget.inUse).to.equal(0);
+    });
+
+    it('should return every permit of a run cancelled while pages are held', async () => {
+      const queue = new RecordingQueue();
+      queue.hold = new Promise(() => undefined); // the queue never takes the page
+      const budget = new PageBudget(4);
+      const controller = new AbortController();
+      const done = runCollection(input(queue, {}, { pageBudget: budget, signal: controller.signal })).catch(
+        (e) => e,
+      );
+      await waitFor(() => fakeControls.pagesFetched === 2, 2_000, 'a page held and one ahead');
+      expect(budget.inUse).to.equal(2);
+      controller.abort();
+      expect(await done).to.have.property('code', 'CANCELLED');
+      expect(budget.inUse).to.equal(0);
+    });
+
+    it('should cancel a run waiting for its first permit without taking one', async () => {
+      const queue = new RecordingQueue();
+      const budget = new PageBudget(1);
+      await budget.acquire();
+      const controller = new AbortController();
+      const done = runCollection(input(queue, {}, { pageBudget: budget, signal: controller.signal })).catch(
+        (e) => e,
+      );
+      await waitFor(() => budget.waiting === 1, 2_000, 'the run to wait for a permit');
+      controller.abort();
+      expect(await done).to.have.property('code', 'CANCELLED');
+      expect(budget.waiting).to.equal(0);
+      expect(budget.inUse).to.equal(1);
+      expect(fakeControls.collectsStarted).to.equal(0);
+      expect(queue.markers.map((m) => [m.phase, m.complete])).to.deep.equal([
+        ['start', undefined],
+        ['end', false],
+      ]);
+    });
   });
 
   it('should keep secrets out of published records', async () => {
