@@ -4,6 +4,7 @@
 //                                 [--interval-seconds 60] [--concurrency 4] [--tick-ms 1000]
 //                                 [--mode live|herd] [--redis] [--expand all|default] [--profile]
 //                                 [--first-run-window-ms 60000]  (0: every first pull due at once)
+//                                 [--pages-in-flight N]  (the host-wide page budget; default the host's, 8)
 //
 // The host worker runs the real ConnectorHost and Daemon (registry, scheduler with leases, pipeline,
 // in-process or Redis queue, ingest worker, lake) on a fresh data directory. Every connector has its
@@ -44,6 +45,8 @@ interface Job {
   dir: string;
   /** The host's first-pull pacing window; undefined: the host's default. */
   firstRunWindowMs?: number;
+  /** Pages in flight across every run of the host (HostOptions.pagesInFlight); undefined: the host's default. */
+  pagesInFlight?: number;
 }
 
 interface RoundFigures {
@@ -66,6 +69,8 @@ interface WorkerResult {
   records: number;
   stored: number;
   rounds: RoundFigures[];
+  /** The host's page budget, sampled every 50 ms: permits, most in use, most runs waiting for one. */
+  pageBudget: { permits: number; peakInUse: number; peakWaiting: number };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -92,6 +97,7 @@ export async function run(args: BenchArgs): Promise<Figures> {
     expand: expandChoice(args.expand),
     firstRunWindowMs:
       args['first-run-window-ms'] !== undefined ? int(args, 'first-run-window-ms', 60_000, 0) : undefined,
+    pagesInFlight: args['pages-in-flight'] !== undefined ? int(args, 'pages-in-flight', 8, 1) : undefined,
   };
   const keys = Array.from({ length: connectors }, () => generateCloudOneKey());
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-many-tenants-'));
@@ -111,7 +117,8 @@ export async function run(args: BenchArgs): Promise<Figures> {
     const redisBefore = redis?.pid ? procStats(redis.pid) : undefined;
     console.error(
       `many-tenants: ${connectors} connectors × ${job.computers} computers, ${job.tenants} tenants, ` +
-        `${job.rounds} rounds every ${job.intervalSeconds} s, ${job.concurrency} concurrent runs, ${job.mode}…`,
+        `${job.rounds} rounds every ${job.intervalSeconds} s, ${job.concurrency} concurrent runs, ` +
+        `${job.pagesInFlight ?? 'default'} pages in flight, ${job.mode}…`,
     );
     const r = await runWorker<WorkerResult>({
       file: __filename,
@@ -142,10 +149,13 @@ export async function run(args: BenchArgs): Promise<Figures> {
     console.log(
       `\ncreated ${connectors} connectors in ${r.createSeconds} s; first round drained in ${r.drainSeconds} s; ` +
         `${r.records} records published, ${r.stored} distinct in the lake; host peak RSS ${r.peakRssMb} MB, ` +
-        `CPU ${r.cpuSeconds} s; every run within 2 s of its schedule: ${everyWithin2s ? 'yes' : 'no'}`,
+        `CPU ${r.cpuSeconds} s; every run within 2 s of its schedule: ${everyWithin2s ? 'yes' : 'no'}; ` +
+        `page budget ${r.pageBudget.permits}: at most ${r.pageBudget.peakInUse} in use, ` +
+        `${r.pageBudget.peakWaiting} runs waiting (sampled every 50 ms)`,
     );
     return {
       ...job,
+      pagesInFlight: job.pagesInFlight ?? 'default',
       redis: !!redis,
       createSeconds: r.createSeconds,
       drainSeconds: r.drainSeconds,
@@ -153,6 +163,7 @@ export async function run(args: BenchArgs): Promise<Figures> {
       records: r.records,
       stored: r.stored,
       rounds: r.rounds,
+      pageBudget: r.pageBudget,
       host: {
         cpuSeconds: r.cpuSeconds,
         cpuPer10k: cpuPer10k(r.cpuSeconds, r.records),
@@ -191,6 +202,7 @@ async function worker(job: Job): Promise<WorkerResult> {
     minuteMs: job.intervalSeconds * 1000,
     ...(job.redisUrl ? { redisUrl: job.redisUrl, redisPrefix: 'bench' } : {}),
     ...(job.firstRunWindowMs !== undefined ? { firstRunPacing: { windowMs: job.firstRunWindowMs } } : {}),
+    ...(job.pagesInFlight !== undefined ? { pagesInFlight: job.pagesInFlight } : {}),
   });
   const runs: RunSummary[] = [];
   const perConnector = new Map<string, number>();
@@ -257,7 +269,10 @@ async function worker(job: Job): Promise<WorkerResult> {
   const roundDone = (n: number): boolean =>
     perConnector.size === job.connectors && [...perConnector.values()].every((c) => c >= n);
   let drainSeconds = 0;
+  const pageBudget = { permits: host.pageBudget.size, peakInUse: 0, peakWaiting: 0 };
   for (;;) {
+    pageBudget.peakInUse = Math.max(pageBudget.peakInUse, host.pageBudget.inUse);
+    pageBudget.peakWaiting = Math.max(pageBudget.peakWaiting, host.pageBudget.waiting);
     if (Date.now() > deadline)
       throw new Error(`gave up: ${runs.length} runs after ${(Date.now() - t0) / 1000} s`);
     if (!drainSeconds && roundDone(1) && (await queue.stats()).length === 0)
@@ -302,6 +317,7 @@ async function worker(job: Job): Promise<WorkerResult> {
     records: runs.reduce((sum, r) => sum + r.records, 0),
     stored,
     rounds,
+    pageBudget,
   };
 }
 
