@@ -5,6 +5,7 @@
 //                                 [--mode live|herd] [--redis] [--expand all|default] [--profile]
 //                                 [--first-run-window-ms 60000]  (0: every first pull due at once)
 //                                 [--pages-in-flight N]  (the host-wide page budget; default the host's, 8)
+//                                 [--node-args=--max-old-space-size=96]  (the daemon's heap cap)
 //
 // The host worker runs the real ConnectorHost and Daemon (registry, scheduler with leases, pipeline,
 // in-process or Redis queue, ingest worker, lake) on a fresh data directory. Every connector has its
@@ -125,6 +126,7 @@ export async function run(args: BenchArgs): Promise<Figures> {
       job: { ...job, baseUrl: sim.baseUrl, redisUrl: redis?.url, dir: path.join(dir, 'data') },
       stdin: keys.join('\n'),
       profile: profile ? 'many-tenants' : undefined,
+      nodeArgs: args['node-args'] ? args['node-args'].split(' ').filter(Boolean) : [],
     });
     const simStats = procDelta(simBefore, sim.stats());
     const redisStats = redis?.pid ? procDelta(redisBefore, procStats(redis.pid)) : undefined;
