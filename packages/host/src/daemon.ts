@@ -65,6 +65,7 @@ export class Daemon {
         hostId: host.hostId,
         store: host.store.kind,
         ingestWorkers: workers,
+        maxConcurrentRuns: d.scheduler.maxConcurrent,
         pagesInFlight: host.pageBudget.size,
         metrics: d.address ? `${d.address.address}:${d.address.port}` : undefined,
       },

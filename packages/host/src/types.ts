@@ -229,8 +229,8 @@ export interface HostOptions {
   firstRunPacing?: FirstRunPacingOptions;
   /**
    * Write the lake on a worker thread (`LakeThreadSink`) instead of the host's thread (default false).
-   * Measured (docs/PERFORMANCE.md): about a fifth more records per second on two cores, for about
-   * 100 MB more resident memory.
+   * Measured (docs/PERFORMANCE.md): 8–23 % more records per second on two cores without a heap cap, for
+   * about 100 MB more resident memory; under the daemon's 96 MB heap cap it was slower than the default.
    */
   lakeThread?: boolean;
   /**

@@ -36,6 +36,13 @@ export function intOpt(opts: Opts, name: string, flag = name): number | undefine
   return n;
 }
 
+/** A whole number ≥ 1 (a count that 0 would turn into "never"). */
+export function positiveIntOpt(opts: Opts, name: string, flag = name): number | undefined {
+  const n = intOpt(opts, name, flag);
+  if (n === 0) throw new UsageError(flag, '0 would never let anything run', `Pass --${flag} 1 or more.`);
+  return n;
+}
+
 export function listOpt(opts: Opts, name: string): string[] {
   const v = opts[name];
   return Array.isArray(v) ? (v as string[]) : [];

@@ -1,7 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Command } from 'commander';
 import { Daemon } from '@connectors/host';
-import { bind, intOpt, optString, type ProgramState } from './shared';
+import { bind, intOpt, optString, positiveIntOpt, type ProgramState } from './shared';
 
 export function registerStart(program: Command, state: ProgramState): void {
   program
@@ -17,6 +17,13 @@ export function registerStart(program: Command, state: ProgramState): void {
     .option('--ingest-workers <n>', 'ingest workers in this process', '1')
     .option('--host-id <id>', 'name of this host in leases and run history (default hostname:pid)')
     .option('--tick-ms <ms>', 'how often due runs are checked', '1000')
+    .option('--max-concurrent-runs <n>', 'collection runs this process executes at once', '4')
+    .option(
+      '--pages-in-flight <n>',
+      'pages every run of this host may hold together (a page permit is taken before each fetch): ' +
+        'bounds the memory pages take whatever --max-concurrent-runs is',
+      '8',
+    )
     .option('--lease-ttl-ms <ms>', 'run lease time to live: a crashed run is retried after this', '30000')
     .option(
       '--shutdown-grace-ms <ms>',
@@ -26,8 +33,11 @@ export function registerStart(program: Command, state: ProgramState): void {
     .action(
       bind(state, async (ctx, opts) => {
         const logger = ctx.logger('info');
-        const host = await ctx.host({ hostId: optString(opts, 'hostId') });
+        const maxConcurrentRuns = positiveIntOpt(opts, 'maxConcurrentRuns', 'max-concurrent-runs');
+        const pagesInFlight = positiveIntOpt(opts, 'pagesInFlight', 'pages-in-flight');
+        const host = await ctx.host({ hostId: optString(opts, 'hostId'), pagesInFlight });
         const daemon = await Daemon.start(host, {
+          maxConcurrentRuns,
           metricsPort: opts.metrics === false ? undefined : intOpt(opts, 'metricsPort', 'metrics-port'),
           metricsHost: optString(opts, 'metricsHost'),
           ingestWorkers: intOpt(opts, 'ingestWorkers', 'ingest-workers'),
@@ -41,7 +51,7 @@ export function registerStart(program: Command, state: ProgramState): void {
         const heapMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
         ctx.io.stderr.write(
           `connectors daemon ${host.hostId} started (${host.store.kind} registry, data in ${ctx.dataDir}, ` +
-            `V8 heap limit ${heapMb} MB);${where}\n`,
+            `V8 heap limit ${heapMb} MB, ${daemon.scheduler.maxConcurrent} concurrent runs, ${host.pageBudget.size} pages in flight);${where}\n`,
         );
         let stopping = false;
         const signals = ['SIGINT', 'SIGTERM'] as const;

@@ -88,3 +88,21 @@ export function startDaemon(
   );
   return { child, output: () => out, exited };
 }
+
+/** Waits until the output matches (20 s at most), for a started process such as `startDaemon`'s. */
+export async function waitForOutput(
+  d: { output(): string; child: ChildProcess },
+  pattern: RegExp,
+  timeoutMs = 20_000,
+): Promise<RegExpMatchArray> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const match = pattern.exec(d.output());
+    if (match) return match;
+    if (Date.now() > end) {
+      d.child.kill('SIGKILL');
+      throw new Error(`no ${pattern} in the output:\n${d.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

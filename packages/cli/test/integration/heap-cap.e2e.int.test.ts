@@ -4,22 +4,14 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { getHeapStatistics } from 'node:v8';
 import { spawn } from 'node:child_process';
-import { BIN, cliEnv, startDaemon, type CliEnv } from '../helpers/cli.runner';
+import { BIN, cliEnv, startDaemon, waitForOutput, type CliEnv } from '../helpers/cli.runner';
 
 const MB = 2 ** 20;
 
 /** Starts the daemon through bin/connectors.js, reads the heap limit it reports, stops it with SIGTERM. */
 async function daemonHeapLimitMb(env: CliEnv): Promise<{ heapMb: number; code: number }> {
   const d = startDaemon([], env);
-  const end = Date.now() + 20_000;
-  let match: RegExpMatchArray | null = null;
-  while (!(match = /V8 heap limit (\d+) MB/.exec(d.output()))) {
-    if (Date.now() > end) {
-      d.child.kill('SIGKILL');
-      throw new Error(`the daemon did not start:\n${d.output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const match = await waitForOutput(d, /V8 heap limit (\d+) MB/);
   // The signal goes to the launcher, which passes it on; the daemon's exit code comes back.
   d.child.kill('SIGTERM');
   return { heapMb: Number(match[1]), code: await d.exited };
@@ -77,12 +69,7 @@ describe('connectors start: V8 heap cap (end to end)', () => {
 
   it('should end the daemon when the launcher is killed outright, as one process would end', async () => {
     const d = startDaemon([], { dataDir });
-    const end = Date.now() + 20_000;
-    let match: RegExpMatchArray | null = null;
-    while (!(match = /connectors daemon \S+:(\d+) started/.exec(d.output()))) {
-      if (Date.now() > end) throw new Error(`the daemon did not start:\n${d.output()}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const match = await waitForOutput(d, /connectors daemon \S+:(\d+) started/);
     const daemonPid = Number(match[1]);
     expect(daemonPid).to.not.equal(d.child.pid);
     d.child.kill('SIGKILL');

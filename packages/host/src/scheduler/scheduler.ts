@@ -23,7 +23,8 @@ export interface SchedulerDeps {
  */
 export class Scheduler {
   private readonly tickMs: number;
-  private readonly maxConcurrent: number;
+  /** Most runs this scheduler executes at once (`SchedulerOptions.maxConcurrentRuns`). */
+  readonly maxConcurrent: number;
   private readonly graceMs: number;
   private readonly running = new Map<string, { promise: Promise<void>; controller: AbortController }>();
   private loop?: Promise<void>;
