@@ -7,8 +7,11 @@ export const HEAP_CAPPED_ENV = 'CONNECTORS_HEAP_CAPPED';
 /** Overrides the cap in MB; `0` (or `off`) runs with node's own heap sizing. */
 export const HEAP_MB_ENV = 'CONNECTORS_MAX_HEAP_MB';
 
-/** Commands that run for a long time; the others end in seconds and keep node's defaults. */
-const LONG_RUNNING = new Set(['start']);
+/**
+ * Commands that hold a host's pipeline for as long as a collection takes (the daemon; `run`, whose one
+ * collection can be a whole inventory); the others end in seconds and keep node's defaults.
+ */
+const LONG_RUNNING = new Set(['start', 'run']);
 /** Options of the program itself that take a value (so their value is not the command name). */
 export const GLOBAL_OPTIONS_WITH_VALUE = [
   '--data-dir',
@@ -49,12 +52,12 @@ export function commandOf(args: readonly string[]): string | undefined {
 
 /**
  * Whether to run this CLI again under `node --max-old-space-size=<MB>`, and with which node flags.
- * Only the daemon is capped: a host's RSS is mostly V8 heap slack (280–297 MB with node's defaults,
+ * Only the daemon and `run` are capped: a host's RSS is mostly V8 heap slack (280–297 MB with node's defaults,
  * 197–201 MB with 96 MB, same throughput). A cap already given (node flag or NODE_OPTIONS) wins, and
  * the re-executed process is marked so it never re-executes itself.
  */
 export function planHeapCap({ args, execArgv, env }: HeapCapInput): HeapCapPlan {
-  if (!LONG_RUNNING.has(commandOf(args) ?? '')) return { reexec: false, reason: 'not the daemon' };
+  if (!LONG_RUNNING.has(commandOf(args) ?? '')) return { reexec: false, reason: 'not a collecting command' };
   if (env[HEAP_CAPPED_ENV]) return { reexec: false, reason: 'already re-executed' };
   if (execArgv.some((a) => HEAP_FLAG.test(a)) || HEAP_FLAG.test(env.NODE_OPTIONS ?? ''))
     return { reexec: false, reason: 'a heap size was given' };

@@ -51,8 +51,15 @@ describe('planHeapCap', () => {
         .that.match(/CONNECTORS_MAX_HEAP_MB/);
   });
 
+  it('should cap a one-off run as it caps the daemon', () => {
+    expect(plan(['--data-dir', '/d', 'run', 'Cloud One', '--tenant', 'acme'])).to.include({
+      reexec: true,
+      heapMb: 96,
+    });
+  });
+
   it('should leave other commands, a given heap size and the re-executed process alone', () => {
-    expect(plan(['status'])).to.include({ reexec: false, reason: 'not the daemon' });
+    expect(plan(['status'])).to.include({ reexec: false, reason: 'not a collecting command' });
     expect(plan(['create', '--name', 'start'])).to.include({ reexec: false });
     expect(plan(['start'], { NODE_OPTIONS: '--max-old-space-size=200' })).to.include({
       reexec: false,
