@@ -2,6 +2,7 @@
 // envelope, encode — on a worker thread, the queue, ingest and the lake on the main thread. It measures
 // what moving the collection off the host's thread would buy on this machine (docs/PERFORMANCE.md,
 // round 3). Entries cross in the queues' own layout (`encodeEntry` here, `decodeEntry` there).
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeEntry, type Queue, type QueueEntry } from '@connectors/framework';
 import { runCollection } from '@connectors/host';
@@ -17,7 +18,14 @@ export interface CollectThreadData {
 /** Collection thread → main thread. */
 export type CollectThreadMessage =
   | { t: 'publish'; seq: number; entries: string[][] }
-  | { t: 'done'; pages: number; records: number; complete: boolean }
+  | {
+      t: 'done';
+      pages: number;
+      records: number;
+      complete: boolean;
+      /** Time this thread's event loop was busy during the collection, ms. */
+      busyMs: number;
+    }
   | { t: 'failed'; message: string };
 
 /** Main thread → collection thread: the publish `seq` was accepted by the queue (or failed). */
@@ -50,12 +58,14 @@ async function main(): Promise<void> {
   } as unknown as Queue;
   try {
     const setup = await setUpCloudOne(data.setup);
+    const elu0 = performance.eventLoopUtilization();
     const r = await runCollection(benchCollection(setup, queue, data.pagesInFlight));
     port.postMessage({
       t: 'done',
       pages: r.pages,
       records: r.records,
       complete: r.complete,
+      busyMs: performance.eventLoopUtilization(elu0).active,
     } satisfies CollectThreadMessage);
   } catch (err) {
     port.postMessage({

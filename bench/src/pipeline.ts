@@ -2,6 +2,7 @@
 // (in-process or Redis) → IngestWorker → sink (SQLite lake or NDJSON), with the host's own
 // `runCollection`. Used by the e2e and memory-scale workers.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import path from 'node:path';
 import { createSilentLogger, SystemClock, type Queue, type Sink } from '@connectors/framework';
 import { ExcludeFilters, runCollection, type CollectionInput } from '@connectors/host';
@@ -48,6 +49,10 @@ export interface PipelineResult {
   /** When the queue was drained (Date.now()) and this process's CPU usage then: the end of the measured run. */
   drainedAt: number;
   cpuAtDrain: NodeJS.CpuUsage;
+  /** This thread's event-loop utilization then (`performance.eventLoopUtilization()`). */
+  eluAtDrain: EventLoopUtilization;
+  /** With `collectThread`: how long the collection thread's event loop was busy, ms. */
+  collectThreadBusyMs?: number;
   /** What the sink holds at the end (when verified). */
   stored?: number;
 }
@@ -97,16 +102,23 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   worker.start();
   const done = (async (): Promise<PipelineResult> => {
     try {
+      let collectThreadBusyMs: number | undefined;
       const result = options.collectThread
-        ? await collectOnThread(queue, { setup: options.collectThread, pagesInFlight: options.pagesInFlight })
+        ? await collectOnThread(queue, {
+            setup: options.collectThread,
+            pagesInFlight: options.pagesInFlight,
+          }).then((r) => ((collectThreadBusyMs = r.busyMs), r))
         : await runCollection(benchCollection(setup, queue, options.pagesInFlight));
       if (!result.complete) throw new Error(`the run was incomplete: ${JSON.stringify(result)}`);
       await worker.drainUntilEmpty({ pollMs: 5, timeoutMs: 3_600_000 });
       const drainedAt = Date.now();
       const cpuAtDrain = process.cpuUsage();
+      const eluAtDrain = performance.eventLoopUtilization();
       return {
         drainedAt,
         cpuAtDrain,
+        eluAtDrain,
+        ...(collectThreadBusyMs !== undefined ? { collectThreadBusyMs } : {}),
         pages: result.pages,
         published: result.records,
         ingested: worker.figures.recordsWritten,
@@ -154,7 +166,7 @@ function countLines(file: string): number {
 function collectOnThread(
   queue: Queue,
   data: CollectThreadData,
-): Promise<{ pages: number; records: number; complete: boolean }> {
+): Promise<{ pages: number; records: number; complete: boolean; busyMs: number }> {
   const worker = new Worker(path.join(__dirname, 'collect-thread.js'), { workerData: data });
   return new Promise((resolve, reject) => {
     worker.on('message', (m: CollectThreadMessage) => {
