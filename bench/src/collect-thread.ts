@@ -8,6 +8,7 @@ import { encodeEntry, type Queue, type QueueEntry } from '@connectors/framework'
 import { runCollection } from '@connectors/host';
 import { setUpCloudOne, type CloudOneSetupOptions } from './cloudone';
 import { benchCollection } from './pipeline';
+import { threadSelfCpuSeconds } from './proc';
 
 /** What the main thread sends the collection thread. */
 export interface CollectThreadData {
@@ -25,6 +26,8 @@ export type CollectThreadMessage =
       complete: boolean;
       /** Time this thread's event loop was busy during the collection, ms. */
       busyMs: number;
+      /** CPU this thread spent on the collection, s. */
+      cpuSeconds: number;
     }
   | { t: 'failed'; message: string };
 
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
   try {
     const setup = await setUpCloudOne(data.setup);
     const elu0 = performance.eventLoopUtilization();
+    const cpu0 = threadSelfCpuSeconds();
     const r = await runCollection(benchCollection(setup, queue, data.pagesInFlight));
     port.postMessage({
       t: 'done',
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
       records: r.records,
       complete: r.complete,
       busyMs: performance.eventLoopUtilization(elu0).active,
+      cpuSeconds: threadSelfCpuSeconds() - cpu0,
     } satisfies CollectThreadMessage);
   } catch (err) {
     port.postMessage({

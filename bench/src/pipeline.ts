@@ -14,6 +14,7 @@ import { RedisStreamQueue } from '@connectors/queue-redis';
 import { Worker } from 'node:worker_threads';
 import { decodeEntry } from '@connectors/framework';
 import type { CloudOneSetup, CloudOneSetupOptions } from './cloudone';
+import { threadSelfCpuSeconds } from './proc';
 import type { CollectThreadAck, CollectThreadData, CollectThreadMessage } from './collect-thread';
 
 export type QueueKind = 'memory' | 'redis';
@@ -51,8 +52,10 @@ export interface PipelineResult {
   cpuAtDrain: NodeJS.CpuUsage;
   /** This thread's event-loop utilization then (`performance.eventLoopUtilization()`). */
   eluAtDrain: EventLoopUtilization;
-  /** With `collectThread`: how long the collection thread's event loop was busy, ms. */
-  collectThreadBusyMs?: number;
+  /** This thread's own CPU seconds then (`threadSelfCpuSeconds()`). */
+  threadCpuAtDrain: number;
+  /** With `collectThread`: how long the collection thread's event loop was busy (ms) and its CPU (s). */
+  collectThread?: { busyMs: number; cpuSeconds: number };
   /** What the sink holds at the end (when verified). */
   stored?: number;
 }
@@ -102,23 +105,25 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   worker.start();
   const done = (async (): Promise<PipelineResult> => {
     try {
-      let collectThreadBusyMs: number | undefined;
+      let collectThread: { busyMs: number; cpuSeconds: number } | undefined;
       const result = options.collectThread
         ? await collectOnThread(queue, {
             setup: options.collectThread,
             pagesInFlight: options.pagesInFlight,
-          }).then((r) => ((collectThreadBusyMs = r.busyMs), r))
+          }).then((r) => ((collectThread = { busyMs: r.busyMs, cpuSeconds: r.cpuSeconds }), r))
         : await runCollection(benchCollection(setup, queue, options.pagesInFlight));
       if (!result.complete) throw new Error(`the run was incomplete: ${JSON.stringify(result)}`);
       await worker.drainUntilEmpty({ pollMs: 5, timeoutMs: 3_600_000 });
       const drainedAt = Date.now();
       const cpuAtDrain = process.cpuUsage();
       const eluAtDrain = performance.eventLoopUtilization();
+      const threadCpuAtDrain = threadSelfCpuSeconds();
       return {
         drainedAt,
         cpuAtDrain,
         eluAtDrain,
-        ...(collectThreadBusyMs !== undefined ? { collectThreadBusyMs } : {}),
+        threadCpuAtDrain,
+        ...(collectThread ? { collectThread } : {}),
         pages: result.pages,
         published: result.records,
         ingested: worker.figures.recordsWritten,
@@ -166,7 +171,7 @@ function countLines(file: string): number {
 function collectOnThread(
   queue: Queue,
   data: CollectThreadData,
-): Promise<{ pages: number; records: number; complete: boolean; busyMs: number }> {
+): Promise<{ pages: number; records: number; complete: boolean; busyMs: number; cpuSeconds: number }> {
   const worker = new Worker(path.join(__dirname, 'collect-thread.js'), { workerData: data });
   return new Promise((resolve, reject) => {
     worker.on('message', (m: CollectThreadMessage) => {

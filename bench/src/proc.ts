@@ -32,14 +32,25 @@ function kbField(status: string, name: string): number {
   return m ? Number(m[1]) : 0;
 }
 
+function cpuTicksOf(statText: string): number {
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const rest = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
+  return Number(rest[11]) + Number(rest[12]);
+}
+
+/**
+ * CPU seconds of the calling thread (user + system), from `/proc/thread-self`: read synchronously, so on
+ * the thread that calls it (the main thread, or a worker thread measuring itself).
+ */
+export function threadSelfCpuSeconds(): number {
+  return cpuTicksOf(readFileSync('/proc/thread-self/stat', 'utf8')) / clockTicks();
+}
+
 /** Stats of `pid` (default this process); undefined once the process is gone. */
 export function procStats(pid: number | 'self' = 'self'): ProcStats | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpuTicks = Number(rest[11]) + Number(rest[12]);
+    const cpuTicks = cpuTicksOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     return {
       pid: pid === 'self' ? process.pid : pid,
       cpuSeconds: round(cpuTicks / clockTicks(), 2),
