@@ -18,6 +18,11 @@ export function list(args: BenchArgs, name: string, fallback: string[]): string[
         .filter(Boolean);
 }
 
+/** `--node-args=…` for a worker process, split on spaces. */
+export function nodeArgsOf(args: BenchArgs): string[] {
+  return (args['node-args'] ?? '').split(' ').filter(Boolean);
+}
+
 export function flag(args: BenchArgs, name: string): boolean {
   return args[name] !== undefined && args[name] !== 'false';
 }

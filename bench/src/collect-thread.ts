@@ -16,20 +16,21 @@ export interface CollectThreadData {
   pagesInFlight?: number;
 }
 
+/** The collection thread's last message when the run ended. */
+export interface CollectThreadDone {
+  t: 'done';
+  pages: number;
+  records: number;
+  complete: boolean;
+  /** Time this thread's event loop was busy during the collection, ms. */
+  busyMs: number;
+  /** CPU this thread spent on the collection, s. */
+  cpuSeconds: number;
+}
+
 /** Collection thread → main thread. */
 export type CollectThreadMessage =
-  | { t: 'publish'; seq: number; entries: string[][] }
-  | {
-      t: 'done';
-      pages: number;
-      records: number;
-      complete: boolean;
-      /** Time this thread's event loop was busy during the collection, ms. */
-      busyMs: number;
-      /** CPU this thread spent on the collection, s. */
-      cpuSeconds: number;
-    }
-  | { t: 'failed'; message: string };
+  { t: 'publish'; seq: number; entries: string[][] } | CollectThreadDone | { t: 'failed'; message: string };
 
 /** Main thread → collection thread: the publish `seq` was accepted by the queue (or failed). */
 export interface CollectThreadAck {

@@ -4,18 +4,22 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import path from 'node:path';
-import { createSilentLogger, SystemClock, type Queue, type Sink } from '@connectors/framework';
+import { Worker } from 'node:worker_threads';
+import { createSilentLogger, decodeEntry, SystemClock, type Queue, type Sink } from '@connectors/framework';
 import { ExcludeFilters, runCollection, type CollectionInput } from '@connectors/host';
 import { IngestWorker } from '@connectors/ingest';
 import { NdjsonSink } from '@connectors/ingest';
 import { Lake, LakeSink, LakeThreadSink } from '@connectors/lake';
 import { MemoryQueue } from '@connectors/queue-memory';
 import { RedisStreamQueue } from '@connectors/queue-redis';
-import { Worker } from 'node:worker_threads';
-import { decodeEntry } from '@connectors/framework';
 import type { CloudOneSetup, CloudOneSetupOptions } from './cloudone';
 import { threadSelfCpuSeconds } from './proc';
-import type { CollectThreadAck, CollectThreadData, CollectThreadMessage } from './collect-thread';
+import type {
+  CollectThreadAck,
+  CollectThreadData,
+  CollectThreadDone,
+  CollectThreadMessage,
+} from './collect-thread';
 
 export type QueueKind = 'memory' | 'redis';
 export type SinkKind = 'lake' | 'ndjson';
@@ -55,7 +59,7 @@ export interface PipelineResult {
   /** This thread's own CPU seconds then (`threadSelfCpuSeconds()`). */
   threadCpuAtDrain: number;
   /** With `collectThread`: how long the collection thread's event loop was busy (ms) and its CPU (s). */
-  collectThread?: { busyMs: number; cpuSeconds: number };
+  collectThread?: Pick<CollectThreadDone, 'busyMs' | 'cpuSeconds'>;
   /** What the sink holds at the end (when verified). */
   stored?: number;
 }
@@ -105,13 +109,10 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   worker.start();
   const done = (async (): Promise<PipelineResult> => {
     try {
-      let collectThread: { busyMs: number; cpuSeconds: number } | undefined;
-      const result = options.collectThread
-        ? await collectOnThread(queue, {
-            setup: options.collectThread,
-            pagesInFlight: options.pagesInFlight,
-          }).then((r) => ((collectThread = { busyMs: r.busyMs, cpuSeconds: r.cpuSeconds }), r))
-        : await runCollection(benchCollection(setup, queue, options.pagesInFlight));
+      const threaded = options.collectThread
+        ? await collectOnThread(queue, { setup: options.collectThread, pagesInFlight: options.pagesInFlight })
+        : undefined;
+      const result = threaded ?? (await runCollection(benchCollection(setup, queue, options.pagesInFlight)));
       if (!result.complete) throw new Error(`the run was incomplete: ${JSON.stringify(result)}`);
       await worker.drainUntilEmpty({ pollMs: 5, timeoutMs: 3_600_000 });
       const drainedAt = Date.now();
@@ -123,7 +124,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         cpuAtDrain,
         eluAtDrain,
         threadCpuAtDrain,
-        ...(collectThread ? { collectThread } : {}),
+        ...(threaded ? { collectThread: { busyMs: threaded.busyMs, cpuSeconds: threaded.cpuSeconds } } : {}),
         pages: result.pages,
         published: result.records,
         ingested: worker.figures.recordsWritten,
@@ -168,10 +169,7 @@ function countLines(file: string): number {
 }
 
 /** Runs `collect-thread.ts` and publishes what it sends to `queue`, acknowledging each batch once accepted. */
-function collectOnThread(
-  queue: Queue,
-  data: CollectThreadData,
-): Promise<{ pages: number; records: number; complete: boolean; busyMs: number; cpuSeconds: number }> {
+function collectOnThread(queue: Queue, data: CollectThreadData): Promise<CollectThreadDone> {
   const worker = new Worker(path.join(__dirname, 'collect-thread.js'), { workerData: data });
   return new Promise((resolve, reject) => {
     worker.on('message', (m: CollectThreadMessage) => {

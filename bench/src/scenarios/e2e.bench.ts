@@ -39,7 +39,7 @@ import { runCollection } from '@connectors/host';
 import { IngestWorker } from '@connectors/ingest';
 import { Lake } from '@connectors/lake';
 import { RedisStreamQueue, startRedisServer, type RedisServerHandle } from '@connectors/queue-redis';
-import { flag, int, list, printTable } from '../args';
+import { flag, int, list, nodeArgsOf, printTable } from '../args';
 import { readStdin, runWorker, startSimulatorChild, workerMain } from '../children';
 import { expandChoice, setUpCloudOne, type ExpandChoice } from '../cloudone';
 import { benchCollection, openLakeSink, startPipeline, type QueueKind, type SinkKind } from '../pipeline';
@@ -72,7 +72,7 @@ interface Job {
   xaddBatch: number;
   /** Split variants: this process only collects (publishes) or only ingests. */
   role?: 'collect' | 'ingest';
-  /** The lake on its own thread (`--lake-thread true`, or a `-thread` variant); else on the host's thread. */
+  /** The lake on its own thread (`--lake-thread true`, or `memory-lake-thread`); else on the host's thread. */
   lakeThread: boolean;
   /** Pages a collection may hold (`--pages-in-flight`; the host's default 2 when absent). */
   pagesInFlight?: number;
@@ -147,7 +147,7 @@ async function runVariant(variant: Variant, args: BenchArgs): Promise<VariantFig
       lakeThread: args['lake-thread'] === 'true' || variant === 'memory-lake-thread',
       ...(args['pages-in-flight'] ? { pagesInFlight: int(args, 'pages-in-flight', 2, 1) } : {}),
     };
-    const nodeArgs = args['node-args'] ? args['node-args'].split(' ').filter(Boolean) : [];
+    const nodeArgs = nodeArgsOf(args);
     const worker = (role?: 'collect' | 'ingest') =>
       runWorker<WorkerResult>({
         file: __filename,
@@ -472,22 +472,24 @@ async function pipeline(job: Job, apiKey: string): Promise<WorkerResult> {
       ingested: r.ingested,
       // What bounds one run: records/s ≤ 1e6 / (the busiest thread's µs per record). Busy time counts
       // waiting for a core too; CPU time is what the thread would need with a core of its own.
-      busyUsPerRecord: {
-        hostThread: usPerRecord(performance.eventLoopUtilization(r.eluAtDrain, elu0).active, r.published),
-        ...(r.collectThread ? { collectThread: usPerRecord(r.collectThread.busyMs, r.published) } : {}),
-      },
-      cpuUsPerRecord: {
-        hostThread: usPerRecord((r.threadCpuAtDrain - threadCpu0) * 1000, r.published),
-        ...(r.collectThread
-          ? { collectThread: usPerRecord(r.collectThread.cpuSeconds * 1000, r.published) }
-          : {}),
-      },
+      busyUsPerRecord: perThread(
+        performance.eventLoopUtilization(r.eluAtDrain, elu0).active,
+        r.collectThread?.busyMs,
+        r.published,
+      ),
+      cpuUsPerRecord: perThread(
+        (r.threadCpuAtDrain - threadCpu0) * 1000,
+        r.collectThread && r.collectThread.cpuSeconds * 1000,
+        r.published,
+      ),
     },
   };
 }
 
-function usPerRecord(busyMs: number, records: number): number {
-  return records ? round((busyMs * 1000) / records, 1) : 0;
+/** µs per record of the host thread and, in the experiment, the collection thread, from their ms. */
+function perThread(hostMs: number, collectMs: number | undefined, records: number): Record<string, number> {
+  const us = (ms: number): number => (records ? round((ms * 1000) / records, 1) : 0);
+  return { hostThread: us(hostMs), ...(collectMs !== undefined ? { collectThread: us(collectMs) } : {}) };
 }
 
 /** Split variant, collector side: plugin → normalize → envelope → Redis queue, nothing else. */

@@ -25,7 +25,7 @@ import { generateCloudOneKey } from '@connectors/cloudone-simulator';
 import { ConnectorHost, Daemon, type RunSummary } from '@connectors/host';
 import { Lake } from '@connectors/lake';
 import { startRedisServer, type RedisServerHandle } from '@connectors/queue-redis';
-import { flag, int, printTable } from '../args';
+import { flag, int, nodeArgsOf, printTable } from '../args';
 import { readStdin, ROOT, runWorker, startSimulatorChild, workerMain } from '../children';
 import { expandChoice, type ExpandChoice } from '../cloudone';
 import { cpuPer10k, procDelta, procStats, round } from '../proc';
@@ -126,7 +126,7 @@ export async function run(args: BenchArgs): Promise<Figures> {
       job: { ...job, baseUrl: sim.baseUrl, redisUrl: redis?.url, dir: path.join(dir, 'data') },
       stdin: keys.join('\n'),
       profile: profile ? 'many-tenants' : undefined,
-      nodeArgs: args['node-args'] ? args['node-args'].split(' ').filter(Boolean) : [],
+      nodeArgs: nodeArgsOf(args),
     });
     const simStats = procDelta(simBefore, sim.stats());
     const redisStats = redis?.pid ? procDelta(redisBefore, procStats(redis.pid)) : undefined;

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cpuUsage, memoryUsage } from 'node:process';
 import { startRedisServer, type RedisServerHandle } from '@connectors/queue-redis';
-import { flag, int, list, printTable } from '../args';
+import { flag, int, list, nodeArgsOf, printTable } from '../args';
 import { readStdin, runWorker, startSimulatorChild, workerMain } from '../children';
 import { expandChoice, setUpCloudOne, type ExpandChoice } from '../cloudone';
 import { startPipeline, type QueueKind, type SinkKind } from '../pipeline';
@@ -110,7 +110,7 @@ export async function run(args: BenchArgs): Promise<Figures> {
       job,
       stdin: sim.apiKey,
       profile: profile ? 'memory-scale' : undefined,
-      nodeArgs: args['node-args'] ? args['node-args'].split(' ').filter(Boolean) : [],
+      nodeArgs: nodeArgsOf(args),
     });
     const simStats = procDelta(simBefore, sim.stats());
     const redisStats = redis?.pid ? procDelta(redisBefore, procStats(redis.pid)) : undefined;

@@ -23,7 +23,7 @@ export {
 } from './filters/log-filter';
 export { runCollection, emptyFigures } from './pipeline/collection.pipeline';
 export type { CollectionInput, CollectionResult } from './pipeline/collection.pipeline';
-export { Scheduler } from './scheduler/scheduler';
+export { DEFAULT_MAX_CONCURRENT_RUNS, Scheduler } from './scheduler/scheduler';
 export { RunCoordinator, LeaseLostError } from './scheduler/run.coordinator';
 export type { RunExecutor, RunRequest } from './scheduler/run.coordinator';
 export {

@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Command } from 'commander';
-import { Daemon } from '@connectors/host';
+import { Daemon, DEFAULT_MAX_CONCURRENT_RUNS, DEFAULT_PAGES_IN_FLIGHT } from '@connectors/host';
 import { bind, intOpt, optString, positiveIntOpt, type ProgramState } from './shared';
 
 export function registerStart(program: Command, state: ProgramState): void {
@@ -17,12 +17,15 @@ export function registerStart(program: Command, state: ProgramState): void {
     .option('--ingest-workers <n>', 'ingest workers in this process', '1')
     .option('--host-id <id>', 'name of this host in leases and run history (default hostname:pid)')
     .option('--tick-ms <ms>', 'how often due runs are checked', '1000')
-    .option('--max-concurrent-runs <n>', 'collection runs this process executes at once', '4')
+    // No commander defaults: unset, the scheduler's and the host's own apply (and are what is printed).
+    .option(
+      '--max-concurrent-runs <n>',
+      `collection runs this process executes at once (default ${DEFAULT_MAX_CONCURRENT_RUNS})`,
+    )
     .option(
       '--pages-in-flight <n>',
       'pages every run of this host may hold together (a page permit is taken before each fetch): ' +
-        'bounds the memory pages take whatever --max-concurrent-runs is',
-      '8',
+        `bounds the memory pages take whatever --max-concurrent-runs is (default ${DEFAULT_PAGES_IN_FLIGHT})`,
     )
     .option('--lease-ttl-ms <ms>', 'run lease time to live: a crashed run is retried after this', '30000')
     .option(
@@ -33,11 +36,13 @@ export function registerStart(program: Command, state: ProgramState): void {
     .action(
       bind(state, async (ctx, opts) => {
         const logger = ctx.logger('info');
-        const maxConcurrentRuns = positiveIntOpt(opts, 'maxConcurrentRuns', 'max-concurrent-runs');
         const pagesInFlight = positiveIntOpt(opts, 'pagesInFlight', 'pages-in-flight');
-        const host = await ctx.host({ hostId: optString(opts, 'hostId'), pagesInFlight });
+        const host = await ctx.host({
+          hostId: optString(opts, 'hostId'),
+          ...(pagesInFlight !== undefined ? { pagesInFlight } : {}),
+        });
         const daemon = await Daemon.start(host, {
-          maxConcurrentRuns,
+          maxConcurrentRuns: positiveIntOpt(opts, 'maxConcurrentRuns', 'max-concurrent-runs'),
           metricsPort: opts.metrics === false ? undefined : intOpt(opts, 'metricsPort', 'metrics-port'),
           metricsHost: optString(opts, 'metricsHost'),
           ingestWorkers: intOpt(opts, 'ingestWorkers', 'ingest-workers'),

@@ -88,30 +88,33 @@ export class HostMetrics {
     });
     const budget = options.pageBudget;
     if (budget) {
-      new Gauge({
-        name: 'connectors_page_budget_permits',
-        help: 'Pages in flight the host allows across its runs (HostOptions.pagesInFlight)',
-        registers,
-        collect() {
-          this.set(budget.size);
-        },
-      });
-      new Gauge({
-        name: 'connectors_page_budget_in_use',
-        help: 'Page permits taken: pages being fetched or held until published',
-        registers,
-        collect() {
-          this.set(budget.inUse);
-        },
-      });
-      new Gauge({
-        name: 'connectors_page_budget_waiting_runs',
-        help: 'Runs holding no page that wait for a page permit',
-        registers,
-        collect() {
-          this.set(budget.waiting);
-        },
-      });
+      const gauges: Array<[name: string, help: string, read: (b: PageBudget) => number]> = [
+        [
+          'connectors_page_budget_permits',
+          'Pages in flight the host allows across its runs (HostOptions.pagesInFlight)',
+          (b) => b.size,
+        ],
+        [
+          'connectors_page_budget_in_use',
+          'Page permits taken: pages being fetched or held until published',
+          (b) => b.inUse,
+        ],
+        [
+          'connectors_page_budget_waiting_runs',
+          'Runs holding no page that wait for a page permit',
+          (b) => b.waiting,
+        ],
+      ];
+      for (const [name, help, read] of gauges) {
+        new Gauge({
+          name,
+          help,
+          registers,
+          collect() {
+            this.set(read(budget));
+          },
+        });
+      }
     }
     if (options.defaultMetrics !== false)
       collectDefaultMetrics({ register: this.registry, prefix: 'connectors_process_' });

@@ -21,6 +21,9 @@ export interface SchedulerDeps {
  * scheduler against one Redis: the lease and the re-check of the due time under it make each due
  * run happen once.
  */
+/** Runs a scheduler executes at once unless `SchedulerOptions.maxConcurrentRuns` says otherwise. */
+export const DEFAULT_MAX_CONCURRENT_RUNS = 4;
+
 export class Scheduler {
   private readonly tickMs: number;
   /** Most runs this scheduler executes at once (`SchedulerOptions.maxConcurrentRuns`). */
@@ -38,7 +41,7 @@ export class Scheduler {
     options: SchedulerOptions = {},
   ) {
     this.tickMs = options.tickMs ?? 1_000;
-    this.maxConcurrent = options.maxConcurrentRuns ?? 4;
+    this.maxConcurrent = options.maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS;
     this.graceMs = options.shutdownGraceMs ?? 10_000;
   }
 
