@@ -26,3 +26,15 @@ export function jsonOf(value: object): string {
   if (typeof text === 'string') return text;
   return fallback.get(value) ?? JSON.stringify(value);
 }
+
+/**
+ * `jsonOf`, remembering a text it had to compute, for objects read-only from then on (queue entries):
+ * the in-process queue counts an asset's bytes and the lake stores the same text, serialized once.
+ */
+export function keptJsonOf(value: object): string {
+  const text = (value as { [JSON_TEXT]?: unknown })[JSON_TEXT];
+  if (typeof text === 'string') return text;
+  const json = fallback.get(value) ?? JSON.stringify(value);
+  rememberJson(value, json);
+  return json;
+}

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { jsonOf, type QueueEntry } from '@connectors/framework';
 import { MemoryQueue } from '../../src';
 import { describeQueueContract } from '../contract/queue.contract';
 import { testEntries } from '../contract/entries';
@@ -33,13 +34,41 @@ describe('MemoryQueue', () => {
       expect(resumed.map((d) => d.deliveries)).to.deep.equal([2, 2, 2]);
     });
 
-    it('should hand out a deep copy, so consumers cannot change what is queued', async () => {
+    it('should hold a record as its JSON text, so a change after publish changes nothing', async () => {
       const queue = new MemoryQueue({ claimIdleMs: 10 });
-      const entries = testEntries(0, 1);
-      await queue.publish(entries);
-      (entries[0] as { record: { id: string } }).record.id = 'changed-after-publish';
+      const [entry] = testEntries(0, 1);
+      await queue.publish([entry]);
+      const original = JSON.parse(JSON.stringify((entry as { record: object }).record)) as object;
+      (entry as { record: { id: string; extra?: string } }).record.extra = 'changed-after-publish';
       const [d] = await queue.read({ consumer: 'a', count: 1, blockMs: 0 });
-      expect((d.entry as { record: { id: string } }).record.id).to.equal('rec-0');
+      expect(d.entry).to.not.equal(entry);
+      expect({ ...(d.entry as { record: object }).record }).to.deep.equal(original);
+    });
+
+    it('should serialize an asset once and keep its JSON for the sinks', async () => {
+      const queue = new MemoryQueue({ claimIdleMs: 10 });
+      const asset = { id: 'a-0', tenant_id: 't1', identity: { hostname: 'h0' } };
+      await queue.publish([{ ...testEntries(0, 1)[0], asset } as unknown as QueueEntry]);
+      const [d] = await queue.read({ consumer: 'a', count: 1, blockMs: 0 });
+      expect((d.entry as { asset: object }).asset).to.equal(asset);
+      const stringify = sinon.spy(JSON, 'stringify');
+      try {
+        expect(jsonOf(asset)).to.equal('{"id":"a-0","tenant_id":"t1","identity":{"hostname":"h0"}}');
+        expect(stringify.called, 'the asset was serialized again').to.equal(false);
+      } finally {
+        stringify.restore();
+      }
+    });
+
+    it('should count the bytes of the entry JSON against maxBytes', async () => {
+      const queue = new MemoryQueue();
+      const entries = testEntries(0, 2, { bytes: 1_000 });
+      await queue.publish(entries);
+      const expected = entries.reduce(
+        (sum, e) => sum + Buffer.byteLength(JSON.stringify((e as { record: object }).record)),
+        0,
+      );
+      expect((await queue.stats()).bytes).to.equal(expected);
     });
   });
 
