@@ -47,6 +47,8 @@ export const fakeControls = {
   /** Fails the test's auth step when set. */
   failTest: false,
   testGate: undefined as Promise<void> | undefined,
+  /** Called with each object normalized. */
+  onNormalize: undefined as ((raw: FakeHost) => void) | undefined,
   reset(): void {
     this.pageGate = undefined;
     this.pagesFetched = 0;
@@ -54,6 +56,7 @@ export const fakeControls = {
     this.failCollect = false;
     this.failTest = false;
     this.testGate = undefined;
+    this.onNormalize = undefined;
   },
 };
 
@@ -159,6 +162,7 @@ export class FakeConnector extends Connector<FakeConfig, FakeHost> {
   }
 
   normalize(contentType: string, raw: FakeHost): NormalizedRecord {
+    fakeControls.onNormalize?.(raw);
     const every = (this as unknown as { invalidEvery?: number }).invalidEvery;
     if (every && raw.id % every === 0) throw new Error(`object ${raw.id} is malformed`);
     return {

@@ -117,6 +117,17 @@ describe('runCollection', () => {
     expect(fakeControls.pagesFetched).to.equal(3);
   });
 
+  it('should let the plugin fetch its look-ahead page before it builds the page emitted', async () => {
+    const queue = new RecordingQueue();
+    const fetchedAtBuild: number[] = [];
+    fakeControls.onNormalize = (raw) => {
+      if (raw.id % 5 === 0) fetchedAtBuild.push(fakeControls.pagesFetched);
+    };
+    await runCollection(input(queue));
+    // Page 1 is built once page 2 was fetched, page 2 once page 3 was: the fetch overlaps the build.
+    expect(fetchedAtBuild).to.deep.equal([2, 3, 3]);
+  });
+
   it('should not fetch the next page before the previous one was published with pagesInFlight 1', async () => {
     const queue = new RecordingQueue();
     let open!: () => void;
