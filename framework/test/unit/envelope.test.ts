@@ -1,9 +1,12 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { createHash } from 'node:crypto';
 import {
   buildEnvelope,
   decodeEntry,
   encodeEntry,
+  entryBytes,
+  holdEntry,
   isBlank,
   jsonOf,
   rememberJson,
@@ -200,6 +203,19 @@ describe('canonicalize', () => {
     expect(canonicalize(clean)!.value).to.equal(clean);
   });
 
+  it('should see only own keys, as JSON does, whatever the prototype', () => {
+    const proto = { inherited: 'x' };
+    const withProto = Object.assign(Object.create(proto) as Record<string, unknown>, { a: 1, b: '' });
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, {
+      '2': 'two',
+      '1': '',
+      z: 'z',
+    });
+    expect(canonicalize({ withProto, bare })!.json).to.equal(
+      '{"withProto":{"a":1},"bare":{"2":"two","z":"z"}}',
+    );
+  });
+
   it('should drop undefined array items and keys as blanks, as pruneBlank does', () => {
     const input = { list: ['a', undefined, 'b'], k: undefined, n: 0 };
     expect(canonicalize(input)!.value).to.deep.equal(pruneBlank(input));
@@ -253,6 +269,52 @@ describe('jsonOf / rememberJson', () => {
     const frozen = Object.freeze({ a: 1 });
     rememberJson(frozen, '{"a": 1}');
     expect(jsonOf(frozen)).to.equal('{"a": 1}');
+  });
+});
+
+describe('holdEntry / entryBytes', () => {
+  const built = () =>
+    buildEnvelope({
+      manifest: validManifest(),
+      instance,
+      contentType: 'hosts',
+      normalized: {
+        key: '7',
+        fields: { host: { hostname: 'web01' }, acme_edr: { id: 7, note: 'é' } },
+        asset: { identity: { hostId: 'h-7' }, hostname: 'web01' },
+      },
+      now: 1_700_000_000_000,
+      snapshotId: 'snap-1',
+    }).entry;
+
+  it('should hold the record as its text and header, and the asset with its JSON kept', () => {
+    const entry = built();
+    const held = holdEntry(entry) as typeof entry;
+    expect(held.record).to.not.equal(entry.record);
+    expect(jsonOf(held.record)).to.equal(jsonOf(entry.record));
+    expect({ ...held.record }).to.deep.equal(JSON.parse(JSON.stringify(entry.record)));
+    expect(held.asset).to.equal(entry.asset);
+    expect(held.snapshotId).to.equal('snap-1');
+    const expected = JSON.stringify(entry.asset);
+    const stringify = sinon.spy(JSON, 'stringify');
+    try {
+      expect(jsonOf(held.asset!)).to.equal(expected);
+      expect(stringify.callCount, 'the asset was serialized again').to.equal(0);
+    } finally {
+      stringify.restore();
+    }
+  });
+
+  it('should count the UTF-8 bytes of the entry JSON, as encodeEntry does without the header', () => {
+    const entry = built();
+    const { fields, bytes } = encodeEntry(entry);
+    const header = Buffer.byteLength(fields[fields.indexOf('h') + 1]);
+    expect(entryBytes(entry)).to.equal(bytes - header);
+    expect(entryBytes(entry)).to.be.greaterThan(JSON.stringify(entry.record).length);
+    const marker = { kind: 'snapshot', marker: { snapshotId: 's', phase: 'end' } } as QueueEntry;
+    expect(entryBytes(marker)).to.equal(
+      Buffer.byteLength(JSON.stringify((marker as { marker: object }).marker)),
+    );
   });
 });
 
