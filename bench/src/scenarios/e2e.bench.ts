@@ -238,7 +238,8 @@ export async function run(args: BenchArgs): Promise<Figures> {
   // This machine's speed drifts by ±15 % within a run (a shared VM): a ratio to a ceiling measured
   // minutes earlier carries that drift. With --ceiling-each (default, when fetch-parse is run) each
   // pipeline variant is bracketed by ceiling runs and also compared with their mean.
-  const each = variants.includes('fetch-parse') && args['ceiling-each'] !== 'false';
+  // Not under --profile: the profiler slows every run, and the ceiling runs would only add profiles.
+  const each = variants.includes('fetch-parse') && args['ceiling-each'] !== 'false' && !flag(args, 'profile');
   const ceilingSamples: number[] = [];
   let lastWasCeiling = false;
   let open: Array<{ figures: VariantFigures; before: number }> = [];
