@@ -2,6 +2,26 @@ import { abortReason } from './clock';
 import { CancelledError } from './errors';
 import type { PageDemand } from './types';
 
+/**
+ * Joins `line` (called in turn by whoever serves it) and resolves when served; an abort leaves the line
+ * and rejects with the signal's reason.
+ */
+function waitInLine(line: Array<() => void>, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const served = (): void => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    const onAbort = (): void => {
+      const at = line.indexOf(served);
+      if (at >= 0) line.splice(at, 1);
+      reject(abortReason(signal!));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    line.push(served);
+  });
+}
+
 /** Demand that is always there: for collecting without a pipeline (tests, one-off scripts). */
 export const IMMEDIATE_DEMAND: PageDemand = { ready: () => Promise.resolve() };
 
@@ -41,19 +61,7 @@ export class PageBudget {
   acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (this.tryAcquire()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const grant = (): void => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = (): void => {
-        const at = this.waiters.indexOf(grant);
-        if (at >= 0) this.waiters.splice(at, 1);
-        reject(abortReason(signal!));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(grant);
-    });
+    return waitInLine(this.waiters, signal);
   }
 
   /**
@@ -185,18 +193,6 @@ export class PageGate implements PageDemand {
   }
 
   private nextRelease(signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        const at = this.waiters.indexOf(wake);
-        if (at >= 0) this.waiters.splice(at, 1);
-        reject(abortReason(signal!));
-      };
-      const wake = (): void => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(wake);
-    });
+    return waitInLine(this.waiters, signal);
   }
 }

@@ -1,5 +1,5 @@
 import type { QueueEntry, RecordHeader } from '../types';
-import { headerJson, lazyRecord } from './lazy-record';
+import { headerJson, lazyRecord, recordHeader } from './lazy-record';
 import { keptJsonOf, rememberJson } from './raw-json';
 
 /**
@@ -59,13 +59,7 @@ export function holdEntry(entry: QueueEntry): QueueEntry {
   const r = entry.record;
   const held: QueueEntry = {
     kind: 'record',
-    record: lazyRecord(keptJsonOf(r), {
-      id: r.id,
-      timestamp: r.timestamp,
-      tenant_id: r.tenant_id,
-      msg_class: r.msg_class,
-      connector: r.connector,
-    }),
+    record: lazyRecord(keptJsonOf(r), recordHeader(r)),
   };
   if (entry.asset) {
     keptJsonOf(entry.asset);

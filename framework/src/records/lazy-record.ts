@@ -9,15 +9,20 @@ const HEADER_KEYS: ReadonlySet<PropertyKey> = new Set([
   'connector',
 ]);
 
-/** The header's JSON, written beside the record text by the queue codec. */
-export function headerJson(record: SyslogRecord): string {
-  return JSON.stringify({
+/** What sinks index a record by: the part of it a `lazyRecord` serves without parsing. */
+export function recordHeader(record: SyslogRecord): RecordHeader {
+  return {
     id: record.id,
     timestamp: record.timestamp,
     tenant_id: record.tenant_id,
     msg_class: record.msg_class,
     connector: record.connector,
-  });
+  };
+}
+
+/** The header's JSON, written beside the record text by the queue codec. */
+export function headerJson(record: SyslogRecord): string {
+  return JSON.stringify(recordHeader(record));
 }
 
 // A symbol key, so no field of a record (JSON keys are strings) can be mistaken for the state.

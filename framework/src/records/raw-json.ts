@@ -22,9 +22,7 @@ export function rememberJson(value: object, json: string): void {
 
 /** The JSON text of `value`: the text it was built or parsed from when known, else `JSON.stringify(value)`. */
 export function jsonOf(value: object): string {
-  const text = (value as { [JSON_TEXT]?: unknown })[JSON_TEXT];
-  if (typeof text === 'string') return text;
-  return fallback.get(value) ?? JSON.stringify(value);
+  return textOf(value, false);
 }
 
 /**
@@ -32,9 +30,15 @@ export function jsonOf(value: object): string {
  * the in-process queue counts an asset's bytes and the lake stores the same text, serialized once.
  */
 export function keptJsonOf(value: object): string {
+  return textOf(value, true);
+}
+
+function textOf(value: object, keep: boolean): string {
   const text = (value as { [JSON_TEXT]?: unknown })[JSON_TEXT];
   if (typeof text === 'string') return text;
-  const json = fallback.get(value) ?? JSON.stringify(value);
-  rememberJson(value, json);
+  const known = fallback.get(value);
+  if (known !== undefined) return known;
+  const json = JSON.stringify(value);
+  if (keep) rememberJson(value, json);
   return json;
 }

@@ -9,6 +9,12 @@ async function settle(times = 5): Promise<void> {
 }
 
 /** Where a promise stands without waiting for it. */
+/** A run's fetch of one page: it asks for demand, then emits the page, which it holds. */
+async function fetchPage(gate: PageGate): Promise<void> {
+  await gate.ready();
+  gate.hold();
+}
+
 function track(p: Promise<unknown>): { state: 'pending' | 'resolved' | 'rejected'; error?: unknown } {
   const t: { state: 'pending' | 'resolved' | 'rejected'; error?: unknown } = { state: 'pending' };
   p.then(
@@ -171,8 +177,7 @@ describe('PageGate', () => {
   describe('#ready', () => {
     it('should be bound by its limit alone without a budget', async () => {
       const gate = new PageGate(1);
-      await gate.ready();
-      gate.hold();
+      await fetchPage(gate);
       const next = track(gate.ready());
       await settle();
       expect(next.state).to.equal('pending');
@@ -198,8 +203,7 @@ describe('PageGate', () => {
     it('should take a look-ahead permit while one is free', async () => {
       const budget = new PageBudget(4);
       const gate = new PageGate(2, budget);
-      await gate.ready();
-      gate.hold();
+      await fetchPage(gate);
       await gate.ready();
       expect(gate.permits).to.equal(2);
       expect(budget.inUse).to.equal(2);
@@ -208,8 +212,7 @@ describe('PageGate', () => {
     it('should not queue for a look-ahead permit while holding a page, and fetch once its page is published', async () => {
       const budget = new PageBudget(2);
       const gate = new PageGate(2, budget);
-      await gate.ready();
-      gate.hold();
+      await fetchPage(gate);
       await budget.acquire(); // another run takes the last permit
       const other = track(budget.acquire()); // and a third waits for one
       const ahead = track(gate.ready());
@@ -227,8 +230,7 @@ describe('PageGate', () => {
     it('should give a freed permit back to the budget when the run still holds a page', async () => {
       const budget = new PageBudget(3);
       const gate = new PageGate(2, budget);
-      await gate.ready();
-      gate.hold();
+      await fetchPage(gate);
       await gate.ready();
       gate.hold(); // two pages held: the limit
       await budget.acquire(); // the last permit goes elsewhere
@@ -284,8 +286,7 @@ describe('PageGate', () => {
     it('should count a page fetched without asking against the budget', async () => {
       const budget = new PageBudget(1);
       const gate = new PageGate(2, budget);
-      await gate.ready();
-      gate.hold();
+      await fetchPage(gate);
       gate.hold(); // e.g. the first page of a second content type
       expect(budget.inUse).to.equal(2);
       gate.release();
