@@ -54,10 +54,6 @@ export function registerStart(program: Command, state: ProgramState): void {
           ? ` metrics and health on http://${daemon.address.address}:${daemon.address.port}/metrics and /healthz`
           : '';
         const heapMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
-        ctx.io.stderr.write(
-          `connectors daemon ${host.hostId} started (${host.store.kind} registry, data in ${ctx.dataDir}, ` +
-            `V8 heap limit ${heapMb} MB, ${daemon.scheduler.maxConcurrent} concurrent runs, ${host.pageBudget.size} pages in flight);${where}\n`,
-        );
         let stopping = false;
         const signals = ['SIGINT', 'SIGTERM'] as const;
         const onSignal = (sig: NodeJS.Signals): void => {
@@ -68,13 +64,20 @@ export function registerStart(program: Command, state: ProgramState): void {
           stopping = true;
           logger.info({ signal: sig }, 'shutting down');
         };
-        await new Promise<void>((resolve) => {
+        // Listening before the started line is printed: a Ctrl-C right after it must stop the daemon
+        // gracefully, not find node's default action still in place and kill it.
+        const stopRequested = new Promise<void>((resolve) => {
           for (const sig of signals)
             process.on(sig, () => {
               onSignal(sig);
               resolve();
             });
         });
+        ctx.io.stderr.write(
+          `connectors daemon ${host.hostId} started (${host.store.kind} registry, data in ${ctx.dataDir}, ` +
+            `V8 heap limit ${heapMb} MB, ${daemon.scheduler.maxConcurrent} concurrent runs, ${host.pageBudget.size} pages in flight);${where}\n`,
+        );
+        await stopRequested;
         await daemon.stop();
       }),
     );
