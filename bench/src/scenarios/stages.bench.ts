@@ -10,24 +10,20 @@
 // batches of 500 into a fresh lake), ndjson (NdjsonSink.write, fsync per batch). Times include the
 // garbage collection each stage causes.
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildEnvelope, type QueueEntry } from '@connectors/framework';
+import type { QueueEntry } from '@connectors/framework';
 import { NdjsonSink } from '@connectors/ingest';
 import { LakeSink } from '@connectors/lake';
 import { MemoryQueue } from '@connectors/queue-memory';
 import { int, printTable } from '../args';
 import { readStdin, runWorker, startSimulatorChild, workerMain } from '../children';
-import { expandChoice, setUpCloudOne, type ExpandChoice } from '../cloudone';
+import { setUpCloudOne } from '../cloudone';
+import { chunks, envelopeEntry, fetchPages, pagesJobOf, type PagesJob } from '../pages';
 import { round } from '../proc';
 import type { BenchArgs, Figures } from '../types';
 
-interface Job {
-  baseUrl: string;
-  records: number;
-  pageSize: number;
-  expand: ExpandChoice;
+interface Job extends PagesJob {
   repeat: number;
 }
 
@@ -41,10 +37,7 @@ export async function run(args: BenchArgs): Promise<Figures> {
   const sim = await startSimulatorChild({ computers: records, seed: args.seed });
   try {
     const job: Job = {
-      baseUrl: sim.baseUrl,
-      records,
-      pageSize: int(args, 'page-size', 1000, 1),
-      expand: expandChoice(args.expand),
+      ...pagesJobOf(args, sim.baseUrl, records),
       repeat: int(args, 'repeat', 3, 1),
     };
     const r = await runWorker<{ stages: StageFigures[]; avgRawBytes: number; avgEntryBytes: number }>({
@@ -79,58 +72,6 @@ export async function run(args: BenchArgs): Promise<Figures> {
 
 // ---------------------------------------------------------------------------------------------------
 
-function fetchPages(job: Job, apiKey: string): Promise<string[]> {
-  const url = new URL(job.baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const post = (afterId: number): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const body = JSON.stringify({
-        maxItems: job.pageSize,
-        sortByObjectID: true,
-        searchCriteria: [{ idTest: 'greater-than', idValue: afterId }],
-      });
-      const expand =
-        job.expand === 'all'
-          ? 'expand=all'
-          : 'expand=computerStatus&expand=interfaces&expand=allVirtualMachineSummaries';
-      const req = http.request(
-        {
-          host: url.hostname,
-          port: url.port,
-          method: 'POST',
-          path: `${url.pathname}/computers/search?${expand}`,
-          agent,
-          headers: {
-            Authorization: `ApiKey ${apiKey}`,
-            'api-version': 'v1',
-            'Content-Type': 'application/json',
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  return (async () => {
-    const pages: string[] = [];
-    let afterId = 0;
-    for (let i = 0; i <= job.records / job.pageSize + 1; i++) {
-      const text = await post(afterId);
-      const computers = (JSON.parse(text) as { computers: Array<{ ID: number }> }).computers;
-      if (computers.length === 0) break;
-      pages.push(text);
-      afterId = computers[computers.length - 1].ID;
-    }
-    agent.destroy();
-    return pages;
-  })();
-}
-
 /** Best time of `repeat` timed passes (after one warm-up pass), in µs per record. */
 async function time(records: number, repeat: number, pass: () => Promise<void> | void): Promise<number> {
   await pass();
@@ -142,12 +83,6 @@ async function time(records: number, repeat: number, pass: () => Promise<void> |
     best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1000);
   }
   return round(best / records, 1);
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 async function worker(job: Job) {
@@ -165,18 +100,7 @@ async function worker(job: Job) {
   const normalizeAll = () => raws.map((raw) => setup.connector.normalize('computers', raw));
   const normalized = normalizeAll();
   const now = Date.now();
-  const envelopeAll = (): QueueEntry[] =>
-    normalized.map(
-      (nr) =>
-        buildEnvelope({
-          manifest: setup.manifest,
-          instance: setup.instance,
-          contentType: 'computers',
-          normalized: nr,
-          now,
-          snapshotId: 'bench',
-        }).entry,
-    );
+  const envelopeAll = (): QueueEntry[] => normalized.map((nr) => envelopeEntry(setup, nr, now));
   const entries = envelopeAll();
 
   await stage('parse (JSON.parse of the pages)', () => void parse());
