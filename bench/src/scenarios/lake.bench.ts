@@ -12,6 +12,8 @@
 //   sync-off            synchronous = OFF: the bound on what the checkpoints' fsyncs cost (not an option:
 //                       a power loss could then corrupt the lake)
 //   page-N              a page size of N bytes (1024–65536) instead of 32 KiB
+//   recollect           the steady state: the same computers collected again a minute later, into a lake
+//                       that holds the first collection (written untimed): every record and asset updated
 // Per variant: wall µs per record, the worker's user and system CPU µs per record, and the bytes the
 // worker wrote per record (`wchar` of /proc/self/io: WAL frames, checkpoints, the database file), the
 // median of --rounds passes (variants alternate within a round, so machine drift hits all alike).
@@ -27,7 +29,7 @@ import { chunks, envelopeEntry, fetchPages, pagesJobOf, type PagesJob } from '..
 import { round } from '../proc';
 import type { BenchArgs, Figures } from '../types';
 
-const VARIANTS = ['as-is', 'no-asset', 'no-snapshot', 'no-record-indexes', 'sync-off'];
+const VARIANTS = ['as-is', 'no-asset', 'no-snapshot', 'no-record-indexes', 'sync-off', 'recollect'];
 
 interface Job extends PagesJob {
   batch: number;
@@ -119,9 +121,16 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function timeOnePass(dir: string, variant: string, entries: readonly QueueEntry[], batch: number): Pass {
+function timeOnePass(
+  dir: string,
+  variant: string,
+  entries: readonly QueueEntry[],
+  batch: number,
+  before?: readonly QueueEntry[],
+): Pass {
   const lake = Lake.open(dir, lakeOptionsOf(variant));
   try {
+    if (before) for (const slice of chunks(before, batch)) lake.writer.write(slice);
     if (variant === 'no-record-indexes') {
       lake.db.exec('DROP INDEX records_ts; DROP INDEX records_tenant_ts; DROP INDEX records_class_ts;');
     }
@@ -151,20 +160,28 @@ function timeOnePass(dir: string, variant: string, entries: readonly QueueEntry[
 async function worker(job: Job) {
   const apiKey = await readStdin();
   const setup = await setUpCloudOne({ ...job, apiKey });
+  const pages = await fetchPages(job, apiKey);
+  const collect = (now: number): QueueEntry[] =>
+    pages.flatMap((page) =>
+      (JSON.parse(page) as { computers: unknown[] }).computers.map((raw) =>
+        holdEntry(envelopeEntry(setup, setup.connector.normalize('computers', raw), now)),
+      ),
+    );
   const now = Date.now();
-  const entries: QueueEntry[] = [];
-  for (const page of await fetchPages(job, apiKey)) {
-    for (const raw of (JSON.parse(page) as { computers: unknown[] }).computers) {
-      entries.push(holdEntry(envelopeEntry(setup, setup.connector.normalize('computers', raw), now)));
-    }
-  }
+  const entries = collect(now);
+  // The same objects a minute later: the same record ids (same content), a later timestamp.
+  const again = job.variants.includes('recollect') ? collect(now + 60_000) : undefined;
   const root = mkdtempSync(path.join(tmpdir(), 'bench-lake-'));
   const passes = new Map<string, Pass[]>(job.variants.map((v) => [v, []]));
   try {
     for (let r = 0; r < job.rounds; r++) {
       for (const variant of job.variants) {
         const dir = path.join(root, `${variant}-${r}`);
-        passes.get(variant)!.push(timeOnePass(dir, variant, entriesOf(variant, entries), job.batch));
+        const pass =
+          variant === 'recollect'
+            ? timeOnePass(dir, variant, again!, job.batch, entries)
+            : timeOnePass(dir, variant, entriesOf(variant, entries), job.batch);
+        passes.get(variant)!.push(pass);
         rmSync(dir, { recursive: true, force: true });
       }
     }
