@@ -78,14 +78,19 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** A normalized computer's queue entry, as the pipeline builds it (snapshot `bench`). */
-export function envelopeEntry(setup: CloudOneSetup, normalized: NormalizedRecord, now: number): QueueEntry {
+/** A normalized computer's queue entry, as the pipeline builds it (in snapshot `snapshotId`). */
+export function envelopeEntry(
+  setup: CloudOneSetup,
+  normalized: NormalizedRecord,
+  now: number,
+  snapshotId = 'bench',
+): QueueEntry {
   return buildEnvelope({
     manifest: setup.manifest,
     instance: setup.instance,
     contentType: 'computers',
     normalized,
     now,
-    snapshotId: 'bench',
+    snapshotId,
   }).entry;
 }

@@ -121,6 +121,13 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+function writeAll(lake: Lake, variant: string, entries: readonly QueueEntry[], batch: number): void {
+  for (const slice of chunks(entries, batch)) {
+    const r = lake.writer.write(slice);
+    if (r.failures.length > 0) throw new Error(`${variant}: ${r.failures[0].reason}`);
+  }
+}
+
 function timeOnePass(
   dir: string,
   variant: string,
@@ -130,7 +137,7 @@ function timeOnePass(
 ): Pass {
   const lake = Lake.open(dir, lakeOptionsOf(variant));
   try {
-    if (before) for (const slice of chunks(before, batch)) lake.writer.write(slice);
+    if (before) writeAll(lake, variant, before, batch);
     if (variant === 'no-record-indexes') {
       lake.db.exec('DROP INDEX records_ts; DROP INDEX records_tenant_ts; DROP INDEX records_class_ts;');
     }
@@ -139,10 +146,7 @@ function timeOnePass(
     const written0 = bytesWritten();
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    for (const slice of chunks(entries, batch)) {
-      const r = lake.writer.write(slice);
-      if (r.failures.length > 0) throw new Error(`${variant}: ${r.failures[0].reason}`);
-    }
+    writeAll(lake, variant, entries, batch);
     const wall = Number(process.hrtime.bigint() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const n = entries.length;
@@ -161,16 +165,19 @@ async function worker(job: Job) {
   const apiKey = await readStdin();
   const setup = await setUpCloudOne({ ...job, apiKey });
   const pages = await fetchPages(job, apiKey);
-  const collect = (now: number): QueueEntry[] =>
+  const collect = (now: number, snapshotId: string): QueueEntry[] =>
     pages.flatMap((page) =>
       (JSON.parse(page) as { computers: unknown[] }).computers.map((raw) =>
-        holdEntry(envelopeEntry(setup, setup.connector.normalize('computers', raw), now)),
+        holdEntry(envelopeEntry(setup, setup.connector.normalize('computers', raw), now, snapshotId)),
       ),
     );
   const now = Date.now();
-  const entries = collect(now);
-  // The same objects a minute later: the same record ids (same content), a later timestamp.
-  const again = job.variants.includes('recollect') ? collect(now + 60_000) : undefined;
+  const entries = collect(now, 'bench');
+  // The next run a minute later: the same record ids (same content), a later timestamp, its own snapshot.
+  const again = job.variants.includes('recollect') ? collect(now + 60_000, 'bench-next') : undefined;
+  const idOf = (e: QueueEntry | undefined): string | undefined =>
+    e?.kind === 'record' ? e.record.id : undefined;
+  if (again && idOf(again[0]) !== idOf(entries[0])) throw new Error('recollect: the record ids changed');
   const root = mkdtempSync(path.join(tmpdir(), 'bench-lake-'));
   const passes = new Map<string, Pass[]>(job.variants.map((v) => [v, []]));
   try {
