@@ -39,3 +39,9 @@ export async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
     peakRssMb: Math.round(rss.stop() / 1048576),
   };
 }
+
+/** The `p`th percentile (nearest rank) of values sorted ascending; 0 for none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}

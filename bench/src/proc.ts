@@ -62,6 +62,12 @@ export function procStats(pid: number | 'self' = 'self'): ProcStats | undefined 
   }
 }
 
+/** Bytes this process has passed to write calls so far (`wchar` of /proc/self/io; page-cache writes included). */
+export function bytesWrittenSelf(): number {
+  const m = /^wchar:\s*(\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+  return m ? Number(m[1]) : NaN;
+}
+
 /** CPU seconds and peak RSS of a process over an interval: CPU as a difference, peak as of the end. */
 export function procDelta(
   before: ProcStats | undefined,

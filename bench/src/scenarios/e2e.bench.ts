@@ -242,11 +242,12 @@ export async function run(args: BenchArgs): Promise<Figures> {
   const each = variants.includes('fetch-parse') && args['ceiling-each'] !== 'false' && !flag(args, 'profile');
   const ceilingSamples: number[] = [];
   let lastWasCeiling = false;
-  let open: Array<{ figures: VariantFigures; before: number }> = [];
+  // A pipeline variant always follows a ceiling run, so at most one waits for the ceiling after it.
+  let waiting: { figures: VariantFigures; before: number } | undefined;
   const ceilingMeasured = (rate: number): void => {
     ceilingSamples.push(rate);
-    for (const o of open) o.figures.adjacentCeiling = Math.round((o.before + rate) / 2);
-    open = [];
+    if (waiting) waiting.figures.adjacentCeiling = Math.round((waiting.before + rate) / 2);
+    waiting = undefined;
     lastWasCeiling = true;
   };
   const adjacentCeiling = async (): Promise<void> => {
@@ -264,10 +265,10 @@ export async function run(args: BenchArgs): Promise<Figures> {
     if (v === 'fetch-parse') ceilingMeasured(f.recordsPerSecond);
     else {
       lastWasCeiling = false;
-      if (each && isPipeline(v)) open.push({ figures: f, before: ceilingSamples[ceilingSamples.length - 1] });
+      if (each && isPipeline(v)) waiting = { figures: f, before: ceilingSamples[ceilingSamples.length - 1] };
     }
   }
-  if (open.length) await adjacentCeiling();
+  if (waiting) await adjacentCeiling();
   const by = (v: Variant) => results.find((r) => r.variant === v);
   const ceiling = by('fetch-parse')?.recordsPerSecond;
   const naive = by('naive-wal')?.recordsPerSecond;

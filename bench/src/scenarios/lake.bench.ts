@@ -17,7 +17,7 @@
 // Per variant: wall µs per record, the worker's user and system CPU µs per record, and the bytes the
 // worker wrote per record (`wchar` of /proc/self/io: WAL frames, checkpoints, the database file), the
 // median of --rounds passes (variants alternate within a round, so machine drift hits all alike).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { holdEntry, type QueueEntry } from '@connectors/framework';
@@ -26,7 +26,8 @@ import { int, list, printTable } from '../args';
 import { readStdin, runWorker, startSimulatorChild, workerMain } from '../children';
 import { setUpCloudOne } from '../cloudone';
 import { chunks, envelopeEntry, fetchPages, pagesJobOf, type PagesJob } from '../pages';
-import { round } from '../proc';
+import { percentile } from '../measure';
+import { bytesWrittenSelf, round } from '../proc';
 import type { BenchArgs, Figures } from '../types';
 
 const VARIANTS = ['as-is', 'no-asset', 'no-snapshot', 'no-record-indexes', 'sync-off', 'recollect'];
@@ -110,15 +111,11 @@ function entriesOf(variant: string, entries: readonly QueueEntry[]): readonly Qu
   });
 }
 
-/** Bytes this process has passed to write calls so far (`wchar`; page-cache writes included). */
-function bytesWritten(): number {
-  const m = /^wchar:\s*(\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
-  return m ? Number(m[1]) : NaN;
-}
-
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 function writeAll(lake: Lake, variant: string, entries: readonly QueueEntry[], batch: number): void {
@@ -143,7 +140,7 @@ function timeOnePass(
     }
     if (variant === 'sync-off') lake.db.pragma('synchronous = OFF');
     (global as { gc?: () => void }).gc?.();
-    const written0 = bytesWritten();
+    const written0 = bytesWrittenSelf();
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     writeAll(lake, variant, entries, batch);
@@ -154,7 +151,7 @@ function timeOnePass(
       wallUs: round(wall / n, 1),
       userUs: round(cpu.user / n, 1),
       systemUs: round(cpu.system / n, 1),
-      writtenKb: round((bytesWritten() - written0) / 1024 / n, 1),
+      writtenKb: round((bytesWrittenSelf() - written0) / 1024 / n, 1),
     };
   } finally {
     lake.close();
@@ -180,6 +177,7 @@ async function worker(job: Job) {
   if (again && idOf(again[0]) !== idOf(entries[0])) throw new Error('recollect: the record ids changed');
   const root = mkdtempSync(path.join(tmpdir(), 'bench-lake-'));
   const passes = new Map<string, Pass[]>(job.variants.map((v) => [v, []]));
+  const inputs = new Map(job.variants.map((v) => [v, entriesOf(v, entries)]));
   try {
     for (let r = 0; r < job.rounds; r++) {
       for (const variant of job.variants) {
@@ -187,7 +185,7 @@ async function worker(job: Job) {
         const pass =
           variant === 'recollect'
             ? timeOnePass(dir, variant, again!, job.batch, entries)
-            : timeOnePass(dir, variant, entriesOf(variant, entries), job.batch);
+            : timeOnePass(dir, variant, inputs.get(variant)!, job.batch);
         passes.get(variant)!.push(pass);
         rmSync(dir, { recursive: true, force: true });
       }

@@ -28,6 +28,7 @@ import { startRedisServer, type RedisServerHandle } from '@connectors/queue-redi
 import { flag, int, nodeArgsOf, printTable } from '../args';
 import { readStdin, ROOT, runWorker, startSimulatorChild, workerMain } from '../children';
 import { expandChoice, type ExpandChoice } from '../cloudone';
+import { percentile } from '../measure';
 import { cpuPer10k, procDelta, procStats, round } from '../proc';
 import type { BenchArgs, Figures } from '../types';
 
@@ -72,11 +73,6 @@ interface WorkerResult {
   rounds: RoundFigures[];
   /** The host's page budget, sampled every 50 ms: permits, most in use, most runs waiting for one. */
   pageBudget: { permits: number; peakInUse: number; peakWaiting: number };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 function stats(values: number[]): { p50: number; p95: number; max: number } {
