@@ -6,7 +6,7 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createSilentLogger, decodeEntry, SystemClock, type Queue, type Sink } from '@connectors/framework';
-import { ExcludeFilters, runCollection, type CollectionInput } from '@connectors/host';
+import { EMBEDDED_INGEST_BATCH, ExcludeFilters, runCollection, type CollectionInput } from '@connectors/host';
 import { IngestWorker } from '@connectors/ingest';
 import { NdjsonSink } from '@connectors/ingest';
 import { Lake, LakeSink, LakeThreadSink } from '@connectors/lake';
@@ -105,7 +105,14 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     options.sink === 'lake'
       ? await openLakeSink(options.dir, options.lakeThread)
       : new NdjsonSink(ndjsonFile);
-  const worker = new IngestWorker({ queue, sinks: [sink], consumer: 'bench-ingest', blockMs: 100 });
+  // Batches as the host's default backends size them (in-process queue: EMBEDDED_INGEST_BATCH).
+  const worker = new IngestWorker({
+    queue,
+    sinks: [sink],
+    consumer: 'bench-ingest',
+    blockMs: 100,
+    ...(options.queue === 'memory' ? { batchSize: EMBEDDED_INGEST_BATCH } : {}),
+  });
   worker.start();
   const done = (async (): Promise<PipelineResult> => {
     try {

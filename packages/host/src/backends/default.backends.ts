@@ -4,6 +4,7 @@ import { LakeSink, LakeThreadSink } from '@connectors/lake';
 import { MemoryQueue } from '@connectors/queue-memory';
 import { RedisStreamQueue } from '@connectors/queue-redis';
 import type { HostBackends, IngestHandle } from '../types';
+import { EMBEDDED_INGEST_BATCH } from './ingest.defaults';
 
 export interface DefaultBackendOptions {
   dataDir: string;
@@ -46,6 +47,7 @@ export async function defaultBackends(options: DefaultBackendOptions): Promise<H
         queue: q,
         sinks: [sink],
         consumer,
+        ...(options.redisUrl ? {} : { batchSize: EMBEDDED_INGEST_BATCH }),
         logger: options.logger.child({ consumer }),
       });
       return workerHandle(worker);
