@@ -105,13 +105,15 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     options.sink === 'lake'
       ? await openLakeSink(options.dir, options.lakeThread)
       : new NdjsonSink(ndjsonFile);
-  // Batches as the host's default backends size them (in-process queue: EMBEDDED_INGEST_BATCH).
+  // Batches and read-ahead as the host's default backends set them.
   const worker = new IngestWorker({
     queue,
     sinks: [sink],
     consumer: 'bench-ingest',
     blockMs: 100,
     ...(options.queue === 'memory' ? { batchSize: EMBEDDED_INGEST_BATCH } : {}),
+    // As the host: no read ahead of the lake's synchronous write on this thread.
+    ...(options.sink === 'lake' && !options.lakeThread ? { prefetch: false } : {}),
   });
   worker.start();
   const done = (async (): Promise<PipelineResult> => {

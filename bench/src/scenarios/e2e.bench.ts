@@ -562,7 +562,14 @@ async function collectOnly(job: Job, apiKey: string): Promise<WorkerResult> {
 async function ingestOnly(job: Job): Promise<WorkerResult> {
   const queue = await RedisStreamQueue.connect({ url: job.redisUrl, stream: 'connectors:bench' });
   const sink = await openLakeSink(job.dir, job.lakeThread);
-  const worker = new IngestWorker({ queue, sinks: [sink], consumer: 'bench-ingest', blockMs: 100 });
+  // As the host's ingest: no read ahead of the lake's synchronous write on this thread.
+  const worker = new IngestWorker({
+    queue,
+    sinks: [sink],
+    consumer: 'bench-ingest',
+    blockMs: 100,
+    prefetch: job.lakeThread === true,
+  });
   const deadline = Date.now() + 3_600_000;
   let startedAt = 0;
   const cpu0 = cpuUsage();

@@ -48,6 +48,10 @@ export async function defaultBackends(options: DefaultBackendOptions): Promise<H
         sinks: [sink],
         consumer,
         ...(options.redisUrl ? {} : { batchSize: EMBEDDED_INGEST_BATCH }),
+        // The lake on this thread writes synchronously, so a read issued ahead cannot overlap the write:
+        // it only keeps a second batch alive through it (without: +2–12 % in-process and Redis, +19–24 %
+        // for a separate ingest process; docs/PERFORMANCE.md round 6). The lake thread's write yields.
+        prefetch: options.lakeThread === true,
         logger: options.logger.child({ consumer }),
       });
       return workerHandle(worker);
