@@ -112,8 +112,10 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     consumer: 'bench-ingest',
     blockMs: 100,
     ...(options.queue === 'memory' ? { batchSize: EMBEDDED_INGEST_BATCH } : {}),
-    // As the host: no read ahead of the lake's synchronous write on this thread.
-    ...(options.sink === 'lake' && !options.lakeThread ? { prefetch: false } : {}),
+    // As the host: no read ahead from Redis into the lake on this thread.
+    ...(options.queue === 'redis' && options.sink === 'lake' && !options.lakeThread
+      ? { prefetch: false }
+      : {}),
   });
   worker.start();
   const done = (async (): Promise<PipelineResult> => {

@@ -562,7 +562,7 @@ async function collectOnly(job: Job, apiKey: string): Promise<WorkerResult> {
 async function ingestOnly(job: Job): Promise<WorkerResult> {
   const queue = await RedisStreamQueue.connect({ url: job.redisUrl, stream: 'connectors:bench' });
   const sink = await openLakeSink(job.dir, job.lakeThread);
-  // As the host's ingest: no read ahead of the lake's synchronous write on this thread.
+  // As the host's ingest: no read ahead from Redis into the lake on this thread.
   const worker = new IngestWorker({
     queue,
     sinks: [sink],

@@ -48,10 +48,11 @@ export async function defaultBackends(options: DefaultBackendOptions): Promise<H
         sinks: [sink],
         consumer,
         ...(options.redisUrl ? {} : { batchSize: EMBEDDED_INGEST_BATCH }),
-        // The lake on this thread writes synchronously, so a read issued ahead cannot overlap the write:
-        // it only keeps a second batch alive through it (without: +2–12 % in-process and Redis, +19–24 %
-        // for a separate ingest process; docs/PERFORMANCE.md round 6). The lake thread's write yields.
-        prefetch: options.lakeThread === true,
+        // From Redis into the lake on this thread, a read issued ahead cannot overlap the synchronous
+        // write; measured without it: +5–12 % in one process, +19–24 % for a separate ingest process
+        // (docs/PERFORMANCE.md round 6). With the in-process queue the pairs went both ways, and the lake
+        // thread's write yields, so those keep the read ahead.
+        prefetch: !(options.redisUrl && !options.lakeThread),
         logger: options.logger.child({ consumer }),
       });
       return workerHandle(worker);
