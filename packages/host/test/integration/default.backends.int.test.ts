@@ -7,6 +7,7 @@ import Redis from 'ioredis';
 import sinon from 'sinon';
 import { createSilentLogger, type QueueEntry, type ReadOptions } from '@connectors/framework';
 import { Lake } from '@connectors/lake';
+import { streamKeys } from '@connectors/queue-redis';
 import { defaultBackends, queueStreamName } from '../../src/backends/default.backends';
 import { EMBEDDED_INGEST_BATCH } from '../../src/backends/ingest.defaults';
 
@@ -41,8 +42,8 @@ describe('defaultBackends', () => {
       rmSync(dataDir, { recursive: true, force: true });
       const redis = new Redis(REDIS_URL);
       try {
-        const stream = `{${queueStreamName(prefix)}}`;
-        await redis.del(`${stream}:records`, `${stream}:dead`, `${stream}:bytes`);
+        const keys = streamKeys(queueStreamName(prefix));
+        await redis.del(keys.stream, keys.dead, keys.bytes);
       } finally {
         redis.disconnect();
       }
