@@ -6,7 +6,7 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createSilentLogger, decodeEntry, SystemClock, type Queue, type Sink } from '@connectors/framework';
-import { EMBEDDED_INGEST_BATCH, ExcludeFilters, runCollection, type CollectionInput } from '@connectors/host';
+import { ExcludeFilters, hostIngestReading, runCollection, type CollectionInput } from '@connectors/host';
 import { IngestWorker } from '@connectors/ingest';
 import { NdjsonSink } from '@connectors/ingest';
 import { Lake, LakeSink, LakeThreadSink } from '@connectors/lake';
@@ -105,17 +105,16 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     options.sink === 'lake'
       ? await openLakeSink(options.dir, options.lakeThread)
       : new NdjsonSink(ndjsonFile);
-  // Batches and read-ahead as the host's default backends set them.
+  // Batches and read ahead as the host sets them.
   const worker = new IngestWorker({
     queue,
     sinks: [sink],
     consumer: 'bench-ingest',
     blockMs: 100,
-    ...(options.queue === 'memory' ? { batchSize: EMBEDDED_INGEST_BATCH } : {}),
-    // As the host: no read ahead from Redis into the lake on this thread.
-    ...(options.queue === 'redis' && options.sink === 'lake' && !options.lakeThread
-      ? { prefetch: false }
-      : {}),
+    ...hostIngestReading({
+      redis: options.queue === 'redis',
+      lakeOnThisThread: options.sink === 'lake' && !options.lakeThread,
+    }),
   });
   worker.start();
   const done = (async (): Promise<PipelineResult> => {

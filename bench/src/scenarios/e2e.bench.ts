@@ -36,7 +36,7 @@ import axios from 'axios';
 import Database from 'better-sqlite3';
 import Redis from 'ioredis';
 import { buildEnvelope, createSilentLogger } from '@connectors/framework';
-import { runCollection } from '@connectors/host';
+import { hostIngestReading, runCollection } from '@connectors/host';
 import { IngestWorker } from '@connectors/ingest';
 import { Lake } from '@connectors/lake';
 import { RedisStreamQueue, startRedisServer, type RedisServerHandle } from '@connectors/queue-redis';
@@ -562,13 +562,12 @@ async function collectOnly(job: Job, apiKey: string): Promise<WorkerResult> {
 async function ingestOnly(job: Job): Promise<WorkerResult> {
   const queue = await RedisStreamQueue.connect({ url: job.redisUrl, stream: 'connectors:bench' });
   const sink = await openLakeSink(job.dir, job.lakeThread);
-  // As the host's ingest: no read ahead from Redis into the lake on this thread.
   const worker = new IngestWorker({
     queue,
     sinks: [sink],
     consumer: 'bench-ingest',
     blockMs: 100,
-    prefetch: job.lakeThread === true,
+    ...hostIngestReading({ redis: true, lakeOnThisThread: !job.lakeThread }),
   });
   const deadline = Date.now() + 3_600_000;
   let startedAt = 0;

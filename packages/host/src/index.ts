@@ -1,6 +1,6 @@
 export * from './types';
 export { ConnectorHost, DEFAULT_PAGES_IN_FLIGHT } from './host';
-export { EMBEDDED_INGEST_BATCH } from './backends/ingest.defaults';
+export { EMBEDDED_INGEST_BATCH, hostIngestReading } from './backends/ingest.defaults';
 export type { RunNowOptions, TestOutcome } from './host';
 export { Daemon } from './daemon';
 export { HostInputError, BusyError, HostSetupError } from './errors';

@@ -4,7 +4,7 @@ import { LakeSink, LakeThreadSink } from '@connectors/lake';
 import { MemoryQueue } from '@connectors/queue-memory';
 import { RedisStreamQueue } from '@connectors/queue-redis';
 import type { HostBackends, IngestHandle } from '../types';
-import { EMBEDDED_INGEST_BATCH } from './ingest.defaults';
+import { hostIngestReading } from './ingest.defaults';
 
 export interface DefaultBackendOptions {
   dataDir: string;
@@ -47,12 +47,7 @@ export async function defaultBackends(options: DefaultBackendOptions): Promise<H
         queue: q,
         sinks: [sink],
         consumer,
-        ...(options.redisUrl ? {} : { batchSize: EMBEDDED_INGEST_BATCH }),
-        // From Redis into the lake on this thread, a read issued ahead cannot overlap the synchronous
-        // write; measured without it: +5–12 % in one process, +19–24 % for a separate ingest process
-        // (docs/PERFORMANCE.md round 6). With the in-process queue the pairs went both ways, and the lake
-        // thread's write yields, so those keep the read ahead.
-        prefetch: !(options.redisUrl && !options.lakeThread),
+        ...hostIngestReading({ redis: Boolean(options.redisUrl), lakeOnThisThread: !options.lakeThread }),
         logger: options.logger.child({ consumer }),
       });
       return workerHandle(worker);
