@@ -38,6 +38,7 @@ export {
 export type { EnvelopeInput, EnvelopeOutput } from './records/envelope';
 export { isBlank, pruneBlank, stableStringify } from './records/blank';
 export { rememberJson, jsonOf } from './records/raw-json';
+export { adoptPageTexts } from './records/page-text';
 export { encodeEntry, decodeEntry, entryBytes, holdEntry } from './records/entry.codec';
 export { headerJson, lazyRecord } from './records/lazy-record';
 export type { EncodedEntry } from './records/entry.codec';

@@ -11,10 +11,13 @@
 // record carries it under `trendmicro_cloudone`): prune + stringify of the parsed object, against a
 // prototype that splits the page's text into computers and prunes each computer's text
 // (src/text-prune.ts); `equalVendorTexts` counts the computers for which both give the same text.
+// Round 7 adds what the product now does (ADR 0006): the framework's `adoptPageTexts` over the page
+// (`equalCutTexts` counts the texts equal to the framework's), and `buildEnvelope` from the marked
+// page's computers, against the first row's `buildEnvelope` from computers parsed one by one.
 import { createHash } from 'node:crypto';
-import { buildEnvelope } from '@connectors/framework';
+import { adoptPageTexts, buildEnvelope } from '@connectors/framework';
 // Internal to the framework (not exported): measured here on purpose, it is the envelope's hot spot.
-import { canonicalize } from '@connectors/framework/dist/src/records/blank';
+import { canonicalize, PRUNED_JSON, pruneShared } from '@connectors/framework/dist/src/records/blank';
 import { startSimulator } from '@connectors/cloudone-simulator';
 import { int, printTable } from '../args';
 import { setUpCloudOne } from '../cloudone';
@@ -82,8 +85,8 @@ export async function run(args: BenchArgs): Promise<Figures> {
     }
     rows.push({ part, 'µs/record': round(best / fields.length, 1) });
   };
-  time('buildEnvelope (whole)', () => {
-    for (const n of normalized)
+  const envelopeAll = (list: typeof normalized): void => {
+    for (const n of list)
       buildEnvelope({
         manifest: setup.manifest,
         instance: setup.instance,
@@ -92,7 +95,8 @@ export async function run(args: BenchArgs): Promise<Figures> {
         now,
         snapshotId: 's',
       });
-  });
+  };
+  time('buildEnvelope (whole)', () => envelopeAll(normalized));
   time('canonicalize (copy-on-write prune + stringify)', () => {
     for (const f of fields) canonicalize(f);
   });
@@ -114,6 +118,21 @@ export async function run(args: BenchArgs): Promise<Figures> {
   time('vendor text: split the page + prune the text (prototype)', () => {
     for (const item of splitArrayItems(page)) pruneJsonText(item);
   });
+  const parsedPage = (JSON.parse(page) as { computers: object[] }).computers;
+  time('vendor text: the blanks cut out of the page (framework adoptPageTexts, round 7)', () => {
+    adoptPageTexts(page, 'computers', parsedPage);
+  });
+  time('vendor object: prune alone (framework)', () => {
+    for (const raw of raws) pruneShared(raw);
+  });
+  const marked = adoptPageTexts(page, 'computers', parsedPage);
+  let equalCutTexts = 0;
+  parsedPage.forEach((item, k) => {
+    const cut = (item as { [PRUNED_JSON]?: string })[PRUNED_JSON];
+    if (cut !== undefined && cut === canonicalize(raws[k])?.json) equalCutTexts++;
+  });
+  const normalizedFromPage = parsedPage.map((raw) => setup.connector.normalize('computers', raw));
+  time('buildEnvelope (whole) from the marked page (round 7)', () => envelopeAll(normalizedFromPage));
   const items = splitArrayItems(page);
   let equalVendorTexts = 0;
   raws.forEach((raw, k) => {
@@ -122,5 +141,6 @@ export async function run(args: BenchArgs): Promise<Figures> {
   console.log();
   printTable(rows);
   console.log(`\nvendor texts equal to the framework's: ${equalVendorTexts} of ${raws.length}`);
-  return { records: fields.length, repeat, parts: rows, equalVendorTexts };
+  console.log(`page texts marked: ${marked}, equal to the framework's: ${equalCutTexts} of ${raws.length}`);
+  return { records: fields.length, repeat, parts: rows, equalVendorTexts, marked, equalCutTexts };
 }

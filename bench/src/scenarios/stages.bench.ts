@@ -5,14 +5,15 @@
 //
 // The simulator (own process) serves --records computers once; the worker keeps the page texts and
 // then times, in its own fresh process, each stage over all records (after a warm-up pass), best of
-// --repeat: parse (JSON.parse of the pages), normalize (plugin), envelope (framework buildEnvelope),
+// --repeat: parse (JSON.parse of the pages), page texts (framework adoptPageTexts, which the plugin's
+// page parse runs next: each computer's record text cut from the page), normalize (plugin), envelope (framework buildEnvelope),
 // memory-queue (MemoryQueue publish + read + ack, in batches of a page), lake (LakeSink.write in
 // batches of 500 into a fresh lake), ndjson (NdjsonSink.write, fsync per batch). Times include the
 // garbage collection each stage causes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { QueueEntry } from '@connectors/framework';
+import { adoptPageTexts, type QueueEntry } from '@connectors/framework';
 import { NdjsonSink } from '@connectors/ingest';
 import { LakeSink } from '@connectors/lake';
 import { MemoryQueue } from '@connectors/queue-memory';
@@ -91,7 +92,11 @@ async function worker(job: Job) {
   const pages = await fetchPages(job, apiKey);
   const parse = (): Array<Array<{ ID: number }>> =>
     pages.map((p) => (JSON.parse(p) as { computers: Array<{ ID: number }> }).computers);
-  const raws = parse().flat();
+  const parsed = parse();
+  // As the plugin's page parse does: each computer marked with its record text, cut from the page.
+  const adoptAll = () => parsed.forEach((computers, i) => adoptPageTexts(pages[i], 'computers', computers));
+  adoptAll();
+  const raws = parsed.flat();
   const n = raws.length;
   const stages: StageFigures[] = [];
   const stage = async (name: string, pass: () => Promise<void> | void): Promise<void> => {
@@ -104,6 +109,7 @@ async function worker(job: Job) {
   const entries = envelopeAll();
 
   await stage('parse (JSON.parse of the pages)', () => void parse());
+  await stage('page texts (framework adoptPageTexts)', () => void adoptAll());
   await stage('normalize (plugin)', () => void normalizeAll());
   await stage('envelope (framework buildEnvelope)', () => void envelopeAll());
   await stage('memory queue (publish + read + ack)', async () => {

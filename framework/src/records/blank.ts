@@ -63,6 +63,52 @@ export function canonicalize<T>(value: T): Canonical<T> | undefined {
   return pruned === undefined ? undefined : { value: pruned as T, json: JSON.stringify(pruned) };
 }
 
+/**
+ * An object's JSON without its blank members, known before it was serialized: the text it was parsed
+ * from, with the blank members cut out (`adoptPageTexts`). Equal to `canonicalize(object).json`.
+ * A non-enumerable symbol: invisible to JSON, spread, `Object.keys` and deep equality.
+ */
+export const PRUNED_JSON: unique symbol = Symbol.for('@connectors/framework.prunedJson') as never;
+
+function prunedJsonOf(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const json = (value as { [PRUNED_JSON]?: unknown })[PRUNED_JSON];
+  return typeof json === 'string' ? json : undefined;
+}
+
+/**
+ * `canonicalize(fields).json` without pruning or serializing the members whose JSON is known
+ * (`PRUNED_JSON`, on the fields' own members: where a plugin puts the vendor object); undefined when
+ * none is, for the caller to take `canonicalize`.
+ */
+export function splicedJson(fields: unknown): string | undefined {
+  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return undefined;
+  if (Object.getPrototypeOf(fields) !== Object.prototype) return undefined;
+  const obj = fields as Record<string, unknown>;
+  let known = false;
+  for (const k in obj) {
+    if (prunedJsonOf(obj[k]) !== undefined) {
+      known = true;
+      break;
+    }
+  }
+  if (!known) return undefined;
+  let json = '';
+  for (const k in obj) {
+    const v = obj[k];
+    let text = prunedJsonOf(v);
+    if (text === undefined) {
+      const pruned = pruneShared(v);
+      if (pruned === undefined) continue;
+      // undefined for what JSON leaves out of an object (a function, a symbol), as the whole would.
+      text = JSON.stringify(pruned) as string | undefined;
+      if (text === undefined) continue;
+    }
+    json += `${json ? ',' : '{'}${JSON.stringify(k)}:${text}`;
+  }
+  return json ? `${json}}` : undefined;
+}
+
 /** Like `pruneBlank`, but returns the input itself (or its unchanged subtrees) where nothing is blank. */
 export function pruneShared(value: unknown): unknown {
   if (value === null || value === undefined) return undefined;

@@ -8,7 +8,8 @@ import type {
   QueueEntry,
   SyslogRecord,
 } from '../types';
-import { canonicalize, pruneShared } from './blank';
+import { canonicalize, pruneShared, splicedJson } from './blank';
+import { lazyRecord } from './lazy-record';
 import { rememberJson } from './raw-json';
 
 /** Records above this size are truncated by the rule in `truncateRecord` (and counted). */
@@ -113,6 +114,97 @@ function envelopeConstants(
   return constants;
 }
 
+function collidesWithEnvelope(fields: object): boolean {
+  for (const k of ENVELOPE_KEYS) if (k in fields) return true;
+  return false;
+}
+
+/** The envelope's JSON: id, timestamp, then the constant tail (tenant, connector, class, origin). */
+function envelopeJson(id: string, now: number, constants: EnvelopeConstants): string {
+  // The id is hex: no escaping.
+  return `{"id":"${id}","timestamp":${JSON.stringify(now)},${constants.tailJson}`;
+}
+
+/** The record's JSON: the fields' members, then the envelope's. */
+function joinJson(fieldsJson: string, envelope: string): string {
+  return fieldsJson === '{}' ? envelope : `${fieldsJson.slice(0, -1)},${envelope.slice(1)}`;
+}
+
+interface BuiltRecord {
+  record: SyslogRecord;
+  truncated: boolean;
+}
+
+/**
+ * The record from its text alone, when the fields carry their vendor object's JSON (`adoptPageTexts`):
+ * nothing is pruned or serialized again, and the record is a `lazyRecord` over the text, parsed only if
+ * something reads past its header (queues and sinks read the header and the text). Undefined when the
+ * fields carry no such text, or a field takes an envelope key: the caller builds the record object.
+ */
+function recordFromText(
+  input: EnvelopeInput,
+  msgClass: string,
+  constants: EnvelopeConstants,
+  maxBytes: number,
+): BuiltRecord | undefined {
+  const { instance, normalized, now } = input;
+  if (collidesWithEnvelope(normalized.fields)) return undefined;
+  const fieldsJson = splicedJson(normalized.fields);
+  if (fieldsJson === undefined) return undefined;
+  const id = idFromCanonical(instance, input.contentType, normalized.key, fieldsJson);
+  const json = joinJson(fieldsJson, envelopeJson(id, now, constants));
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most records are provably under the size limit.
+  if (json.length * 3 <= maxBytes) {
+    const header = {
+      id,
+      timestamp: now,
+      tenant_id: instance.tenant,
+      msg_class: msgClass,
+      connector: constants.connector,
+    };
+    return { record: lazyRecord(json, header), truncated: false };
+  }
+  const result = truncateRecord(JSON.parse(json) as SyslogRecord, input.manifest.origin.source, maxBytes);
+  if (!result.truncated) rememberJson(result.record, json);
+  return result;
+}
+
+/** The record built as an object: pruned, serialized once, its JSON remembered. */
+function recordFromObject(
+  input: EnvelopeInput,
+  msgClass: string,
+  constants: EnvelopeConstants,
+  maxBytes: number,
+): BuiltRecord {
+  const { instance, normalized, now } = input;
+  const canonical = canonicalize(normalized.fields);
+  const fields = (canonical?.value ?? {}) as Record<string, unknown>;
+  const id = idFromCanonical(instance, input.contentType, normalized.key, canonical?.json ?? '{}');
+  // Copied key by key, then the envelope assigned: the same object as `{ ...fields, ...envelope }`,
+  // without the runtime's slow path for a second spread (the profile's top line in this function).
+  const fieldKeys = Object.keys(fields);
+  const record = {} as SyslogRecord;
+  for (let i = 0; i < fieldKeys.length; i++) record[fieldKeys[i]] = fields[fieldKeys[i]];
+  record.id = id;
+  record.timestamp = now;
+  record.tenant_id = instance.tenant;
+  record.connector = constants.connector;
+  record.msg_class = msgClass;
+  record.msg_origin = constants.msgOrigin;
+  // The record's JSON is the canonical fields' JSON joined with the envelope's: remembered here, so
+  // queues and sinks need not serialize a 2–4 KB record again. Its length also proves most records
+  // are under the size limit.
+  const recordJson = collidesWithEnvelope(fields)
+    ? undefined
+    : joinJson(canonical?.json ?? '{}', envelopeJson(id, now, constants));
+  const provablySmall = recordJson !== undefined && recordJson.length * 3 <= maxBytes;
+  const result = provablySmall
+    ? { record, truncated: false }
+    : truncateRecord(record, input.manifest.origin.source, maxBytes);
+  if (recordJson !== undefined && !result.truncated) rememberJson(result.record, recordJson);
+  return result;
+}
+
 /** Wraps a plugin's normalized record in the framework envelope, plus its asset record. */
 export function buildEnvelope(input: EnvelopeInput): EnvelopeOutput {
   const { manifest, instance, contentType, normalized, now } = input;
@@ -132,41 +224,12 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutput {
       `${manifest.id} normalized a ${contentType} object without a key`,
     );
   }
-  const canonical = canonicalize(normalized.fields);
-  const fields = (canonical?.value ?? {}) as Record<string, unknown>;
   const constants = envelopeConstants(manifest, instance, contentType, spec.msgClass);
-  const { connector } = constants;
-  const id = idFromCanonical(instance, contentType, normalized.key, canonical?.json ?? '{}');
-  // Copied key by key, then the envelope assigned: the same object as `{ ...fields, ...envelope }`,
-  // without the runtime's slow path for a second spread (the profile's top line in this function).
-  const fieldKeys = Object.keys(fields);
-  let record = {} as SyslogRecord;
-  for (let i = 0; i < fieldKeys.length; i++) record[fieldKeys[i]] = fields[fieldKeys[i]];
-  record.id = id;
-  record.timestamp = now;
-  record.tenant_id = instance.tenant;
-  record.connector = connector;
-  record.msg_class = spec.msgClass;
-  record.msg_origin = constants.msgOrigin;
-  // The record's JSON is the canonical fields' JSON joined with the envelope's: remembered here, so
-  // queues and sinks need not serialize a 2–4 KB record again. Its length also proves most records
-  // are under the size limit (a UTF-16 unit is at most 3 UTF-8 bytes). The id is hex: no escaping.
-  const envelopeJson = `{"id":"${id}","timestamp":${JSON.stringify(now)},${constants.tailJson}`;
-  const fieldsJson = canonical?.json ?? '{}';
-  let collides = false;
-  for (const k of ENVELOPE_KEYS) if (k in fields) collides = true;
-  const recordJson = collides
-    ? undefined
-    : fieldsJson === '{}'
-      ? envelopeJson
-      : `${fieldsJson.slice(0, -1)},${envelopeJson.slice(1)}`;
   const maxBytes = input.maxRecordBytes ?? MAX_RECORD_BYTES;
-  const provablySmall = recordJson !== undefined && recordJson.length * 3 <= maxBytes;
-  const truncatedResult = provablySmall
-    ? { record, truncated: false }
-    : truncateRecord(record, manifest.origin.source, maxBytes);
-  record = truncatedResult.record;
-  if (recordJson !== undefined && !truncatedResult.truncated) rememberJson(record, recordJson);
+  const { record, truncated } =
+    recordFromText(input, spec.msgClass, constants, maxBytes) ??
+    recordFromObject(input, spec.msgClass, constants, maxBytes);
+  const { connector } = constants;
 
   let asset: AssetRecord | undefined;
   if (spec.yieldsAssets && normalized.asset) {
@@ -209,7 +272,7 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutput {
       ...(asset ? { asset } : {}),
       ...(input.snapshotId ? { snapshotId: input.snapshotId } : {}),
     },
-    truncated: truncatedResult.truncated,
+    truncated,
   };
 }
 

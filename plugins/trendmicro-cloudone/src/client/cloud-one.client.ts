@@ -5,6 +5,7 @@ import {
   type Clock,
   type HttpClientFactory,
   type Logger,
+  adoptPageTexts,
 } from '@connectors/framework';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponseHeaders, RawAxiosResponseHeaders } from 'axios';
 import { isDevelopment } from '../config/cloud-one.config';
@@ -263,5 +264,7 @@ export function parseComputersPage(body: string, action: string, url: string): C
       );
     }
   }
+  // The record's JSON is then cut from this text instead of serializing each computer again.
+  adoptPageTexts(body, 'computers', computers);
   return computers as ComputerDto[];
 }

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
+import { types } from 'node:util';
 import sinon from 'sinon';
-import { ConnectorError, SystemClock, VendorApiError } from '@connectors/framework';
+import { buildEnvelope, ConnectorError, jsonOf, SystemClock, VendorApiError } from '@connectors/framework';
 import { startSimulator, type CorruptionKind, type SimulatorHandle } from '@connectors/cloudone-simulator';
 import { FakeClock } from '@connectors/testkit';
-import { collect, connectTo, sleep } from './simulated-connector';
+import { cloudOnePlugin, collect, connectTo, sleep } from './simulated-connector';
 
 describe('CloudOneConnector#collect() against the simulator', () => {
   const sandbox = sinon.createSandbox();
@@ -54,6 +55,39 @@ describe('CloudOneConnector#collect() against the simulator', () => {
         'interfaces',
         'allVirtualMachineSummaries',
       ]);
+    });
+  });
+
+  describe('when records are built from the pages', () => {
+    it('should cut each record text from the page, with the ids and text of serializing the computer', async () => {
+      const sim = await simulator({ computers: 600 });
+      const { connector } = await connectTo(sim, { pageSize: 250, expand: 'all' });
+      const run = await collect(connector);
+      expect(run.error).to.equal(undefined);
+      const { manifest } = await cloudOnePlugin();
+      const instance = { id: 'c1', name: 'tm', tenant: 'acme', type: manifest.id };
+      const build = (raw: object) =>
+        buildEnvelope({
+          manifest,
+          instance,
+          contentType: 'computers',
+          normalized: connector.connector.normalize('computers', raw),
+          now: 1,
+        }).entry;
+      let compared = 0;
+      for (const raw of run.pages.flatMap((p) => p.items)) {
+        const fromPage = build(raw);
+        // A copy through JSON carries no page text: the envelope prunes and serializes it.
+        const fromObject = build(JSON.parse(JSON.stringify(raw)) as object);
+        expect(jsonOf(fromPage.record)).to.equal(jsonOf(fromObject.record));
+        expect(fromPage.record.id).to.equal(fromObject.record.id);
+        expect(fromPage.asset).to.deep.equal(fromObject.asset);
+        compared++;
+      }
+      expect(compared).to.equal(600);
+      // The page path is the one taken: its records are served from their text (a lazy record).
+      expect(types.isProxy(build(run.pages[0].items[0]).record)).to.equal(true);
+      expect(types.isProxy(build({ ...run.pages[0].items[0] }).record)).to.equal(false);
     });
   });
 
