@@ -82,6 +82,15 @@ function prunedJsonOf(value: unknown): string | undefined {
  * none is, for the caller to take `canonicalize`.
  */
 export function splicedJson(fields: unknown): string | undefined {
+  const members = splicedMembers(fields);
+  return members === undefined ? undefined : `{${members}}`;
+}
+
+/**
+ * `splicedJson` without its braces, for the envelope to join with its own members: the record text is
+ * then made of the 4 KB once more, not twice (a slice of the braced text would copy it first).
+ */
+export function splicedMembers(fields: unknown): string | undefined {
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return undefined;
   if (Object.getPrototypeOf(fields) !== Object.prototype) return undefined;
   const obj = fields as Record<string, unknown>;
@@ -93,7 +102,7 @@ export function splicedJson(fields: unknown): string | undefined {
     }
   }
   if (!known) return undefined;
-  let json = '';
+  let json: string | undefined;
   for (const k in obj) {
     const v = obj[k];
     let text = prunedJsonOf(v);
@@ -104,9 +113,10 @@ export function splicedJson(fields: unknown): string | undefined {
       text = JSON.stringify(pruned) as string | undefined;
       if (text === undefined) continue;
     }
-    json += `${json ? ',' : '{'}${JSON.stringify(k)}:${text}`;
+    const member = `${JSON.stringify(k)}:${text}`;
+    json = json === undefined ? member : `${json},${member}`;
   }
-  return json ? `${json}}` : undefined;
+  return json;
 }
 
 /** Like `pruneBlank`, but returns the input itself (or its unchanged subtrees) where nothing is blank. */
