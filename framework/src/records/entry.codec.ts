@@ -1,5 +1,5 @@
 import type { QueueEntry, RecordHeader } from '../types';
-import { headerJson, lazyRecord, recordHeader } from './lazy-record';
+import { headerJson, isLazyRecord, lazyRecord, recordHeader } from './lazy-record';
 import { keptJsonOf, rememberJson } from './raw-json';
 
 /**
@@ -59,7 +59,8 @@ export function holdEntry(entry: QueueEntry): QueueEntry {
   const r = entry.record;
   const held: QueueEntry = {
     kind: 'record',
-    record: lazyRecord(keptJsonOf(r), recordHeader(r)),
+    // The envelope already builds page-text records in this form.
+    record: isLazyRecord(r) ? r : lazyRecord(keptJsonOf(r), recordHeader(r)),
   };
   if (entry.asset) {
     keptJsonOf(entry.asset);

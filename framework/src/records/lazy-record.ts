@@ -27,6 +27,13 @@ export function headerJson(record: SyslogRecord): string {
 
 // A symbol key, so no field of a record (JSON keys are strings) can be mistaken for the state.
 const HEADER = Symbol('lazy record header');
+/** Answered `true` by every lazy record, and by nothing else. */
+const IS_LAZY = Symbol('lazy record');
+
+/** Whether `value` is a `lazyRecord` (already in the form a queue holds). */
+export function isLazyRecord(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { [IS_LAZY]?: unknown })[IS_LAZY] === true;
+}
 
 /**
  * The proxy's target: the remembered text (see jsonOf) always; the header until first use (its presence
@@ -55,6 +62,7 @@ const handler: ProxyHandler<Lazy> = {
   get(target, key) {
     // The remembered text (see jsonOf) is served without parsing, before and after.
     if (key === JSON_TEXT) return target[JSON_TEXT];
+    if (key === IS_LAZY) return true;
     const header = target[HEADER];
     if (header !== undefined && HEADER_KEYS.has(key)) return header[key as keyof RecordHeader];
     return Reflect.get(load(target), key);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { adoptPageTexts, buildEnvelope, jsonOf, type ConnectorInstanceInfo } from '../../src';
+import { adoptPageTexts, buildEnvelope, holdEntry, jsonOf, type ConnectorInstanceInfo } from '../../src';
 import { canonicalize, PRUNED_JSON, splicedJson } from '../../src/records/blank';
 import { validManifest } from '../helpers/manifest.fixture';
 
@@ -203,6 +203,18 @@ describe('buildEnvelope from page texts', () => {
     expect(fromText.record).to.deep.equal(fromObject.record);
     expect(fromText.asset).to.deep.equal(fromObject.asset);
     expect(fromText.record.acme_edr).to.deep.equal({ id: 7, tags: ['a'] });
+  });
+
+  it('should be held by the in-process queue as it is, already in the form it holds', () => {
+    const p = page([{ id: 7 }]);
+    adoptPageTexts(p.text, 'hosts', p.items);
+    const { entry } = build(p.items[0]);
+    const held = holdEntry(entry) as typeof entry;
+    expect(held.record).to.equal(entry.record);
+    expect(jsonOf(held.record)).to.equal(jsonOf(entry.record));
+    // A record built as an object is still reduced to its text and header.
+    const plain = build({ id: 7 }).entry;
+    expect((holdEntry(plain) as typeof plain).record).to.not.equal(plain.record);
   });
 
   it('should serve the header without parsing, and the fields once read', () => {

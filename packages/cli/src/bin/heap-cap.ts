@@ -2,6 +2,12 @@ import { spawn } from 'node:child_process';
 
 /** The V8 old-space cap of the daemon (MB): measured RSS ≤ 200 MB at 1,000,000 computers, same throughput. */
 export const DEFAULT_DAEMON_HEAP_MB = 96;
+/**
+ * The daemon's young generation (V8 semi-space, MB). Under the old-space cap node lets it grow to 16 MB,
+ * which put the host at 197–207 MB of peak RSS on one machine; 8 MB measured 165–171 MB, at 5–10 % of
+ * throughput (docs/PERFORMANCE.md, round 7). Semi-spaces come in powers of two: 12 measured as 16.
+ */
+export const DEFAULT_DAEMON_SEMI_SPACE_MB = 8;
 /** Set in the re-executed process, so it never re-executes itself again. */
 export const HEAP_CAPPED_ENV = 'CONNECTORS_HEAP_CAPPED';
 /** Overrides the cap in MB; `0` (or `off`) runs with node's own heap sizing. */
@@ -22,6 +28,7 @@ export const GLOBAL_OPTIONS_WITH_VALUE = [
   '--requests-per-minute',
 ];
 const HEAP_FLAG = /(^|\s)--max[-_]old[-_]space[-_]size(=|\s|$)/;
+const SEMI_SPACE_FLAG = /(^|\s)--(max|min)[-_]semi[-_]space[-_]size(=|\s|$)/;
 
 export type HeapCapPlan =
   | { reexec: false; reason: string }
@@ -51,7 +58,8 @@ export function commandOf(args: readonly string[]): string | undefined {
 }
 
 /**
- * Whether to run this CLI again under `node --max-old-space-size=<MB>`, and with which node flags.
+ * Whether to run this CLI again under `node --max-old-space-size=<MB> --max-semi-space-size=8`, and with
+ * which node flags.
  * Only the daemon and `run` are capped: a host's RSS is mostly V8 heap slack (280–297 MB with node's defaults,
  * 197–201 MB with 96 MB, same throughput). A cap already given (node flag or NODE_OPTIONS) wins, and
  * the re-executed process is marked so it never re-executes itself.
@@ -75,7 +83,11 @@ export function planHeapCap({ args, execArgv, env }: HeapCapInput): HeapCapPlan 
     }
     heapMb = Number(raw);
   }
-  return { reexec: true, heapMb, nodeArgs: [...execArgv, `--max-old-space-size=${heapMb}`] };
+  const nodeArgs = [...execArgv, `--max-old-space-size=${heapMb}`];
+  // A young generation given on node's command line or in NODE_OPTIONS wins, as the cap does.
+  if (!execArgv.some((a) => SEMI_SPACE_FLAG.test(a)) && !SEMI_SPACE_FLAG.test(env.NODE_OPTIONS ?? ''))
+    nodeArgs.push(`--max-semi-space-size=${DEFAULT_DAEMON_SEMI_SPACE_MB}`);
+  return { reexec: true, heapMb, nodeArgs };
 }
 
 /**

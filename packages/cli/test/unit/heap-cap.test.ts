@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   commandOf,
   DEFAULT_DAEMON_HEAP_MB,
+  DEFAULT_DAEMON_SEMI_SPACE_MB,
   GLOBAL_OPTIONS_WITH_VALUE,
   HEAP_CAPPED_ENV,
   HEAP_MB_ENV,
@@ -34,8 +35,21 @@ describe('planHeapCap', () => {
     expect(plan(['--data-dir', 'd', 'start', '--no-metrics'], {}, ['--enable-source-maps'])).to.deep.equal({
       reexec: true,
       heapMb: DEFAULT_DAEMON_HEAP_MB,
-      nodeArgs: ['--enable-source-maps', `--max-old-space-size=${DEFAULT_DAEMON_HEAP_MB}`],
+      nodeArgs: [
+        '--enable-source-maps',
+        `--max-old-space-size=${DEFAULT_DAEMON_HEAP_MB}`,
+        `--max-semi-space-size=${DEFAULT_DAEMON_SEMI_SPACE_MB}`,
+      ],
     });
+  });
+
+  it('should keep a young generation given on the command line or in NODE_OPTIONS', () => {
+    const given = plan(['start'], {}, ['--max-semi-space-size=32']) as { nodeArgs: string[] };
+    expect(given.nodeArgs).to.deep.equal(['--max-semi-space-size=32', '--max-old-space-size=96']);
+    const inOptions = plan(['start'], { NODE_OPTIONS: '--max_semi_space_size 4' }) as { nodeArgs: string[] };
+    expect(inOptions.nodeArgs).to.deep.equal(['--max-old-space-size=96']);
+    const withCap = plan(['start'], { [HEAP_MB_ENV]: '160' }) as { nodeArgs: string[] };
+    expect(withCap.nodeArgs).to.deep.equal(['--max-old-space-size=160', '--max-semi-space-size=8']);
   });
 
   it('should take the cap from CONNECTORS_MAX_HEAP_MB, and 0 or off for none', () => {
