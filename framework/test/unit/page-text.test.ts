@@ -167,6 +167,14 @@ describe('splicedJson', () => {
     expect(splicedJson(fields)).to.equal('{"host":{"name":"web01"},"acme_edr":{"ID":1,"os":"linux"}}');
   });
 
+  it('should keep an own "__proto__" member, as JSON does', () => {
+    const p = page([{ ID: 1 }]);
+    adoptPageTexts(p.text, 'hosts', p.items);
+    const fields = JSON.parse('{"a":{"x":1},"__proto__":{"y":2},"b":{"z":""}}') as Record<string, unknown>;
+    fields.acme_edr = p.items[0];
+    expect(splicedJson(fields)).to.equal('{"a":{"x":1},"__proto__":{"y":2},"acme_edr":{"ID":1}}');
+  });
+
   it('should give undefined when no member carries its text', () => {
     expect(splicedJson({ host: { name: 'web01' } })).to.equal(undefined);
     expect(splicedJson([1])).to.equal(undefined);
