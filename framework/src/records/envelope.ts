@@ -63,7 +63,7 @@ export function recordId(
   return idFromCanonical(instance, contentType, key, canonicalize(fields)?.json ?? '{}');
 }
 
-/** The id of the canonical JSON given in parts (hashed as their concatenation, not joined first). */
+/** The id of the canonical JSON, given whole or in parts (hashed as their concatenation). */
 function idFromCanonical(
   instance: ConnectorInstanceInfo,
   contentType: string,
