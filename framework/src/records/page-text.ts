@@ -2,7 +2,7 @@
 // objects to normalize them); the record then needs each object again as JSON without its blank members
 // (the record text and the input of its id). Pruning the parsed object and serializing it again cost
 // ≈ 20 µs per 4 KB Cloud One computer, the envelope's largest part; cutting the blank members out of
-// the page's text, which is already that JSON but for the blanks, costs a third of it
+// the page's text, which is already that JSON but for the blanks, costs a third to a half of it
 // (docs/PERFORMANCE.md, round 7).
 //
 // The cut text must be exactly what `canonicalize` gives for the parsed object, or ids would change with
@@ -22,7 +22,7 @@ const CLOSE_OBJECT = 125;
 const OPEN_ARRAY = 91;
 const CLOSE_ARRAY = 93;
 
-/** Deeper objects are left to the parsed path (and the scanner's stacks stay small and preallocated). */
+/** A page nested deeper is left to the parsed path (and the scanner's stacks stay small and preallocated). */
 const MAX_DEPTH = 64;
 
 // Per open container: where its current member starts, how many members it keeps, and how many cuts

@@ -147,6 +147,16 @@ describe('adoptPageTexts', () => {
       expect(adoptPageTexts(p.text, 'computers', p.items), 'another key').to.equal(0);
     });
 
+    it('should leave a page nested deeper than it follows to the parsed path', () => {
+      let deep: unknown = { leaf: 1 };
+      for (let i = 0; i < 70; i++) deep = { d: deep };
+      const p = page([{ ID: 1 }, { ID: 2, deep }]);
+      expect(adoptPageTexts(p.text, 'hosts', p.items)).to.equal(0);
+      const shallow = page([{ ID: 1 }, { ID: 2, deep: { d: { d: { leaf: '' } } } }]);
+      expect(adoptPageTexts(shallow.text, 'hosts', shallow.items)).to.equal(2);
+      expect(prunedJson(shallow.items[1])).to.equal('{"ID":2}');
+    });
+
     it('should leave the objects as they were parsed: the mark is invisible to JSON, keys and equality', () => {
       const p = page([{ ID: 1, note: '' }]);
       adoptPageTexts(p.text, 'hosts', p.items);
