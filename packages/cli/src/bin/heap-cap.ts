@@ -61,8 +61,8 @@ export function commandOf(args: readonly string[]): string | undefined {
  * Whether to run this CLI again under `node --max-old-space-size=<MB> --max-semi-space-size=8`, and with
  * which node flags.
  * Only the daemon and `run` are capped: a host's RSS is mostly V8 heap slack (280–297 MB with node's defaults,
- * 197–201 MB with 96 MB, same throughput). A cap already given (node flag or NODE_OPTIONS) wins, and
- * the re-executed process is marked so it never re-executes itself.
+ * 188–201 MB with 96 MB, same throughput; 174 MB with the 8 MB young generation too). A cap already given
+ * (node flag or NODE_OPTIONS) wins, and the re-executed process is marked so it never re-executes itself.
  */
 export function planHeapCap({ args, execArgv, env }: HeapCapInput): HeapCapPlan {
   if (!LONG_RUNNING.has(commandOf(args) ?? '')) return { reexec: false, reason: 'not a collecting command' };

@@ -1,11 +1,11 @@
 import {
+  adoptPageTexts,
   ConnectorError,
   withRetry,
   wrapHttpError,
   type Clock,
   type HttpClientFactory,
   type Logger,
-  adoptPageTexts,
 } from '@connectors/framework';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponseHeaders, RawAxiosResponseHeaders } from 'axios';
 import { isDevelopment } from '../config/cloud-one.config';
