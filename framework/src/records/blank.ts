@@ -1,9 +1,11 @@
 /** `s.trim() === ''` without scanning (or copying) the strings that do not start with white space. */
-function blankString(s: string): boolean {
-  if (s.length === 0) return true;
-  const c = s.charCodeAt(0);
-  // Every character `trim` removes is ≤ U+0020, U+00A0, U+FEFF or in U+1680–U+3000.
-  return (c <= 0x20 || c === 0xa0 || c >= 0x1680) && s.trim() === '';
+export function blankString(s: string): boolean {
+  return s.length === 0 || (mayTrim(s.charCodeAt(0)) && s.trim() === '');
+}
+
+/** Whether `trim` might remove this character: every one it removes is ≤ U+0020, U+00A0, U+FEFF or in U+1680–U+3000. */
+export function mayTrim(code: number): boolean {
+  return code <= 0x20 || code === 0xa0 || code >= 0x1680;
 }
 
 /** Whether a value carries no information: null, undefined, blank string, empty array or object. */
@@ -77,18 +79,10 @@ function prunedJsonOf(value: unknown): string | undefined {
 }
 
 /**
- * `canonicalize(fields).json` without pruning or serializing the members whose JSON is known
- * (`PRUNED_JSON`, on the fields' own members: where a plugin puts the vendor object); undefined when
- * none is, for the caller to take `canonicalize`.
- */
-export function splicedJson(fields: unknown): string | undefined {
-  const members = splicedMembers(fields);
-  return members === undefined ? undefined : `{${members}}`;
-}
-
-/**
- * `splicedJson` without its braces, for the envelope to join with its own members: the record text is
- * then made of the 4 KB once more, not twice (a slice of the braced text would copy it first).
+ * The members of `canonicalize(fields).json`, without its braces, made without pruning or serializing
+ * the members whose JSON is known (`PRUNED_JSON`, on the fields' own members: where a plugin puts the
+ * vendor object); undefined when none is, for the caller to take `canonicalize`. Without braces, so the
+ * envelope joins them with its own members and the record text is made of the 4 KB once, not twice.
  */
 export function splicedMembers(fields: unknown): string | undefined {
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return undefined;

@@ -152,9 +152,9 @@ function recordFromText(
   maxBytes: number,
 ): BuiltRecord | undefined {
   const { instance, normalized, now } = input;
-  if (collidesWithEnvelope(normalized.fields)) return undefined;
   const members = splicedMembers(normalized.fields);
-  if (members === undefined) return undefined;
+  // Asked only when the fields carry a text, so the parsed path pays nothing for it.
+  if (members === undefined || collidesWithEnvelope(normalized.fields)) return undefined;
   const id = idFromCanonical(instance, input.contentType, normalized.key, '{', members, '}');
   const json = `{${members},${envelopeJson(id, now, constants).slice(1)}`;
   // A UTF-16 unit is at most 3 UTF-8 bytes: most records are provably under the size limit.

@@ -11,7 +11,7 @@
 // index (the runtime lists those first), every number in its shortest form. Anything else is left
 // unmarked, and the envelope prunes and serializes the object as before.
 
-import { PRUNED_JSON } from './blank';
+import { blankString as isBlankText, mayTrim, PRUNED_JSON } from './blank';
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -81,7 +81,7 @@ function stringEnd(scan: Scan, start: number): number {
 }
 
 /** Whether the string value between the quotes at `start` and `end` is blank as `isBlank` sees it. */
-function blankString(scan: Scan, start: number, end: number): boolean {
+function blankMember(scan: Scan, start: number, end: number): boolean {
   if (end === start + 1) return true;
   const first = scan.text.charCodeAt(start + 1);
   if (first === BACKSLASH) {
@@ -90,13 +90,13 @@ function blankString(scan: Scan, start: number, end: number): boolean {
     if (next !== QUOTE && next !== BACKSLASH) scan.ok = false;
     return false;
   }
-  if (!(first <= 0x20 || first === 0xa0 || first >= 0x1680)) return false;
+  if (!mayTrim(first)) return false;
   // Starts with white space (or a character `trim` might remove): its escapes would have to be read.
   if (scan.escaped) {
     scan.ok = false;
     return false;
   }
-  return scan.text.slice(start + 1, end).trim() === '';
+  return isBlankText(scan.text.slice(start + 1, end));
 }
 
 /** Scans the number at `start`; returns its end. Marks the scan not ok unless it is in shortest form. */
@@ -149,7 +149,7 @@ function itemText(scan: Scan, start: number): { end: number; json: string | unde
     let blank = false;
     if (c === QUOTE) {
       const end = stringEnd(scan, i);
-      blank = blankString(scan, i, end);
+      blank = blankMember(scan, i, end);
       i = end + 1;
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (text.charCodeAt(i + 1) === (c === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)) {

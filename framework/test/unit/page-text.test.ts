@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { adoptPageTexts, buildEnvelope, holdEntry, jsonOf, type ConnectorInstanceInfo } from '../../src';
-import { canonicalize, PRUNED_JSON, splicedJson } from '../../src/records/blank';
+import { canonicalize, PRUNED_JSON, splicedMembers } from '../../src/records/blank';
 import { validManifest } from '../helpers/manifest.fixture';
 
 const instance: ConnectorInstanceInfo = { id: 'c1', name: 'edr', tenant: 'acme', type: 'acme-edr' };
@@ -8,6 +8,12 @@ const instance: ConnectorInstanceInfo = { id: 'c1', name: 'edr', tenant: 'acme',
 /** The page as a client receives it, parsed as the plugin parses it. */
 function page(items: unknown[], text = JSON.stringify({ hosts: items })): { text: string; items: object[] } {
   return { text, items: (JSON.parse(text) as { hosts: object[] }).hosts };
+}
+
+/** `canonicalize(fields).json` as the envelope makes it from known texts. */
+function splicedJson(fields: unknown): string | undefined {
+  const members = splicedMembers(fields);
+  return members === undefined ? undefined : `{${members}}`;
 }
 
 function prunedJson(item: object): string | undefined {

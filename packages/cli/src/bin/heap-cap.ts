@@ -67,8 +67,10 @@ export function commandOf(args: readonly string[]): string | undefined {
 export function planHeapCap({ args, execArgv, env }: HeapCapInput): HeapCapPlan {
   if (!LONG_RUNNING.has(commandOf(args) ?? '')) return { reexec: false, reason: 'not a collecting command' };
   if (env[HEAP_CAPPED_ENV]) return { reexec: false, reason: 'already re-executed' };
-  if (execArgv.some((a) => HEAP_FLAG.test(a)) || HEAP_FLAG.test(env.NODE_OPTIONS ?? ''))
-    return { reexec: false, reason: 'a heap size was given' };
+  // A flag on node's command line or in NODE_OPTIONS is the user's: it wins.
+  const given = (flag: RegExp): boolean =>
+    execArgv.some((a) => flag.test(a)) || flag.test(env.NODE_OPTIONS ?? '');
+  if (given(HEAP_FLAG)) return { reexec: false, reason: 'a heap size was given' };
   // A debugger port is taken by this process already; re-executing would fight over it.
   if (execArgv.some((a) => a.startsWith('--inspect')))
     return { reexec: false, reason: 'a debugger is attached' };
@@ -84,9 +86,7 @@ export function planHeapCap({ args, execArgv, env }: HeapCapInput): HeapCapPlan 
     heapMb = Number(raw);
   }
   const nodeArgs = [...execArgv, `--max-old-space-size=${heapMb}`];
-  // A young generation given on node's command line or in NODE_OPTIONS wins, as the cap does.
-  if (!execArgv.some((a) => SEMI_SPACE_FLAG.test(a)) && !SEMI_SPACE_FLAG.test(env.NODE_OPTIONS ?? ''))
-    nodeArgs.push(`--max-semi-space-size=${DEFAULT_DAEMON_SEMI_SPACE_MB}`);
+  if (!given(SEMI_SPACE_FLAG)) nodeArgs.push(`--max-semi-space-size=${DEFAULT_DAEMON_SEMI_SPACE_MB}`);
   return { reexec: true, heapMb, nodeArgs };
 }
 
