@@ -39,6 +39,8 @@ export type { EnvelopeInput, EnvelopeOutput } from './records/envelope';
 export { isBlank, pruneBlank, stableStringify } from './records/blank';
 export { rememberJson, jsonOf } from './records/raw-json';
 export { adoptPageTexts } from './records/page-text';
+export { PageItems, pageItems } from './records/page-items';
+export type { PageItemsOptions } from './records/page-items';
 export { encodeEntry, decodeEntry, entryBytes, holdEntry } from './records/entry.codec';
 export { headerJson, lazyRecord } from './records/lazy-record';
 export type { EncodedEntry } from './records/entry.codec';

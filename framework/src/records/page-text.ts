@@ -43,6 +43,19 @@ interface Scan {
   ok: boolean;
   /** Whether the last string scanned had an escape. */
   escaped: boolean;
+  /** Top-level members whose values to locate, as JSON strings (`"ID"`); see `pageItems`. */
+  peek?: readonly string[];
+  /** Where each peeked member's value starts and ends in the last item scanned (-1: absent). */
+  peekStart: number[];
+  peekEnd: number[];
+}
+
+/** Which of the peeked keys the key between the quotes at `start` and `end` is, or -1. */
+function peekedKey(peek: readonly string[], text: string, start: number, end: number): number {
+  for (let n = 0; n < peek.length; n++) {
+    if (peek[n].length === end + 1 - start && text.startsWith(peek[n], start)) return n;
+  }
+  return -1;
 }
 
 function isEscapeKept(code: number): boolean {
@@ -59,11 +72,14 @@ function isEscapeKept(code: number): boolean {
   );
 }
 
-/** The index of the quote closing the string that opens at `start`; checks its escapes on the way. */
+/**
+ * The index of the quote closing the string that opens at `start` (-1 if none); checks its escapes on
+ * the way.
+ */
 function stringEnd(scan: Scan, start: number): number {
   const { text } = scan;
   let end = text.indexOf('"', start + 1);
-  scan.escaped = scan.nextBackslash < end;
+  scan.escaped = end >= 0 && scan.nextBackslash < end;
   if (!scan.escaped) return end;
   // A quote after an odd number of backslashes is part of the string.
   for (;;) {
@@ -71,6 +87,7 @@ function stringEnd(scan: Scan, start: number): number {
     while (text.charCodeAt(b) === BACKSLASH) b--;
     if ((end - 1 - b) % 2 === 0) break;
     end = text.indexOf('"', end + 1);
+    if (end < 0) return -1;
   }
   for (let b = scan.nextBackslash; b >= 0 && b < end; b = text.indexOf('\\', b + 2)) {
     if (!isEscapeKept(text.charCodeAt(b + 1))) scan.ok = false;
@@ -134,6 +151,10 @@ function itemText(scan: Scan, start: number): { end: number; json: string | unde
   keptCount[0] = 0;
   cutMark[0] = 0;
   let i = start + 1;
+  // The top-level member being read, if it is one of the peeked ones, and where its value starts.
+  let peeked = -1;
+  let valueStart = -1;
+  if (scan.peek !== undefined) scan.peekStart.fill(-1);
   if (text.charCodeAt(i) === CLOSE_OBJECT) return { end: i + 1, json: undefined };
   for (;;) {
     memberStart[depth] = i;
@@ -142,13 +163,20 @@ function itemText(scan: Scan, start: number): { end: number; json: string | unde
       if (c !== QUOTE) return { end: -1, json: undefined };
       const k = text.charCodeAt(i + 1);
       if (k >= 48 && k <= 57) scan.ok = false;
-      i = stringEnd(scan, i) + 1;
+      const keyEnd = stringEnd(scan, i);
+      if (keyEnd < 0) return { end: -1, json: undefined };
+      if (depth === 0 && scan.peek !== undefined) {
+        peeked = peekedKey(scan.peek, text, i, keyEnd);
+        valueStart = keyEnd + 2;
+      }
+      i = keyEnd + 1;
       if (text.charCodeAt(i) !== COLON) return { end: -1, json: undefined };
       c = text.charCodeAt(++i);
     }
     let blank = false;
     if (c === QUOTE) {
       const end = stringEnd(scan, i);
+      if (end < 0) return { end: -1, json: undefined };
       blank = blankMember(scan, i, end);
       i = end + 1;
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
@@ -163,18 +191,22 @@ function itemText(scan: Scan, start: number): { end: number; json: string | unde
         i++;
         continue;
       }
-    } else if (c === 116)
-      i += 4; // true
-    else if (c === 102)
-      i += 5; // false
-    else if (c === 110) {
-      blank = true; // null
+    } else if (c === 116 && text.startsWith('true', i)) i += 4;
+    else if (c === 102 && text.startsWith('false', i)) i += 5;
+    else if (c === 110 && text.startsWith('null', i)) {
+      blank = true;
       i += 4;
     } else if (c === 45 || (c >= 48 && c <= 57)) i = numberEnd(scan, i);
     else return { end: -1, json: undefined }; // white space: not JSON.stringify's text
     // The member ended at i: cut it if blank, then go on after its comma, or close its container (and
     // every container that closes with it).
     for (;;) {
+      if (depth === 0 && peeked >= 0) {
+        // The last occurrence wins, as in JSON.parse.
+        scan.peekStart[peeked] = valueStart;
+        scan.peekEnd[peeked] = i;
+        peeked = -1;
+      }
       if (!blank) keptCount[depth]++;
       else if (keptCount[depth] > 0) {
         // After a kept member: the comma before this one goes with it.
@@ -190,7 +222,7 @@ function itemText(scan: Scan, start: number): { end: number; json: string | unde
         i++;
         break;
       }
-      if (next !== CLOSE_OBJECT && next !== CLOSE_ARRAY) return { end: -1, json: undefined };
+      if (next !== (isObject[depth] === 1 ? CLOSE_OBJECT : CLOSE_ARRAY)) return { end: -1, json: undefined };
       i++;
       blank = keptCount[depth] === 0;
       if (blank) nCuts = cutMark[depth];
@@ -210,42 +242,92 @@ function joinKept(text: string, start: number, end: number, nCuts: number): stri
   return json + text.slice(cuts[nCuts - 1], end);
 }
 
+/** What `scanPage` found: per item, where its text is and its text without blanks. */
+export interface PageScan {
+  /** Each item's text is `text.slice(starts[n], ends[n])`. */
+  starts: number[];
+  ends: number[];
+  /** The item's text without its blank members, when it is exactly what `JSON.stringify` writes. */
+  texts: Array<string | undefined>;
+  /** Whether the item's text is valid JSON in JSON.stringify's form (blank or not). */
+  canonical: boolean[];
+  /** Per item and peeked key (`peek.length` per item): where its value starts and ends, or -1. */
+  peekStarts: number[];
+  peekEnds: number[];
+}
+
+function newScan(text: string, peek?: readonly string[]): Scan {
+  const next = text.indexOf('\\');
+  return {
+    text,
+    nextBackslash: next < 0 ? text.length : next,
+    ok: true,
+    escaped: false,
+    peek: peek?.map((k) => JSON.stringify(k)),
+    peekStart: new Array<number>(peek?.length ?? 0).fill(-1),
+    peekEnd: new Array<number>(peek?.length ?? 0).fill(-1),
+  };
+}
+
+/**
+ * Scans a page of the form `{"<key>":[{…},{…},…]}` (JSON.stringify's form, objects only) item by item.
+ * Undefined when the page is in another form (white space, another member, anything but objects in
+ * the array): the caller parses it as a whole. An item the scan accepts but that is not in canonical
+ * form may still be invalid JSON; one in canonical form is valid.
+ */
+export function scanPage(page: string, key: string, peek?: readonly string[]): PageScan | undefined {
+  const prefix = `{${JSON.stringify(key)}:[`;
+  if (!page.startsWith(prefix) || !page.endsWith(']}')) return undefined;
+  const scan = newScan(page, peek);
+  const found: PageScan = { starts: [], ends: [], texts: [], canonical: [], peekStarts: [], peekEnds: [] };
+  let i = prefix.length;
+  if (page.charCodeAt(i) === CLOSE_ARRAY) return i === page.length - 2 ? found : undefined;
+  for (;;) {
+    if (page.charCodeAt(i) !== OPEN_OBJECT) return undefined;
+    scan.ok = true;
+    const { end, json } = itemText(scan, i);
+    if (end < 0) return undefined;
+    found.starts.push(i);
+    found.ends.push(end);
+    found.texts.push(scan.ok ? json : undefined);
+    found.canonical.push(scan.ok);
+    for (let k = 0; k < scan.peekStart.length; k++) {
+      found.peekStarts.push(scan.peekStart[k]);
+      found.peekEnds.push(scan.peekEnd[k]);
+    }
+    i = end;
+    if (page.charCodeAt(i) === COMMA) i++;
+    else break;
+  }
+  // The array must be the page's only member (a repeated key would give the parsed page the items of
+  // its last occurrence).
+  return i === page.length - 2 && page.charCodeAt(i) === CLOSE_ARRAY ? found : undefined;
+}
+
+/** Marks `item` with its text, for the envelope (see `prunedJson`). */
+export function markPrunedJson(item: object, json: string): void {
+  Object.defineProperty(item, PRUNED_JSON, { value: json, configurable: true, writable: true });
+}
+
 /**
  * Marks each object of the page's array under `key` with its own text, blank members cut out, for the
  * envelope to use as the object's JSON instead of pruning and serializing it again (see
  * `canonicalize`). `page` must be the text `items` was parsed from (`JSON.parse(page)[key]`), in the
  * form `{"<key>":[…]}`; the items must not be changed afterwards. Objects whose text is not exactly
  * what the envelope would write are left unmarked (they take the parsed path), and so is every object
- * of a page in another form. Returns how many objects were marked.
+ * of a page in another form. Returns how many objects were marked. `pageItems` does the same without
+ * parsing the page first.
  */
 export function adoptPageTexts(page: string, key: string, items: readonly unknown[]): number {
-  const prefix = `{${JSON.stringify(key)}:[`;
-  if (items.length === 0 || !page.startsWith(prefix) || !page.endsWith(']}')) return 0;
-  const next = page.indexOf('\\');
-  const scan: Scan = { text: page, nextBackslash: next < 0 ? page.length : next, ok: true, escaped: false };
-  const texts: Array<string | undefined> = new Array(items.length);
-  let i = prefix.length;
-  let scanned = 0;
-  for (let n = 0; n < items.length; n++) {
-    if (page.charCodeAt(i) !== OPEN_OBJECT || !isPlainObject(items[n])) return 0;
-    scan.ok = true;
-    const { end, json } = itemText(scan, i);
-    if (end < 0) return 0;
-    texts[n] = scan.ok ? json : undefined;
-    scanned++;
-    i = end;
-    if (page.charCodeAt(i) === COMMA) i++;
-    else break;
-  }
-  // The array must hold exactly these objects and be the page's only member (a repeated key would
-  // have given the parsed items from its last occurrence).
-  if (scanned !== items.length || i !== page.length - 2 || page.charCodeAt(i) !== CLOSE_ARRAY) return 0;
+  if (items.length === 0 || !items.every(isPlainObject)) return 0;
+  const found = scanPage(page, key);
+  if (found === undefined || found.starts.length !== items.length) return 0;
   let marked = 0;
   for (let n = 0; n < items.length; n++) {
-    const json = texts[n];
+    const json = found.texts[n];
     const item = items[n] as object;
     if (json !== undefined && Object.isExtensible(item)) {
-      Object.defineProperty(item, PRUNED_JSON, { value: json, configurable: true, writable: true });
+      markPrunedJson(item, json);
       marked++;
     }
   }

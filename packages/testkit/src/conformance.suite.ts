@@ -2,12 +2,15 @@ import { expect } from 'chai';
 import type { Subscription } from 'rxjs';
 import {
   abortReason,
+  buildEnvelope,
   ConfigurationError,
   ConfigurationErrors,
   configSchemaOf,
   ConnectorError,
   implementsRespond,
   isSecret,
+  jsonOf,
+  PageItems,
   readPlugin,
   REDACTED,
   runRespond,
@@ -536,6 +539,36 @@ export function describeConnectorConformance(plugin: string, options: Conformanc
         expect([...second].sort(), 'record ids changed between two runs over the same data').to.deep.equal(
           [...first].sort(),
         );
+      });
+
+      it('should build from the collected objects the records of the whole parsed objects', async () => {
+        // A page's objects may carry their text for the record (adoptPageTexts) or hold only the members
+        // the normalizer reads (pageItems); neither may change a record, its id or its asset.
+        const tc = instantiate(host());
+        const built = (contentType: string, raw: unknown): unknown[] => {
+          const { entry } = buildEnvelope({
+            manifest: m,
+            instance: tc.instance,
+            contentType,
+            normalized: tc.connector.normalize(contentType, raw),
+            now: 1,
+          });
+          return [entry.record.id, jsonOf(entry.record), entry.asset && jsonOf(entry.asset)];
+        };
+        let compared = 0;
+        for (const ct of contentTypeIds) {
+          for (const { items } of await pagesOf(ct)) {
+            let i = 0;
+            for (const raw of items) {
+              const whole =
+                items instanceof PageItems ? items.whole(i) : (JSON.parse(JSON.stringify(raw)) as unknown);
+              expect(built(ct, raw), `"${ct}" object ${i}`).to.deep.equal(built(ct, whole));
+              i++;
+              compared++;
+            }
+          }
+        }
+        expect(compared, 'the environment served no data').to.be.greaterThan(0);
       });
 
       it('should normalize purely: the same output twice, the input untouched', async () => {

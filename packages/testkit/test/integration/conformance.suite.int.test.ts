@@ -19,6 +19,7 @@ const FLAWS = [
   'Undeclared',
   'Misfiled',
   'Hintless',
+  'Partial',
 ];
 
 interface MochaJsonTest {
@@ -102,6 +103,7 @@ describe('describeConnectorConformance', () => {
   const IDS =
     'should give the same data the same record ids across runs, and different objects different ids';
   const PURE = 'should normalize purely: the same output twice, the input untouched';
+  const WHOLE = 'should build from the collected objects the records of the whole parsed objects';
   const FAILING = 'should fail each failing config at one step with a hint, never throw';
   // Each flaw fails exactly the rules it breaks, and nothing else.
   const caught: Array<[string, string, string[]]> = [
@@ -116,7 +118,7 @@ describe('describeConnectorConformance', () => {
       'does not pass the signal to HTTP',
       ['should cancel the request in flight and stop paging on unsubscribe'],
     ],
-    ['Unstable', 'puts run-specific values into records', [IDS, PURE]],
+    ['Unstable', 'puts run-specific values into records', [IDS, PURE, WHOLE]],
     ['Impure', 'changes its input in normalize()', [PURE]],
     [
       'Throwing',
@@ -134,6 +136,7 @@ describe('describeConnectorConformance', () => {
     ],
     ['Misfiled', 'files the vendor object under another key', [ENVELOPE]],
     ['Hintless', 'fails without a hint', [FAILING]],
+    ['Partial', 'parses only some members of its objects but reads others', [WHOLE]],
   ];
   for (const [flaw, what, checks] of caught) {
     it(`should catch a plugin that ${what}`, () => {

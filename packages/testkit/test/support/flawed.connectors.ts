@@ -6,6 +6,7 @@ import {
   Connector,
   inject,
   injectable,
+  pageItems,
   paginate,
   TOKENS,
   wrapHttpError,
@@ -14,6 +15,7 @@ import {
   type HttpClientFactory,
   type Logger,
   type NormalizedRecord,
+  type PageItemList,
   type ResolvedConfig,
   type RespondRequest,
   type RespondResult,
@@ -35,7 +37,7 @@ interface Config extends ResolvedConfig {
 }
 
 interface ItemsPage {
-  items: Item[];
+  items: PageItemList<Item>;
   next: number | null;
 }
 
@@ -184,5 +186,15 @@ export class Hintless extends Sound {
     } catch (err) {
       throw new Error((err as Error).message);
     }
+  }
+}
+
+/** Reads its pages lazily (`pageItems`) but leaves out a member its normalizer reads (`name`). */
+@injectable()
+export class Partial extends Sound {
+  protected override async fetch(config: Config, page: number, signal?: AbortSignal): Promise<ItemsPage> {
+    const body = await super.fetch(config, page, signal);
+    const items = pageItems<Item>(JSON.stringify({ items: [...body.items] }), 'items', { members: ['id'] });
+    return { items: items!, next: body.next };
   }
 }

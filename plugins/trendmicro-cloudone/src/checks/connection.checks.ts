@@ -122,7 +122,7 @@ export function connectionChecks(
           signal: ctx.signal,
           retries: TEST_RETRIES,
         });
-        first = page[0];
+        first = page.length > 0 ? page.at(0) : undefined;
         if (!first) return 'the account has no computers yet: paging works, there is nothing to collect';
         return `${page.length} computer(s) read with expand ${ctx.config.expand.join(',')} (first ID ${first.ID})`;
       },

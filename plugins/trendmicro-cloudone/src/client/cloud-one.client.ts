@@ -1,15 +1,17 @@
 import {
-  adoptPageTexts,
   ConnectorError,
+  pageItems,
   withRetry,
   wrapHttpError,
   type Clock,
   type HttpClientFactory,
   type Logger,
+  type PageItems,
 } from '@connectors/framework';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponseHeaders, RawAxiosResponseHeaders } from 'axios';
 import { isDevelopment } from '../config/cloud-one.config';
 import type { ComputerDto } from '../internal-types';
+import { MEMBERS_READ } from '../normalize/computer.mapper';
 import type { CloudOneConfig } from '../types';
 import {
   errorForStatus,
@@ -102,7 +104,7 @@ export class CloudOneClient {
    * One page of `POST /computers/search`: computers with ID greater than `afterId`, sorted by ID,
    * at most `maxItems`. Retries 429, 5xx, timeouts, network failures and malformed pages.
    */
-  async searchComputers(request: SearchRequest): Promise<ComputerDto[]> {
+  async searchComputers(request: SearchRequest): Promise<PageItems<ComputerDto>> {
     const action = `searching computers after ID ${request.afterId}`;
     const body = {
       maxItems: request.maxItems,
@@ -230,11 +232,15 @@ function headersOf(headers: RawAxiosResponseHeaders | AxiosResponseHeaders): Rec
   return out;
 }
 
-/** Reads `{"computers": [...]}`; anything else is a malformed page (retried, then fails the run). */
-export function parseComputersPage(body: string, action: string, url: string): ComputerDto[] {
-  let parsed: unknown;
+/**
+ * Reads `{"computers": [...]}`; anything else is a malformed page (retried, then fails the run). The
+ * whole page is checked here, but each computer is parsed only when it is read, and then only the
+ * members the mapper reads (`pageItems`); its record's JSON is cut from this text (ADR 0006, 0007).
+ */
+export function parseComputersPage(body: string, action: string, url: string): PageItems<ComputerDto> {
+  let computers: PageItems<ComputerDto> | undefined;
   try {
-    parsed = JSON.parse(body);
+    computers = pageItems<ComputerDto>(body, 'computers', { peek: ['ID'], members: MEMBERS_READ });
   } catch (err) {
     throw new MalformedResponseError(
       `${action}: the API returned malformed JSON (${(err as Error).message}; ${body.length} bytes)`,
@@ -244,17 +250,15 @@ export function parseComputersPage(body: string, action: string, url: string): C
       },
     );
   }
-  const computers =
-    parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>).computers : undefined;
-  if (!Array.isArray(computers)) {
+  if (computers === undefined) {
     throw new MalformedResponseError(`${action}: the API answer has no "computers" array`, {
       url,
       bytes: body.length,
     });
   }
   for (let i = 0; i < computers.length; i++) {
-    const c = computers[i] as Record<string, unknown> | null;
-    if (!c || typeof c !== 'object' || !Number.isSafeInteger(c.ID) || (c.ID as number) <= 0) {
+    const id = computers.peek(i, 'ID');
+    if (!Number.isSafeInteger(id) || (id as number) <= 0) {
       throw new MalformedResponseError(
         `${action}: computer ${i + 1} of ${computers.length} has no valid integer ID`,
         {
@@ -264,7 +268,5 @@ export function parseComputersPage(body: string, action: string, url: string): C
       );
     }
   }
-  // The record's JSON is then cut from this text instead of serializing each computer again.
-  adoptPageTexts(body, 'computers', computers);
-  return computers as ComputerDto[];
+  return computers;
 }

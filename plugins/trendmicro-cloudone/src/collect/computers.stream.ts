@@ -3,6 +3,7 @@ import {
   type CollectedPage,
   type Logger,
   type PageDemand,
+  type PageItems,
   type PageResult,
 } from '@connectors/framework';
 import type { Observable } from 'rxjs';
@@ -27,25 +28,27 @@ export interface ComputersStreamOptions {
  */
 export function acceptPage(
   cursor: number,
-  raw: readonly ComputerDto[],
+  raw: PageItems<ComputerDto>,
   pageSize: number,
 ): PageResult<ComputerDto, number> & { dropped: number } {
   const seen = new Set<number>();
-  const items: ComputerDto[] = [];
+  const kept: number[] = [];
   let next = cursor;
   let previous = -Infinity;
   let ordered = true;
-  for (const c of raw) {
-    if (c.ID < previous) ordered = false;
-    previous = c.ID;
-    if (c.ID <= cursor || seen.has(c.ID)) continue;
-    seen.add(c.ID);
-    items.push(c);
-    if (c.ID > next) next = c.ID;
+  for (let i = 0; i < raw.length; i++) {
+    // Read without parsing the computer: `parseComputersPage` checked that each has an integer ID.
+    const id = raw.peek(i, 'ID') as number;
+    if (id < previous) ordered = false;
+    previous = id;
+    if (id <= cursor || seen.has(id)) continue;
+    seen.add(id);
+    kept.push(i);
+    if (id > next) next = id;
   }
   // Loop guard: a non-empty page with nothing new means the server ignores the ID criterion; asking
   // again would return the same page forever.
-  if (raw.length > 0 && items.length === 0) {
+  if (raw.length > 0 && kept.length === 0) {
     throw new PagingError(
       'COLLECT_NO_PROGRESS',
       `the API returned ${raw.length} computers, none with an ID above ${cursor}; paging stopped to avoid a loop`,
@@ -66,7 +69,8 @@ export function acceptPage(
       },
     );
   }
-  return { items, next, dropped: raw.length - items.length };
+  const items = kept.length === raw.length ? raw : raw.pick(kept);
+  return { items, next, dropped: raw.length - kept.length };
 }
 
 /**

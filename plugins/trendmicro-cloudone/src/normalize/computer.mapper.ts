@@ -114,16 +114,19 @@ function cloudOf(c: ComputerDto): CloudFields | undefined {
   return undefined;
 }
 
+/** The cloud and hypervisor summaries that may carry the computer's addresses. */
+const ADDRESS_SUMMARIES = [
+  'ec2VirtualMachineSummary',
+  'azureARMVirtualMachineSummary',
+  'azureVMVirtualMachineSummary',
+  'gcpVirtualMachineSummary',
+  'vmwareVMVirtualMachineSummary',
+  'workspaceVirtualMachineSummary',
+] as const;
+
 function summaryIps(c: ComputerDto): unknown[] {
   const out: unknown[] = [];
-  for (const key of [
-    'ec2VirtualMachineSummary',
-    'azureARMVirtualMachineSummary',
-    'azureVMVirtualMachineSummary',
-    'gcpVirtualMachineSummary',
-    'vmwareVMVirtualMachineSummary',
-    'workspaceVirtualMachineSummary',
-  ] as const) {
+  for (const key of ADDRESS_SUMMARIES) {
     const s = c[key] as Record<string, unknown> | undefined;
     if (!s || typeof s !== 'object') continue;
     out.push(s.privateIPAddress, s.publicIPAddress, s.publicVirtualIPAddress, s.IPAddress);
@@ -153,6 +156,29 @@ function osOf(
   const type = osType(full);
   return { full, name, type, ...(type === 'linux' && kernel ? { kernel } : {}) };
 }
+
+/**
+ * The top-level members of a computer that `normalizeComputer` reads. The client parses only these
+ * (`pageItems`' `members`); the record still carries the whole computer, cut from the page's text. A
+ * unit test records what the mapper reads and fails when this list misses a member.
+ */
+export const MEMBERS_READ: readonly string[] = [
+  'ID',
+  'hostName',
+  'displayName',
+  'interfaces',
+  'lastIPUsed',
+  'platform',
+  'agentVersion',
+  'computerStatus',
+  'lastAgentCommunication',
+  'hostGUID',
+  'biosUUID',
+  'policyID',
+  'groupID',
+  ...ADDRESS_SUMMARIES,
+  'noConnectorVirtualMachineSummary',
+];
 
 /**
  * One computer to the record's normalized fields (Elastic Common Schema names: `host.*`, `agent.*`,

@@ -48,8 +48,9 @@ describe('CloudOneClient', () => {
       logger: createSilentLogger(),
       random: () => 0.5,
     });
-  const search = (c: CloudOneClient, afterId = 0) =>
-    c.searchComputers({ afterId, maxItems: 100, expand: ['computerStatus', 'interfaces'] });
+  const search = async (c: CloudOneClient, afterId = 0) => [
+    ...(await c.searchComputers({ afterId, maxItems: 100, expand: ['computerStatus', 'interfaces'] })),
+  ];
   const failureOf = async (p: Promise<unknown>): Promise<ConnectorError> => {
     try {
       await p;

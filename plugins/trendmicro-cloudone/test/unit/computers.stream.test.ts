@@ -1,24 +1,29 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { CancelledError, createSilentLogger, PageGate, type CollectedPage } from '@connectors/framework';
+import {
+  CancelledError,
+  createSilentLogger,
+  PageGate,
+  PageItems,
+  type CollectedPage,
+} from '@connectors/framework';
 import { lastValueFrom, toArray } from 'rxjs';
 import { acceptPage, computersStream, PagingError, type CloudOneClient, type SearchRequest } from '../../src';
 import type { ComputerDto } from '../../src/internal-types';
 
-const page = (...ids: number[]): ComputerDto[] => ids.map((ID) => ({ ID }));
+const computers = (...ids: number[]): ComputerDto[] => ids.map((ID) => ({ ID }));
+const page = (...ids: number[]): PageItems<ComputerDto> => PageItems.of(computers(...ids), { peek: ['ID'] });
 
 describe('acceptPage', () => {
   it('should keep IDs above the cursor once each and advance the cursor to the largest', () => {
-    expect(acceptPage(10, page(11, 12, 15), 3)).to.deep.equal({
-      items: page(11, 12, 15),
-      next: 15,
-      dropped: 0,
-    });
+    const r = acceptPage(10, page(11, 12, 15), 3);
+    expect([...r.items]).to.deep.equal(computers(11, 12, 15));
+    expect([r.next, r.dropped]).to.deep.equal([15, 0]);
   });
 
   it('should drop repeats within a page and IDs at or below the cursor (the previous page)', () => {
     const r = acceptPage(10, page(9, 10, 11, 11, 12), 5);
-    expect(r.items).to.deep.equal(page(11, 12));
+    expect([...r.items]).to.deep.equal(computers(11, 12));
     expect([r.next, r.dropped]).to.deep.equal([12, 3]);
   });
 
@@ -40,11 +45,14 @@ describe('computersStream', () => {
   const sandbox = sinon.createSandbox();
   afterEach(() => sandbox.restore());
 
-  function fakeClient(pages: ComputerDto[][]): { client: CloudOneClient; calls: SearchRequest[] } {
+  function fakeClient(pages: Array<PageItems<ComputerDto>>): {
+    client: CloudOneClient;
+    calls: SearchRequest[];
+  } {
     const calls: SearchRequest[] = [];
     const searchComputers = sandbox.stub().callsFake(async (req: SearchRequest) => {
       calls.push(req);
-      return pages[calls.length - 1] ?? [];
+      return pages[calls.length - 1] ?? page();
     });
     return { client: { searchComputers } as unknown as CloudOneClient, calls };
   }
@@ -60,7 +68,7 @@ describe('computersStream', () => {
     });
     expect(calls).to.have.length(0);
     const pages = await lastValueFrom(stream.pipe(toArray()));
-    expect(pages.map((p) => [p.page, p.contentType, p.items.map((c) => c.ID)])).to.deep.equal([
+    expect(pages.map((p) => [p.page, p.contentType, [...p.items].map((c) => c.ID)])).to.deep.equal([
       [1, 'computers', [1, 2]],
       [2, 'computers', [4, 7]],
       [3, 'computers', [9]],
