@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ConnectorError, type AssetRecord, type SyslogRecord } from '@connectors/framework';
+import { BackgroundCheckpoints } from './lake.checkpoints';
 import { clampLimit, whereClause } from './lake.query';
 import { MIGRATE_1_TO_2, SCHEMA, SCHEMA_VERSION, type AssetRow, type SnapshotRow } from './lake.schema';
 import { LakeWriter } from './lake.writer';
@@ -20,6 +21,9 @@ import type {
 } from './types';
 
 export const LAKE_FILE = 'lake.sqlite';
+
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 100;
+const DEFAULT_WAL_RESTART_PAGES = 4096;
 
 interface ChangeRow {
   seq: number;
@@ -40,6 +44,7 @@ interface ChangeRow {
 export class Lake {
   readonly file: string;
   private readonly writerInstance: LakeWriter | undefined;
+  private backgroundCheckpoints: BackgroundCheckpoints | undefined;
 
   private constructor(
     readonly db: Database.Database,
@@ -52,6 +57,7 @@ export class Lake {
   }
 
   static open(dataDir: string, options: LakeOptions = {}): Lake {
+    const checkpoints = backgroundCheckpointsOf(options);
     if (!options.readonly) mkdirSync(dataDir, { recursive: true });
     const file = path.join(dataDir, LAKE_FILE);
     let db: Database.Database;
@@ -92,7 +98,18 @@ export class Lake {
       }
       if (version < SCHEMA_VERSION) upgrade(db);
     }
-    return new Lake(db, file, db.pragma('user_version', { simple: true }) as number);
+    const lake = new Lake(db, file, db.pragma('user_version', { simple: true }) as number);
+    if (checkpoints) {
+      const background = new BackgroundCheckpoints(db, { file, ...checkpoints });
+      lake.backgroundCheckpoints = background;
+      lake.writer.afterCommit = () => background.afterCommit();
+    }
+    return lake;
+  }
+
+  /** Who checkpoints the WAL now: a thread of its own, or the writer on commit (see `LakeOptions`). */
+  get checkpoints(): 'background' | 'inline' {
+    return this.backgroundCheckpoints?.active ? 'background' : 'inline';
   }
 
   /** @internal The write side, used by LakeSink. */
@@ -211,8 +228,44 @@ export class Lake {
   }
 
   close(): void {
+    this.backgroundCheckpoints?.stop();
     if (this.db.open) this.db.close();
   }
+}
+
+function backgroundCheckpointsOf(
+  options: LakeOptions,
+): { intervalMs: number; restartPages: number } | undefined {
+  if (
+    options.checkpoints !== undefined &&
+    options.checkpoints !== 'background' &&
+    options.checkpoints !== 'inline'
+  ) {
+    throw new ConnectorError(
+      'LAKE_OPTION_INVALID',
+      `checkpoints must be "background" or "inline", not "${String(options.checkpoints)}"`,
+      {
+        hint: 'Leave checkpoints out for the default ("background").',
+      },
+    );
+  }
+  const intervalMs = positive(
+    'checkpointIntervalMs',
+    options.checkpointIntervalMs,
+    DEFAULT_CHECKPOINT_INTERVAL_MS,
+  );
+  const restartPages = positive('walRestartPages', options.walRestartPages, DEFAULT_WAL_RESTART_PAGES);
+  return options.readonly || options.checkpoints === 'inline' ? undefined : { intervalMs, restartPages };
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 1) {
+    throw new ConnectorError('LAKE_OPTION_INVALID', `${name} must be a number of at least 1, not ${value}`, {
+      hint: `Leave ${name} out for the default (${fallback}).`,
+    });
+  }
+  return Math.floor(value);
 }
 
 /** How long an open waits for another process's upgrade of the same file (it copies the whole lake). */

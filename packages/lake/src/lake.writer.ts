@@ -115,6 +115,8 @@ export class LakeWriter {
   private readonly dropSnapshotRecords: Database.Statement;
   private readonly batchTx: Database.Transaction<(entries: readonly QueueEntry[], now: number) => void>;
   private readonly oneTx: Database.Transaction<(entry: QueueEntry, now: number) => void>;
+  /** Runs after each committed `write` (the lake's background checkpoints hook in here). */
+  afterCommit: (() => void) | undefined;
 
   constructor(db: Database.Database) {
     this.upsertRecord = db.prepare(
@@ -199,10 +201,21 @@ export class LakeWriter {
     if (good.length === 0) return { written: 0, failures };
     try {
       this.batchTx.immediate(good, now);
-      return { written: good.length, failures };
     } catch (err) {
       if (isTransientSqliteError(err)) throw err;
+      return this.writeOneByOne(good, goodIndex, failures, now);
     }
+    this.afterCommit?.();
+    return { written: good.length, failures };
+  }
+
+  /** After a batch failed because of one of its entries: each entry alone, so only the bad ones fail. */
+  private writeOneByOne(
+    good: readonly QueueEntry[],
+    goodIndex: readonly number[],
+    failures: SinkFailure[],
+    now: number,
+  ): SinkWriteResult {
     let written = 0;
     good.forEach((entry, k) => {
       try {
@@ -217,6 +230,7 @@ export class LakeWriter {
       }
     });
     failures.sort((a, b) => a.index - b.index);
+    if (written > 0) this.afterCommit?.();
     return { written, failures };
   }
 

@@ -39,6 +39,19 @@ export interface LakeOptions {
   pageSize?: number;
   /** How long a writer waits for another process's write lock, ms (default 5,000). */
   busyTimeoutMs?: number;
+  /**
+   * Who folds the WAL into the database. `background` (default): a worker thread with its own connection,
+   * every `checkpointIntervalMs`, so the writer's thread never waits on it; `inline`: the writer, on
+   * commit, once the WAL holds 1,000 pages (SQLite's default).
+   */
+  checkpoints?: 'background' | 'inline';
+  /** How often the checkpoint thread runs, ms (default 100). */
+  checkpointIntervalMs?: number;
+  /**
+   * WAL pages past which the checkpoint thread waits for the writer's transaction to end so that the WAL
+   * starts over (default 4,096: 128 MiB at 32 KiB pages). Bounds the WAL under a writer that never pauses.
+   */
+  walRestartPages?: number;
   readonly?: boolean;
 }
 
