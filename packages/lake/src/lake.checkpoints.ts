@@ -23,7 +23,7 @@ export interface BackgroundCheckpointOptions {
 /**
  * Moves the lake's WAL checkpoints off the writer's thread. SQLite checkpoints on commit by default, in
  * the writer: it copies the WAL's pages into the database and waits for two fsyncs, in the middle of the
- * host's event loop (≈ 5–8 µs per record in the end-to-end benchmark, docs/PERFORMANCE.md round 8). Here
+ * host's event loop (≈ 3–8 µs per record in the end-to-end benchmark, docs/PERFORMANCE.md round 8). Here
  * the writer's connection never checkpoints (`wal_autocheckpoint = 0`) and a worker thread with its own
  * connection does it every `intervalMs`. If the thread dies, the writer checkpoints on commit again.
  */
@@ -38,7 +38,6 @@ export class BackgroundCheckpoints {
     options: BackgroundCheckpointOptions,
   ) {
     this.restartPages = options.restartPages;
-    db.pragma('wal_autocheckpoint = 0');
     const data: CheckpointThreadData = {
       file: options.file,
       intervalMs: options.intervalMs,
@@ -50,6 +49,8 @@ export class BackgroundCheckpoints {
     });
     // Checkpoints are housekeeping: they must not keep a finished process alive.
     this.worker.unref();
+    // Only once the thread exists (a failure to start it leaves SQLite's own checkpoints on).
+    db.pragma('wal_autocheckpoint = 0');
     const fallBack = (): void => {
       if (!this.running) return;
       this.running = false;

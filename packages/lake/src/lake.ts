@@ -107,7 +107,10 @@ export class Lake {
     return lake;
   }
 
-  /** Who checkpoints the WAL now: a thread of its own, or the writer on commit (see `LakeOptions`). */
+  /**
+   * Who checkpoints the WAL now: a thread of its own, or the writer on commit (see `LakeOptions`); `inline`
+   * for a read-only lake, which writes nothing.
+   */
   get checkpoints(): 'background' | 'inline' {
     return this.backgroundCheckpoints?.active ? 'background' : 'inline';
   }
