@@ -3,10 +3,10 @@
 // the fsyncs a checkpoint makes.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { CheckpointThreadData } from './lake.checkpoints';
+import { CLOSED, WAL_PAGES, type CheckpointThreadData } from './lake.checkpoints';
 
-const { file, intervalMs, walPages: shared } = workerData as CheckpointThreadData;
-const walPages = new Int32Array(shared);
+const { file, intervalMs, shared: buffer } = workerData as CheckpointThreadData;
+const shared = new Int32Array(buffer);
 const db = new Database(file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 
@@ -20,7 +20,7 @@ function checkpoint(): void {
   const [result] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
   // The WAL's length: it starts over only after a checkpoint copied all of it before the next write,
   // which a writer that never pauses prevents. The writer reads this and then checkpoints itself.
-  Atomics.store(walPages, 0, result.log);
+  Atomics.store(shared, WAL_PAGES, result.log);
 }
 
 const timer = setInterval(checkpoint, intervalMs);
@@ -28,7 +28,10 @@ const timer = setInterval(checkpoint, intervalMs);
 parentPort!.on('message', (message: unknown) => {
   if (message !== 'stop') return;
   clearInterval(timer);
-  // The last connection to close folds the rest of the WAL in and removes it.
+  // Closed before the writer (which waits for this), so that the writer's connection is the last one:
+  // it folds the rest of the WAL in and removes it before its close() returns, as without this thread.
   db.close();
+  Atomics.store(shared, CLOSED, 1);
+  Atomics.notify(shared, CLOSED);
   parentPort!.close();
 });

@@ -5,12 +5,18 @@ import type Database from 'better-sqlite3';
 /** SQLite's own default: a checkpoint on commit once the WAL holds this many pages. */
 export const INLINE_CHECKPOINT_PAGES = 1000;
 
+/** How long `stop` waits for the thread to close its connection (it may be in a checkpoint). */
+const STOP_WAIT_MS = 10_000;
+
+/** Slots of the Int32Array the writer and the thread share. */
+export const WAL_PAGES = 0; // the WAL's length in pages at the thread's last checkpoint
+export const CLOSED = 1; // 1 once the thread has closed its connection
+
 /** What the checkpoint thread is started with. */
 export interface CheckpointThreadData {
   file: string;
   intervalMs: number;
-  /** One Int32: the WAL's length in pages at the thread's last checkpoint. */
-  walPages: SharedArrayBuffer;
+  shared: SharedArrayBuffer;
 }
 
 export interface BackgroundCheckpointOptions {
@@ -29,7 +35,7 @@ export interface BackgroundCheckpointOptions {
  */
 export class BackgroundCheckpoints {
   private readonly worker: Worker;
-  private readonly walPages = new Int32Array(new SharedArrayBuffer(4));
+  private readonly shared = new Int32Array(new SharedArrayBuffer(8));
   private readonly restartPages: number;
   private running = true;
 
@@ -41,7 +47,7 @@ export class BackgroundCheckpoints {
     const data: CheckpointThreadData = {
       file: options.file,
       intervalMs: options.intervalMs,
-      walPages: this.walPages.buffer as SharedArrayBuffer,
+      shared: this.shared.buffer as SharedArrayBuffer,
     };
     this.worker = new Worker(path.join(__dirname, 'lake.checkpoint-thread.js'), {
       workerData: data,
@@ -72,20 +78,26 @@ export class BackgroundCheckpoints {
    * checkpoints itself, between its transactions, as SQLite's own checkpoint on commit would.
    */
   afterCommit(): void {
-    if (!this.running || Atomics.load(this.walPages, 0) < this.restartPages) return;
+    if (!this.running || Atomics.load(this.shared, WAL_PAGES) < this.restartPages) return;
     try {
       this.db.pragma('wal_checkpoint(RESTART)');
-      Atomics.store(this.walPages, 0, 0);
+      Atomics.store(this.shared, WAL_PAGES, 0);
     } catch {
       // The batch is committed either way; the next commit tries again.
     }
   }
 
-  /** Stops the thread; it closes its connection, which folds the rest of the WAL in. */
+  /**
+   * Stops the thread and waits until it has closed its connection, so that the writer's close, the last
+   * one, folds the rest of the WAL in and removes it before it returns: whoever opens the lake next (a
+   * query right after a run) finds no checkpoint going on.
+   */
   stop(): void {
     if (!this.running) return;
     this.running = false;
     this.worker.postMessage('stop');
+    // Blocks this thread only; the checkpoint thread answers from its own event loop.
+    Atomics.wait(this.shared, CLOSED, 0, STOP_WAIT_MS);
   }
 
   /** @internal For tests: the thread, to make it fail. */

@@ -65,16 +65,19 @@ describe('Lake checkpoints', () => {
       expect(lake.count()).to.equal(15_000);
     });
 
-    it('should stop the thread on close, which folds the rest of the WAL in and removes it', async () => {
-      lake = Lake.open(dir, { checkpointIntervalMs: 60_000 });
-      write(lake, 0, 500);
+    it('should have folded the WAL in and removed it when close() returns, the thread stopped first', () => {
+      // Checkpoints back to back, so that the thread is in one when close() is called.
+      lake = Lake.open(dir, { checkpointIntervalMs: 1 });
+      for (let batch = 0; batch < 8; batch++) write(lake, batch * 500, 500);
       const file = lake.file;
       expect(sizeOf(`${file}-wal`)).to.be.above(1_000_000);
       lake.close();
       lake = undefined;
-      await waitFor('the WAL to be removed', () => !existsSync(`${file}-wal`));
+      // At once, as with SQLite's own checkpoints: a query opening the lake right after a run finds no
+      // checkpoint going on (it got SQLITE_BUSY while the thread's close did this).
+      expect(existsSync(`${file}-wal`)).to.equal(false);
       const reader = Lake.open(dir, { readonly: true });
-      expect(reader.count()).to.equal(500);
+      expect(reader.count()).to.equal(4_000);
       reader.close();
     });
 
