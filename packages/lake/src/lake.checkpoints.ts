@@ -80,7 +80,7 @@ export class BackgroundCheckpoints {
   afterCommit(): void {
     if (!this.running || Atomics.load(this.shared, WAL_PAGES) < this.restartPages) return;
     try {
-      this.db.pragma('wal_checkpoint(RESTART)');
+      this.db.pragma('wal_checkpoint(PASSIVE)');
       Atomics.store(this.shared, WAL_PAGES, 0);
     } catch {
       // The batch is committed either way; the next commit tries again.

@@ -48,8 +48,8 @@ export interface LakeOptions {
   /** How often the checkpoint thread runs, ms (default 100). */
   checkpointIntervalMs?: number;
   /**
-   * WAL pages past which the checkpoint thread waits for the writer's transaction to end so that the WAL
-   * starts over (default 4,096: 128 MiB at 32 KiB pages). Bounds the WAL under a writer that never pauses.
+   * WAL pages past which the writer checkpoints itself right after a commit, so that the next write starts
+   * the WAL over (default 4,096: 128 MiB at 32 KiB pages). Bounds the WAL under a writer that never pauses.
    */
   walRestartPages?: number;
   readonly?: boolean;
