@@ -58,9 +58,11 @@ describe('Lake checkpoints', () => {
         write(lake, batch * 100, 100);
         largest = Math.max(largest, sizeOf(`${lake.file}-wal`));
       }
-      // 60 MB written back to back, faster than a thread can copy it: the WAL started over instead of
-      // holding it all (measured: 11–16 MB at most).
-      expect(largest).to.be.above(0).and.below(30_000_000);
+      // 60 MB written back to back from the start, faster than the thread (still starting) copies it:
+      // once behind, its checkpoints did not get the whole WAL in before the next commit, and the WAL held
+      // everything (measured: 125 MB); the writer's own checkpoint past the limit lets it start over
+      // (measured: 11–20 MB).
+      expect(largest).to.be.above(0).and.below(40_000_000);
       expect(sizeOf(lake.file)).to.be.above(20_000_000);
       expect(lake.count()).to.equal(15_000);
     });
