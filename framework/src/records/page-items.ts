@@ -68,11 +68,9 @@ export class PageItems<T = unknown> implements PageItemList<T> {
     const n = this.position(index);
     const parsed = this.parsed[n];
     if (parsed !== undefined || this.scan === undefined) return parsed as T;
-    const { starts, ends, texts } = this.scan;
-    const json = texts[n];
-    if (json === undefined) return JSON.parse(this.text.slice(starts[n], ends[n])) as T;
-    const item = JSON.parse(this.members ? this.membersText(n) : this.text.slice(starts[n], ends[n])) as T &
-      object;
+    const json = this.scan.texts[n];
+    if (json === undefined) return JSON.parse(this.itemText(n)) as T;
+    const item = JSON.parse(this.members ? this.membersText(n) : this.itemText(n)) as T & object;
     markPrunedJson(item, json);
     return item;
   }
@@ -85,7 +83,7 @@ export class PageItems<T = unknown> implements PageItemList<T> {
     const n = this.position(index);
     const parsed = this.parsed[n];
     if (parsed !== undefined || this.scan === undefined) return parsed as T;
-    return JSON.parse(this.text.slice(this.scan.starts[n], this.scan.ends[n])) as T;
+    return JSON.parse(this.itemText(n)) as T;
   }
 
   /** The value of the peeked member `key` of the object at `index`, without parsing the object. */
@@ -112,6 +110,11 @@ export class PageItems<T = unknown> implements PageItemList<T> {
 
   *[Symbol.iterator](): Iterator<T> {
     for (let i = 0; i < this.length; i++) yield this.at(i);
+  }
+
+  /** The text of the object at page position `n`, as the page has it. */
+  private itemText(n: number): string {
+    return this.text.slice(this.scan!.starts[n], this.scan!.ends[n]);
   }
 
   /** The object at page position `n` with only the chosen members, as JSON. */

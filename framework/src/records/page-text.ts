@@ -43,19 +43,33 @@ interface Scan {
   ok: boolean;
   /** Whether the last string scanned had an escape. */
   escaped: boolean;
-  /** Top-level members whose values to locate, as JSON strings (`"ID"`); see `pageItems`. */
-  peek?: readonly string[];
+  /**
+   * Top-level members whose values to locate (see `pageItems`), by the length of their JSON string
+   * (`"ID"`: 4): each of those strings with its index. A key of another length is no match, without a
+   * comparison, so a long list costs little on the 40-odd keys of an object.
+   */
+  peek?: ReadonlyArray<Array<[json: string, index: number]> | undefined>;
   /** Where each peeked member's value starts and ends in the last item scanned (-1: absent). */
   peekStart: number[];
   peekEnd: number[];
 }
 
 /** Which of the peeked keys the key between the quotes at `start` and `end` is, or -1. */
-function peekedKey(peek: readonly string[], text: string, start: number, end: number): number {
-  for (let n = 0; n < peek.length; n++) {
-    if (peek[n].length === end + 1 - start && text.startsWith(peek[n], start)) return n;
-  }
+function peekedKey(scan: Scan, start: number, end: number): number {
+  const candidates = scan.peek![end + 1 - start];
+  if (candidates === undefined) return -1;
+  for (const [json, index] of candidates) if (scan.text.startsWith(json, start)) return index;
   return -1;
+}
+
+function byLength(peek: readonly string[]): Scan['peek'] {
+  if (peek.length === 0) return undefined;
+  const out: Array<Array<[string, number]> | undefined> = [];
+  peek.forEach((key, index) => {
+    const json = JSON.stringify(key);
+    (out[json.length] ??= []).push([json, index]);
+  });
+  return out;
 }
 
 function isEscapeKept(code: number): boolean {
@@ -166,7 +180,7 @@ function itemText(scan: Scan, start: number): { end: number; json: string | unde
       const keyEnd = stringEnd(scan, i);
       if (keyEnd < 0) return { end: -1, json: undefined };
       if (depth === 0 && scan.peek !== undefined) {
-        peeked = peekedKey(scan.peek, text, i, keyEnd);
+        peeked = peekedKey(scan, i, keyEnd);
         valueStart = keyEnd + 2;
       }
       i = keyEnd + 1;
@@ -263,7 +277,7 @@ function newScan(text: string, peek?: readonly string[]): Scan {
     nextBackslash: next < 0 ? text.length : next,
     ok: true,
     escaped: false,
-    peek: peek?.map((k) => JSON.stringify(k)),
+    peek: byLength(peek ?? []),
     peekStart: new Array<number>(peek?.length ?? 0).fill(-1),
     peekEnd: new Array<number>(peek?.length ?? 0).fill(-1),
   };
