@@ -54,17 +54,16 @@ describe('Lake checkpoints', () => {
     it('should keep the WAL bounded under a writer that never pauses', () => {
       lake = Lake.open(dir, { checkpointIntervalMs: 5, walRestartPages: 64 });
       let largest = 0;
-      for (let batch = 0; batch < 150; batch++) {
+      for (let batch = 0; batch < 300; batch++) {
         write(lake, batch * 100, 100);
         largest = Math.max(largest, sizeOf(`${lake.file}-wal`));
       }
-      // 60 MB written back to back from the start, faster than the thread (still starting) copies it:
-      // once behind, its checkpoints did not get the whole WAL in before the next commit, and the WAL held
-      // everything (measured: 125 MB); the writer's own checkpoint past the limit lets it start over
-      // (measured: 11–20 MB).
-      expect(largest).to.be.above(0).and.below(40_000_000);
-      expect(sizeOf(lake.file)).to.be.above(20_000_000);
-      expect(lake.count()).to.equal(15_000);
+      // 120 MB of records written back to back, faster than the thread's checkpoints can catch up: a WAL
+      // that only they start over grows with what is written. The bound proves the writer's own checkpoint starts it over
+      // even while the thread lags; how far below it lands depends on the machine's load.
+      expect(largest).to.be.above(0).and.below(90_000_000);
+      expect(sizeOf(lake.file)).to.be.above(40_000_000);
+      expect(lake.count()).to.equal(30_000);
     });
 
     it('should have folded the WAL in and removed it when close() returns, the thread stopped first', () => {
