@@ -144,21 +144,19 @@ describe('CloudOneConnector#collect() against the simulator', () => {
     });
 
     it('should back off without Retry-After too (jittered exponential backoff)', async () => {
-      const sim = await simulator({
-        computers: 1500,
-        rateLimitPerMinute: 2,
-        rateLimitWindowMs: 150,
-        retryAfter: 'none',
+      const sim = await simulator({ computers: 1500 });
+      const clock = new FakeClock({ autoAdvance: true });
+      const base = 100;
+      const { connector } = await connectTo(sim, { pageSize: 500, retryBaseDelayMs: base }, { clock });
+      const run = await collect(connector, (page) => {
+        if (page.page === 1) sim.faults.rateLimitNext(4);
       });
-      const { connector } = await connectTo(
-        sim,
-        { pageSize: 500, maxRetries: 20 },
-        { clock: new SystemClock() },
-      );
-      const run = await collect(connector);
       expect(run.error).to.equal(undefined);
-      expect(run.ids).to.have.length(1500);
-      expect(sim.requests.countStatus(429)).to.be.greaterThan(0);
+      expect(run.ids).to.deep.equal([...sim.fleet.ids()]);
+      expect(sim.requests.countStatus(429)).to.equal(4);
+      // Full jitter: each wait is drawn below a ceiling that doubles per attempt (never under 50 ms).
+      expect(clock.sleeps).to.have.length(4);
+      clock.sleeps.forEach((ms, i) => expect(ms).to.be.within(50, base * 2 ** (i + 1)));
     });
   });
 
