@@ -128,7 +128,7 @@ describe('CloudOneConnector#collect() against the simulator', () => {
       const sim = await simulator({
         computers: 3000,
         rateLimitPerMinute: 3,
-        rateLimitWindowMs: 250,
+        rateLimitWindowMs: 1000,
         retryAfter: 'window',
       });
       const { connector } = await connectTo(
