@@ -33,6 +33,10 @@ export interface CollectionInput {
   runId: string;
   /** Called after each page is published. */
   onPage?(figures: RunFigures): void;
+  /** Called before every publish; throws to stop the run (its lease is lost or overdue). */
+  beforePublish?(): void;
+  /** How long the end markers of a run that did not complete may wait for the queue (default 10 000 ms). */
+  settleMs?: number;
   /**
    * Pages this run may hold at once (default 2: the next page is fetched while the previous one is
    * normalized and published; 1 fetches strictly one after the other).
@@ -99,6 +103,7 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
     },
   });
 
+  input.beforePublish?.();
   if (snapshots.size)
     await queue.publish(
       [...snapshots.keys()].map((ct) => marker(ct, 'start')),
@@ -139,6 +144,7 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
       if (entry.asset) assets++;
       entries.push(entry);
     }
+    input.beforePublish?.();
     if (entries.length) await queue.publish(entries, { signal });
     figures.pages++;
     figures.records += entries.length;
@@ -200,8 +206,10 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
       const ends = [...snapshots.keys()].map((ct) =>
         marker(ct, 'end', { complete, count: figures.byContentType[ct]?.records ?? 0 }),
       );
-      // The end marker of a failed run is best effort: "incomplete" only prevents removals.
-      await queue.publish(ends, complete ? { signal } : {}).catch((err) => {
+      // The end marker of a failed run is best effort ("incomplete" only prevents removals), bounded so
+      // that a cancelled run ends while the queue is unreachable or full.
+      const settle = AbortSignal.timeout(input.settleMs ?? 10_000);
+      await queue.publish(ends, { signal: complete ? signal : settle }).catch((err) => {
         if (complete) throw err;
         logger.warn({ err: toConnectorError(err) }, 'could not publish the end of an incomplete snapshot');
       });
