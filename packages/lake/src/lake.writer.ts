@@ -30,6 +30,11 @@ type WriterAssetRow = Pick<
 /** Per-batch snapshot bookkeeping: distinct records newly seen per open snapshot (null: not open). */
 type Touched = Map<string, number | null>;
 
+/** Default `LakeOptions.snapshotExpiryMs`: a day without a marker. */
+export const DEFAULT_SNAPSHOT_EXPIRY_MS = 86_400_000;
+/** How often a writing lake looks for abandoned snapshots. */
+const EXPIRY_CHECK_MS = 60_000;
+
 const FINGERPRINT_FIELDS = ['hostname', 'ip', 'mac', 'os'] as const;
 
 function fingerprint(asset: AssetRecord): string {
@@ -117,8 +122,21 @@ export class LakeWriter {
   private readonly oneTx: Database.Transaction<(entry: QueueEntry, now: number) => void>;
   /** Runs after each committed `write` (the lake's background checkpoints hook in here). */
   afterCommit: (() => void) | undefined;
+  private readonly expireOpen: Database.Statement;
+  private readonly dropExpiredRecords: Database.Statement;
+  /** Open snapshots silent for longer than this are closed as incomplete (`LakeOptions.snapshotExpiryMs`). */
+  private readonly snapshotExpiryMs: number;
+  private lastExpiryAt = 0;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, snapshotExpiryMs = DEFAULT_SNAPSHOT_EXPIRY_MS) {
+    this.snapshotExpiryMs = snapshotExpiryMs;
+    // Only a snapshot that started or ended (producer's time) can be judged abandoned.
+    this.expireOpen = db.prepare(
+      `UPDATE snapshots SET state = 'incomplete', removed = 0, finalized_at = @now
+       WHERE state = 'open' AND max(coalesce(started_at, 0), coalesce(ended_at, 0)) BETWEEN 1 AND @cutoff
+       RETURNING snapshot_id`,
+    );
+    this.dropExpiredRecords = db.prepare('DELETE FROM snapshot_records WHERE snapshot_id = ?');
     this.upsertRecord = db.prepare(
       `INSERT INTO records (id, ts, tenant, msg_class, connector_id, doc, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET ts = excluded.ts, doc = excluded.doc, ingested_at = excluded.ingested_at
@@ -171,12 +189,28 @@ export class LakeWriter {
       const touched: Touched = new Map();
       for (const entry of entries) this.apply(entry, now, touched);
       this.settle(touched, now);
+      if (now - this.lastExpiryAt >= EXPIRY_CHECK_MS) {
+        this.lastExpiryAt = now;
+        this.expireSnapshots(now);
+      }
     });
     this.oneTx = db.transaction((entry: QueueEntry, now: number) => {
       const touched: Touched = new Map();
       this.apply(entry, now, touched);
       this.settle(touched, now);
     });
+  }
+
+  /**
+   * Closes as incomplete (no removals) every open snapshot whose last marker is older than the expiry:
+   * its run died, or its end marker or some of its records never arrived. Returns how many.
+   */
+  expireSnapshots(now = Date.now()): number {
+    const expired = this.expireOpen.all({ now, cutoff: now - this.snapshotExpiryMs }) as Array<{
+      snapshot_id: string;
+    }>;
+    for (const { snapshot_id } of expired) this.dropExpiredRecords.run(snapshot_id);
+    return expired.length;
   }
 
   /**

@@ -53,6 +53,11 @@ export interface LakeOptions {
    */
   walRestartPages?: number;
   readonly?: boolean;
+  /**
+   * An open snapshot whose last marker is older than this is closed as incomplete and its bookkeeping
+   * removed (default 86,400,000 ms, a day): its run died, or its end marker or records never arrived.
+   */
+  snapshotExpiryMs?: number;
 }
 
 export interface LakeThreadSinkOptions extends LakeOptions {

@@ -83,6 +83,9 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
   const figures = emptyFigures();
   const gate = new PageGate(input.pagesInFlight ?? 2, input.pageBudget);
   const snapshots = new Map<string, string>();
+  // Ids published on the previous page of each content type: a vendor's paging that shifts repeats an
+  // object across a page boundary, and the snapshot's count must be of distinct records (the lake's).
+  const previousIds = new Map<string, Set<string>>();
   let invalidLogged = 0;
 
   for (const ct of input.contentTypes) {
@@ -120,6 +123,8 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
     let truncated = 0;
     let assets = 0;
     let filtered = 0;
+    const seenBefore = previousIds.get(ct);
+    const pageIds = new Set<string>();
     for (const raw of page.items) {
       let entry: Extract<QueueEntry, { kind: 'record' }>;
       try {
@@ -141,9 +146,13 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
         filtered++;
         continue;
       }
+      const id = entry.record.id;
+      if (pageIds.has(id) || seenBefore?.has(id)) continue;
+      pageIds.add(id);
       if (entry.asset) assets++;
       entries.push(entry);
     }
+    if (snapshotId) previousIds.set(ct, pageIds);
     input.beforePublish?.();
     if (entries.length) await queue.publish(entries, { signal });
     figures.pages++;

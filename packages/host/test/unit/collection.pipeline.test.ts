@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
+import { LakeSink } from '@connectors/lake';
 import {
   AxiosHttpClientFactory,
   globalContainer as container,
@@ -94,6 +98,23 @@ describe('runCollection', () => {
       tenant_id: 'acme',
       msg_class: 'fake_hosts',
     });
+  });
+
+  it('should count an object a shifting page repeats once, so the lake finalizes the snapshot', async () => {
+    fakeControls.pageOverlap = 1;
+    const queue = new RecordingQueue();
+    const result = await runCollection(input(queue));
+    expect(result).to.include({ pages: 3, records: 12, complete: true });
+    expect(queue.markers.find((m) => m.phase === 'end')).to.include({ count: 12 });
+    const dir = mkdtempSync(path.join(tmpdir(), 'pipeline-lake-'));
+    const sink = new LakeSink(dir);
+    try {
+      await sink.write(queue.published.flat());
+      expect(sink.lake.snapshots()[0]).to.include({ state: 'finalized', seen: 12, expected: 12 });
+    } finally {
+      await sink.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('should not bracket content types that yield no assets', async () => {
