@@ -122,7 +122,10 @@ export class LakeWriter {
   private readonly oneTx: Database.Transaction<(entry: QueueEntry, now: number) => void>;
   /** Runs after each committed `write` (the lake's background checkpoints hook in here). */
   afterCommit: (() => void) | undefined;
-  private readonly expireOpen: Database.Statement;
+  private readonly selectOpen: Database.Statement;
+  private readonly expireOne: Database.Statement;
+  /** Open snapshots by id: what they looked like and since when (lake time) they have not moved. */
+  private readonly stillSince = new Map<string, { mark: string; since: number }>();
   private readonly dropExpiredRecords: Database.Statement;
   /** Open snapshots silent for longer than this are closed as incomplete (`LakeOptions.snapshotExpiryMs`). */
   private readonly snapshotExpiryMs: number;
@@ -130,11 +133,11 @@ export class LakeWriter {
 
   constructor(db: Database.Database, snapshotExpiryMs = DEFAULT_SNAPSHOT_EXPIRY_MS) {
     this.snapshotExpiryMs = snapshotExpiryMs;
-    // Only a snapshot that started or ended (producer's time) can be judged abandoned.
-    this.expireOpen = db.prepare(
-      `UPDATE snapshots SET state = 'incomplete', removed = 0, finalized_at = @now
-       WHERE state = 'open' AND max(coalesce(started_at, 0), coalesce(ended_at, 0)) BETWEEN 1 AND @cutoff
-       RETURNING snapshot_id`,
+    this.selectOpen = db.prepare(
+      "SELECT snapshot_id AS id, seen, coalesce(ended_at, -1) AS ended FROM snapshots WHERE state = 'open'",
+    );
+    this.expireOne = db.prepare(
+      "UPDATE snapshots SET state = 'incomplete', removed = 0, finalized_at = ? WHERE snapshot_id = ? AND state = 'open'",
     );
     this.dropExpiredRecords = db.prepare('DELETE FROM snapshot_records WHERE snapshot_id = ?');
     this.upsertRecord = db.prepare(
@@ -189,7 +192,7 @@ export class LakeWriter {
       const touched: Touched = new Map();
       for (const entry of entries) this.apply(entry, now, touched);
       this.settle(touched, now);
-      if (now - this.lastExpiryAt >= EXPIRY_CHECK_MS) {
+      if (Math.abs(now - this.lastExpiryAt) >= EXPIRY_CHECK_MS) {
         this.lastExpiryAt = now;
         this.expireSnapshots(now);
       }
@@ -202,15 +205,28 @@ export class LakeWriter {
   }
 
   /**
-   * Closes as incomplete (no removals) every open snapshot whose last marker is older than the expiry:
-   * its run died, or its end marker or some of its records never arrived. Returns how many.
+   * Closes as incomplete (no removals) every open snapshot that has not moved (no record counted, no
+   * marker) for the expiry, measured on this lake's clock: its run died, or its end marker or some of
+   * its records never arrived. Returns how many.
    */
   expireSnapshots(now = Date.now()): number {
-    const expired = this.expireOpen.all({ now, cutoff: now - this.snapshotExpiryMs }) as Array<{
-      snapshot_id: string;
-    }>;
-    for (const { snapshot_id } of expired) this.dropExpiredRecords.run(snapshot_id);
-    return expired.length;
+    const open = this.selectOpen.all() as Array<{ id: string; seen: number; ended: number }>;
+    const live = new Set<string>();
+    let expired = 0;
+    for (const { id, seen, ended } of open) {
+      live.add(id);
+      const mark = `${seen}/${ended}`;
+      const known = this.stillSince.get(id);
+      if (!known || known.mark !== mark) this.stillSince.set(id, { mark, since: now });
+      else if (now - known.since >= this.snapshotExpiryMs) {
+        this.expireOne.run(now, id);
+        this.dropExpiredRecords.run(id);
+        this.stillSince.delete(id);
+        expired++;
+      }
+    }
+    for (const id of this.stillSince.keys()) if (!live.has(id)) this.stillSince.delete(id);
+    return expired;
   }
 
   /**

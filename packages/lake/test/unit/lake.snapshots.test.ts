@@ -30,7 +30,7 @@ describe('LakeWriter', () => {
   });
 
   describe('#expireSnapshots()', () => {
-    it('should close a snapshot whose run never ended as incomplete, drop its rows and remove nothing', () => {
+    it('should close a snapshot that has not moved for the expiry as incomplete, drop its rows and remove nothing', () => {
       const t0 = Date.UTC(2026, 0, 1);
       lake.writer.write([snapshotMarker('s1', 'start', t0), ...recordsOf('s1', t0 + 1, [1, 2, 3])], t0 + 5);
       expect(lake.snapshots()[0]).to.include({ state: 'open', seen: 3 });
