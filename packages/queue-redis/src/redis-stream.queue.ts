@@ -55,6 +55,7 @@ const DEFAULTS = {
   reconnectCapMs: 2_000,
   connectTimeoutMs: 10_000,
   waitAofTimeoutMs: 2_000,
+  blockTimeoutGraceMs: 5_000,
 };
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -427,6 +428,17 @@ export class RedisStreamQueue implements Queue {
       const blocking = await this.blockingConnection(state, signal);
       const onAbort = (): void => void this.unblock(state!);
       signal.addEventListener('abort', onAbort, { once: true });
+      // The blocking connection has no command timeout (a block may be long); this one is the block's own.
+      const blockState = state;
+      const limitMs =
+        Math.max(1, options.blockMs) + (this.options.blockTimeoutGraceMs ?? DEFAULTS.blockTimeoutGraceMs);
+      let expired = false;
+      const watchdog = setTimeout(() => {
+        expired = true;
+        blockState.blocking = undefined;
+        blockState.blockingId = undefined;
+        blocking.disconnect();
+      }, limitMs);
       let reply: StreamReply;
       try {
         reply = (await blocking.xreadgroup(
@@ -441,7 +453,11 @@ export class RedisStreamQueue implements Queue {
           this.keys.stream,
           '>',
         )) as StreamReply;
+      } catch (err) {
+        if (expired) throw new Error(`no answer to a blocked read within ${limitMs} ms; reconnecting`);
+        throw err;
       } finally {
+        clearTimeout(watchdog);
         signal.removeEventListener('abort', onAbort);
       }
       const rows = reply?.[0]?.[1] ?? [];

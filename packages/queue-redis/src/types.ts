@@ -37,6 +37,11 @@ export interface RedisStreamQueueOptions {
   backpressurePollMs?: number;
   /** Longest pause between reconnect attempts and publish retries (default 2,000 ms). */
   reconnectCapMs?: number;
+  /**
+   * A blocked read that gets no answer within its block time plus this (a half-open connection, a hung
+   * server) drops its connection and fails, so the worker reconnects (default 5,000 ms).
+   */
+  blockTimeoutGraceMs?: number;
   /** How long `connect` waits for Redis at start (default 10,000 ms). */
   connectTimeoutMs?: number;
   /**

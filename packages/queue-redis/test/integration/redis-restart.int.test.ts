@@ -42,6 +42,7 @@ describe('RedisStreamQueue across a Redis restart', function () {
   let server: RedisServerHandle;
   let queue: RedisStreamQueue;
   const workers: IngestWorker[] = [];
+  const closers: Array<() => Promise<void>> = [];
 
   beforeEach(async () => {
     server = await startRedisServer({ appendonly: true });
@@ -51,13 +52,51 @@ describe('RedisStreamQueue across a Redis restart', function () {
       claimIdleMs: 500,
       claimIntervalMs: 100,
       reconnectCapMs: 100,
+      blockTimeoutGraceMs: 300,
     });
   });
 
   afterEach(async () => {
     while (workers.length) await workers.pop()!.stop();
+    while (closers.length) await closers.pop()!();
     await queue.close();
     await server.stop();
+  });
+
+  describe('#read()', () => {
+    it('should fail a blocked read that gets no answer (a hung server) and read again once it answers', async () => {
+      // Only the blocking connection is in play: no janitor or housekeeping on the command connection.
+      const reader = await RedisStreamQueue.connect({
+        url: server.url,
+        stream: 'restart',
+        claimIntervalMs: 600_000,
+        housekeepingMs: 0,
+        blockTimeoutGraceMs: 300,
+      });
+      closers.push(() => reader.close());
+      await reader.read({ consumer: 'c1', count: 10, blockMs: 50 });
+      process.kill(server.pid!, 'SIGSTOP');
+      let resumed = false;
+      try {
+        const started = Date.now();
+        const err = await Promise.race([
+          reader.read({ consumer: 'c1', count: 10, blockMs: 100 }).catch((e: unknown) => e),
+          sleep(5_000).then(() => 'still blocked'),
+        ]);
+        expect(err).to.have.property('code', 'QUEUE_UNAVAILABLE');
+        expect(Date.now() - started).to.be.below(3_000);
+        process.kill(server.pid!, 'SIGCONT');
+        resumed = true;
+        await queue.publish(testEntries(0, 3));
+        let got = 0;
+        await until(async () => {
+          got += (await reader.read({ consumer: 'c1', count: 10, blockMs: 50 }).catch(() => [])).length;
+          return got === 3;
+        });
+      } finally {
+        if (!resumed) process.kill(server.pid!, 'SIGCONT');
+      }
+    });
   });
 
   describe('IngestWorker#start()', () => {
