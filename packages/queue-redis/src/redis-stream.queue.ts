@@ -42,6 +42,7 @@ interface ConsumerState {
 }
 
 const RELEASED_IDLE_MS = 86_400_000;
+const DEFAULT_CONSUMER_TTL_MS = 10 * 60_000;
 const SIZE_MEMORY = 100_000;
 
 const DEFAULTS = {
@@ -122,7 +123,8 @@ export class RedisStreamQueue implements Queue {
   private readonly sizes = new Map<string, number>();
   private readonly housekeepingMs: number;
   private readonly consumerTtlMs: number;
-  private lastHousekeeping = Date.now();
+  /** 0: the first read of a process does the housekeeping, so consumers of crashed workers go soon. */
+  private lastHousekeeping = 0;
   private readonly counters: RedisQueueFigures = {
     published: 0,
     publishRetries: 0,
@@ -145,7 +147,8 @@ export class RedisStreamQueue implements Queue {
     this.claimIntervalMs = options.claimIntervalMs ?? Math.min(Math.ceil(this.claimIdleMs / 2), 5_000);
     this.maxDeliveries = options.maxDeliveries ?? DEFAULTS.maxDeliveries;
     this.housekeepingMs = options.housekeepingMs ?? 60_000;
-    this.consumerTtlMs = options.consumerTtlMs ?? 86_400_000;
+    // Removing a live consumer that holds nothing is harmless (its next read recreates it).
+    this.consumerTtlMs = options.consumerTtlMs ?? Math.max(DEFAULT_CONSUMER_TTL_MS, 2 * this.claimIdleMs);
     this.logger = (options.logger ?? createSilentLogger()).child({
       component: 'queue-redis',
       stream: this.keys.stream,

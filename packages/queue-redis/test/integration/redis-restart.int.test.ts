@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import Redis from 'ioredis';
 import type { QueueEntry, Sink, SinkWriteResult } from '@connectors/framework';
 import { IngestWorker } from '@connectors/ingest';
 import { entryKey, testEntries } from '@connectors/queue-memory/dist/test/contract/entries';
@@ -95,6 +96,32 @@ describe('RedisStreamQueue across a Redis restart', function () {
         });
       } finally {
         if (!resumed) process.kill(server.pid!, 'SIGCONT');
+      }
+    });
+  });
+
+  describe('#housekeeping()', () => {
+    it('should remove the consumers of crashed workers at the first read of a new process', async () => {
+      await queue.publish(testEntries(0, 4));
+      // Two workers that read, acknowledged (or had their entries reclaimed) and died.
+      for (const consumer of ['crashed-1', 'crashed-2']) {
+        const got = await queue.read({ consumer, count: 2, blockMs: 50 });
+        await queue.ack(got.map((d) => d.deliveryId));
+      }
+      await sleep(300);
+      const restarted = await RedisStreamQueue.connect({
+        url: server.url,
+        stream: 'restart',
+        consumerTtlMs: 200,
+      });
+      closers.push(() => restarted.close());
+      await restarted.read({ consumer: 'live', count: 10, blockMs: 50 });
+      const raw = new Redis(server.url);
+      try {
+        const consumers = (await raw.xinfo('CONSUMERS', queue.keys.stream, queue.group)) as unknown[][];
+        expect(consumers.map((c) => c[1])).to.deep.equal(['live']);
+      } finally {
+        raw.disconnect();
       }
     });
   });
