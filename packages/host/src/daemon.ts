@@ -62,6 +62,7 @@ export class Daemon {
       d.ingest.push(worker);
     }
     if (options.leaseTtlMs !== undefined) host.coordinator.leaseTtlMs = options.leaseTtlMs;
+    if (options.shutdownGraceMs !== undefined) host.coordinator.settleMs = options.shutdownGraceMs;
     d.scheduler.start();
     d.startRefresh(options.statusRefreshMs ?? STATUS_REFRESH_MS);
     if (options.metricsPort !== undefined) {

@@ -63,6 +63,8 @@ const INFRASTRUCTURE_CODES = new Set(['STORE_UNREACHABLE', 'RUN_LEASE_LOST', 'QU
 
 /** Default for `RunCoordinatorOptions.deadlineMs`. */
 export const DEFAULT_STORE_DEADLINE_MS = 15_000;
+/** Default `RunCoordinator.settleMs`, the scheduler's default shutdown grace. */
+const DEFAULT_SETTLE_MS = 10_000;
 /** Default run lease TTL: a killed run's lease frees this long after its last renewal. */
 export const DEFAULT_LEASE_TTL_MS = 10_000;
 
@@ -121,6 +123,8 @@ export async function findInterruptedRun(
 export class RunCoordinator {
   leaseTtlMs: number;
   deadlineMs: number;
+  /** How long the end of a cancelled run may wait for the queue (the daemon's shutdown grace). */
+  settleMs = DEFAULT_SETTLE_MS;
   private readonly minuteMs: number;
 
   constructor(private readonly options: RunCoordinatorOptions) {
@@ -193,7 +197,7 @@ export class RunCoordinator {
         ...(scheduledFor !== undefined ? { scheduledFor } : {}),
         signal: controller.signal,
         checkLease: () => keeper.check(),
-        settleMs: this.deadlineMs,
+        settleMs: Math.min(this.settleMs, this.deadlineMs),
         onProgress: options.onProgress,
       });
     } finally {
