@@ -520,12 +520,7 @@ export class RedisStreamQueue implements Queue {
     consumer: string,
     redelivered: boolean,
   ): Promise<Delivery[]> {
-    const counts = redelivered
-      ? await this.deliveryCounts(
-          rows.map((r) => r[0]),
-          consumer,
-        )
-      : undefined;
+    const counts = redelivered ? await this.deliveryCounts(rows.map((r) => r[0])) : undefined;
     const out: Delivery[] = [];
     const gone: string[] = [];
     for (const [id, fields] of rows) {
@@ -574,19 +569,30 @@ export class RedisStreamQueue implements Queue {
     if (this.sizes.size > SIZE_MEMORY) this.sizes.delete(this.sizes.keys().next().value as string);
   }
 
-  private async deliveryCounts(ids: string[], consumer: string): Promise<Map<string, number>> {
+  private async deliveryCounts(ids: string[]): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    if (ids.length === 0) return counts;
-    const rows = (await this.cmd.xpending(
-      this.keys.stream,
-      this.group,
-      ids[0],
-      ids[ids.length - 1],
-      ids.length + 100,
-      consumer,
-    )) as Array<[string, string, number, number]>;
-    for (const [id, , , delivered] of rows) counts.set(id, Number(delivered));
+    for (const [id, { deliveries }] of await this.pendingOf(ids)) counts.set(id, deliveries);
     return counts;
+  }
+
+  /**
+   * Owner and delivery count of each pending id, one `XPENDING id id 1` each in one pipeline: exact
+   * whatever else is pending between them (a range read could stop short of the last ids).
+   */
+  private async pendingOf(
+    ids: readonly string[],
+  ): Promise<Map<string, { owner: string; deliveries: number }>> {
+    const out = new Map<string, { owner: string; deliveries: number }>();
+    if (ids.length === 0) return out;
+    const pipeline = this.cmd.pipeline();
+    for (const id of ids) pipeline.xpending(this.keys.stream, this.group, id, id, 1);
+    const replies = (await pipeline.exec()) ?? [];
+    for (const [err, rows] of replies) {
+      if (err) throw err;
+      const row = (rows as Array<[string, string, number, number]>)[0];
+      if (row) out.set(row[0], { owner: row[1], deliveries: Number(row[3]) });
+    }
+    return out;
   }
 
   /** The janitor: takes over entries left idle past `claimIdleMs` (by any consumer, dead or released). */
@@ -675,30 +681,30 @@ export class RedisStreamQueue implements Queue {
    */
   async release(deliveryIds: readonly string[]): Promise<void> {
     if (deliveryIds.length === 0) return;
-    const owner = await this.ownerOf(deliveryIds[0]);
-    if (!owner) return;
+    // Each id is claimed in the name of its own owner, so an id another consumer took meanwhile stays its.
+    const byOwner = new Map<string, string[]>();
+    for (const [id, { owner }] of await this.pendingOf(deliveryIds)) {
+      const list = byOwner.get(owner) ?? [];
+      list.push(id);
+      byOwner.set(owner, list);
+    }
     for (const id of deliveryIds) this.sizes.delete(id);
     const idle = Math.max(this.claimIdleMs + 1, RELEASED_IDLE_MS);
-    await this.cmd.call(
-      'XCLAIM',
-      this.keys.stream,
-      this.group,
-      owner,
-      '0',
-      ...deliveryIds,
-      'IDLE',
-      String(idle),
-      'JUSTID',
-    );
+    for (const [owner, ids] of byOwner) {
+      await this.cmd.call(
+        'XCLAIM',
+        this.keys.stream,
+        this.group,
+        owner,
+        '0',
+        ...ids,
+        'IDLE',
+        String(idle),
+        'JUSTID',
+      );
+    }
     // Every consumer of this process looks for claimable entries on its next read.
     for (const state of this.consumers.values()) state.lastClaimAt = 0;
-  }
-
-  private async ownerOf(id: string): Promise<string | undefined> {
-    const rows = (await this.cmd.xpending(this.keys.stream, this.group, id, id, 1)) as Array<
-      [string, string]
-    >;
-    return rows[0]?.[1];
   }
 
   /** Resets the idle time of entries `consumer` still works on, without counting a delivery. */
