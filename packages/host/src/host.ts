@@ -347,8 +347,14 @@ export class ConnectorHost {
       });
       if (ingest) {
         tracker?.update({ ...progressOf(summary, 'ingesting', this.clock.now() - summary.startedAt) });
-        await ingest.drained(options.signal);
-        summary.ingested = summary.records;
+        try {
+          await ingest.drained(options.signal);
+          summary.ingested = summary.records;
+        } catch (err) {
+          // A run that failed (Redis gone, say) reports its own error; what it published stays queued.
+          if (summary.ok) throw err;
+          this.logger.warn({ err: toConnectorError(err) }, 'ingestion of a failed run not awaited');
+        }
       }
       await tracker?.stop();
       options.onProgress?.({

@@ -11,7 +11,7 @@ import { BusyError } from '../errors';
 import { COLLECTIONS, RUN_HISTORY_LIMIT, runLeaseName } from '../registry/collections';
 import type { ConnectorRegistry } from '../registry/connector.registry';
 import type { DocWrite, HostStore, Lease } from '../store/host-store';
-import { acquireLease, LeaseKeeper } from '../store/lease.keeper';
+import { acquireLease, isDeadLocalProcess, LeaseKeeper } from '../store/lease.keeper';
 import type { StatusTracker } from '../status/status.tracker';
 import type { ConnectorDefinition, RunProgress, RunSummary, ScheduleState } from '../types';
 
@@ -100,7 +100,7 @@ export function interruptedRun(active: ActiveRun, now: number): RunSummary {
   };
 }
 
-/** The run recorded as started whose lease is gone (its process died), if any. */
+/** The run recorded as started whose lease is gone or whose holder is known dead, if any. */
 export async function findInterruptedRun(
   store: HostStore,
   connectorId: string,
@@ -110,7 +110,8 @@ export async function findInterruptedRun(
     store.get<ActiveRun>(COLLECTIONS.activeRuns, connectorId),
     store.getLease(runLeaseName(connectorId)),
   ]);
-  if (!active || (lease && lease.token === active.fence)) return undefined;
+  if (!active || (lease && lease.token === active.fence && !isDeadLocalProcess(lease.owner)))
+    return undefined;
   return interruptedRun(active, now);
 }
 

@@ -2,6 +2,7 @@ import { toConnectorError, type Clock, type Logger, type TestResult } from '@con
 import type { ConnectorRegistry } from '../registry/connector.registry';
 import { COLLECTIONS, runLeaseName } from '../registry/collections';
 import { findInterruptedRun } from '../scheduler/run.coordinator';
+import { isDeadLocalProcess } from '../store/lease.keeper';
 import type { DocWrite, HostStore } from '../store/host-store';
 import type { ConnectorDefinition, ConnectorStatus, RunSummary, ScheduleState, StatusError } from '../types';
 
@@ -106,10 +107,12 @@ export class StatusTracker {
     if (schedule?.nextRunAt !== undefined) status.nextRunAt = schedule.nextRunAt;
     else delete status.nextRunAt;
     if (backlog !== undefined) status.backlog = backlog;
-    const interrupted = lease
+    // A lease whose holder is a dead process of this machine is as good as expired.
+    const held = lease !== undefined && !isDeadLocalProcess(lease.owner);
+    const interrupted = held
       ? undefined
       : await findInterruptedRun(this.options.store, def.id, this.options.clock.now());
-    if (lease) {
+    if (held && lease) {
       status.state = 'running';
       status.reason = `running on ${lease.owner}`;
     } else if (interrupted) {

@@ -100,6 +100,8 @@ export class LeaseKeeper {
         this.failIfOverdue();
         return;
       }
+      // The wait for a hung renewal ends with the renewal, so no timer outlives it.
+      const renewed = new AbortController();
       const outcome = await Promise.race([
         store.extendLease(this.lease, ttlMs).then(
           (held) => (held ? 'held' : 'lost'),
@@ -108,8 +110,9 @@ export class LeaseKeeper {
             return 'error' as const;
           },
         ),
-        this.sleep(overdueIn).then(() => 'hung' as const),
+        this.sleep(overdueIn, renewed.signal).then(() => 'hung' as const),
       ]);
+      renewed.abort();
       if (this.stopper.signal.aborted) return;
       if (outcome === 'held') {
         this.lastRenewSentAt = sentAt;
@@ -134,9 +137,10 @@ export class LeaseKeeper {
     }
   }
 
-  private async sleep(ms: number): Promise<boolean> {
+  private async sleep(ms: number, until?: AbortSignal): Promise<boolean> {
     try {
-      await this.options.clock.sleep(ms, this.stopper.signal);
+      const signal = until ? AbortSignal.any([this.stopper.signal, until]) : this.stopper.signal;
+      await this.options.clock.sleep(ms, signal);
       return true;
     } catch {
       return false;

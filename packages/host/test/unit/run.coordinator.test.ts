@@ -72,7 +72,7 @@ describe('RunCoordinator', () => {
       expect(schedule!.nextRunAt! - summary.finishedAt).to.be.at.most(MINUTE);
     });
 
-    it('should take over at once the lease of a killed process of this machine, and record its run as interrupted', async () => {
+    it('should show the run of a killed process of this machine as interrupted, take its lease over at once and record the run', async () => {
       const def = await createFakeConnector(t.host);
       const owner = deadLocalOwner();
       const stale = await t.host.store.acquireLease(`run:${def.id}`, owner, 10 * MINUTE);
@@ -86,6 +86,9 @@ describe('RunCoordinator', () => {
         hostId: owner,
         startedAt: t.clock.now(),
       });
+      const [killed] = await t.host.statusOf('acme', 'fake one');
+      expect(killed.state).to.equal('failed');
+      expect(killed.lastError).to.include({ code: 'RUN_INTERRUPTED' });
       const summary = await t.host.run('acme', 'fake one');
       expect(summary.ok).to.equal(true);
       const history = await t.host.runHistory('acme', 'fake one');
