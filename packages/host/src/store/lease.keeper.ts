@@ -43,7 +43,8 @@ export interface LeaseKeeperOptions {
 /**
  * Keeps a lease alive: renews it every third of its TTL. A renewal the store refuses means another
  * holder (stop at once); a renewal that fails or hangs means an unreachable store, retried until the
- * lease is at risk (four fifths of the TTL since the last renewal was sent) or the deadline passed.
+ * lease is at risk (four fifths of the TTL since the last renewal was sent) or the deadline passed
+ * (docs/adr/0011-leases-tell-lost-from-unreachable.md).
  */
 export class LeaseKeeper {
   private readonly stopper = new AbortController();
