@@ -18,6 +18,15 @@ export class Daemon {
   private refreshLoop?: Promise<void>;
   private readonly stopRefresh = new AbortController();
   private stopping?: Promise<void>;
+  /** Unhandled rejections escaping while the daemon runs (each one a bug, logged as such). */
+  escapedRejections = 0;
+  private readonly onEscapedRejection = (reason: unknown): void => {
+    this.escapedRejections++;
+    this.host.logger.error(
+      { err: toConnectorError(reason) },
+      'BUG: an unhandled promise rejection escaped; the daemon keeps running (please report it)',
+    );
+  };
   address?: AddressInfo;
 
   private constructor(
@@ -44,6 +53,8 @@ export class Daemon {
     onRun?: (run: RunSummary) => void,
   ): Promise<Daemon> {
     const d = new Daemon(host, options, onRun);
+    // Without a handler node exits with code 1 on an escaped rejection, aborting every run in flight.
+    process.on('unhandledRejection', d.onEscapedRejection);
     const workers = options.ingestWorkers ?? 1;
     for (let i = 0; i < workers; i++) {
       const worker = await host.createIngest(`daemon-${host.hostId}-${i}`);
@@ -51,6 +62,7 @@ export class Daemon {
       d.ingest.push(worker);
     }
     if (options.leaseTtlMs !== undefined) host.coordinator.leaseTtlMs = options.leaseTtlMs;
+    if (options.shutdownGraceMs !== undefined) host.coordinator.settleMs = options.shutdownGraceMs;
     d.scheduler.start();
     d.startRefresh(options.statusRefreshMs ?? STATUS_REFRESH_MS);
     if (options.metricsPort !== undefined) {
@@ -101,6 +113,7 @@ export class Daemon {
       await this.refreshLoop;
       await Promise.all(this.ingest.map((w) => w.stop().catch(() => undefined)));
       await this.health?.close();
+      process.off('unhandledRejection', this.onEscapedRejection);
       this.host.logger.info({ hostId: this.host.hostId }, 'daemon stopped');
     })();
     return this.stopping;

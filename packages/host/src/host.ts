@@ -31,7 +31,8 @@ import { COLLECTIONS, testLeaseName } from './registry/collections';
 import { ConnectorRegistry, instanceOf } from './registry/connector.registry';
 import { InventoryRegistry } from './registry/inventory.registry';
 import { FirstRunPacer } from './scheduler/first-run.pacer';
-import { RunCoordinator, type RunRequest } from './scheduler/run.coordinator';
+import { findInterruptedRun, RunCoordinator, type RunRequest } from './scheduler/run.coordinator';
+import { acquireLease, LeaseKeeper } from './store/lease.keeper';
 import { StatusTracker, toStatusError } from './status/status.tracker';
 import type { HostStore } from './store/host-store';
 import { createRedisClient, RedisHostStore } from './store/redis.host-store';
@@ -140,6 +141,7 @@ export class ConnectorHost {
       logger: this.logger,
       hostId: this.hostId,
       minuteMs: this.minuteMs,
+      deadlineMs: parts.options.redisDeadlineMs,
       execute: (def, request) => this.executeRun(def, request),
     });
   }
@@ -236,7 +238,12 @@ export class ConnectorHost {
   /** Runs the connector's live test; one test at a time per connector, across hosts. */
   async test(tenant: string | undefined, name: string, signal?: AbortSignal): Promise<TestOutcome> {
     const def = await this.connectors.get(tenant, name);
-    const lease = await this.store.acquireLease(testLeaseName(def.id), this.hostId, TEST_TIMEOUT_MS + 10_000);
+    const lease = await acquireLease(
+      this.store,
+      testLeaseName(def.id),
+      this.hostId,
+      this.coordinator.leaseTtlMs,
+    );
     if (!lease) {
       const holder = await this.store.getLease(testLeaseName(def.id));
       throw new BusyError(
@@ -245,10 +252,22 @@ export class ConnectorHost {
         'Wait for it to finish, then test again.',
       );
     }
+    // Renewed while the test runs, so a killed test frees the connector a few seconds later.
+    const lost = new AbortController();
+    const keeper = new LeaseKeeper(lease, {
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      ttlMs: this.coordinator.leaseTtlMs,
+      onLost: (reason) => lost.abort(reason),
+    });
     try {
       const started = Date.now();
-      const timeout = AbortSignal.timeout(TEST_TIMEOUT_MS);
-      const testSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      const testSignal = AbortSignal.any([
+        lost.signal,
+        AbortSignal.timeout(TEST_TIMEOUT_MS),
+        ...(signal ? [signal] : []),
+      ]);
       let result: TestResult;
       try {
         const configured = await this.factory.configure(
@@ -285,6 +304,7 @@ export class ConnectorHost {
       const status = await this.status.afterTest(def, result);
       return { connector: def, result, status };
     } finally {
+      keeper.stop();
       await this.store.releaseLease(lease).catch(() => undefined);
     }
   }
@@ -327,8 +347,14 @@ export class ConnectorHost {
       });
       if (ingest) {
         tracker?.update({ ...progressOf(summary, 'ingesting', this.clock.now() - summary.startedAt) });
-        await ingest.drained(options.signal);
-        summary.ingested = summary.records;
+        try {
+          await ingest.drained(options.signal);
+          summary.ingested = summary.records;
+        } catch (err) {
+          // A run that failed (Redis gone, say) reports its own error; what it published stays queued.
+          if (summary.ok) throw err;
+          this.logger.warn({ err: toConnectorError(err) }, 'ingestion of a failed run not awaited');
+        }
       }
       await tracker?.stop();
       options.onProgress?.({
@@ -375,7 +401,11 @@ export class ConnectorHost {
   /** The connector's last runs, newest first (bounded history). */
   async runHistory(tenant: string | undefined, name: string): Promise<RunSummary[]> {
     const def = await this.connectors.get(tenant, name);
-    return (await this.store.get<RunSummary[]>(COLLECTIONS.runs, def.id)) ?? [];
+    const [history, interrupted] = await Promise.all([
+      this.store.get<RunSummary[]>(COLLECTIONS.runs, def.id),
+      findInterruptedRun(this.store, def.id, this.clock.now()),
+    ]);
+    return [...(interrupted ? [interrupted] : []), ...(history ?? [])];
   }
 
   /** One collection run; never throws (the coordinator records failures in status). */
@@ -420,6 +450,8 @@ export class ConnectorHost {
         signal: request.signal,
         runId: request.runId,
         pageBudget: this.pageBudget,
+        beforePublish: request.checkLease,
+        settleMs: request.settleMs,
         onPage: (f) => {
           figures = f;
           request.onProgress?.(progressOf({ ...f }, 'collecting', this.clock.now() - startedAt));

@@ -25,7 +25,7 @@ export {
 export { runCollection, emptyFigures } from './pipeline/collection.pipeline';
 export type { CollectionInput, CollectionResult } from './pipeline/collection.pipeline';
 export { DEFAULT_MAX_CONCURRENT_RUNS, Scheduler } from './scheduler/scheduler';
-export { RunCoordinator, LeaseLostError } from './scheduler/run.coordinator';
+export { RunCoordinator, LeaseLostError, StoreUnreachableError } from './scheduler/run.coordinator';
 export type { RunExecutor, RunRequest } from './scheduler/run.coordinator';
 export {
   StatusTracker,

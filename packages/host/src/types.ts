@@ -131,6 +131,8 @@ export interface RunSummary extends RunFigures {
   hostId: string;
   /** Records the ingest side had when the run returned (only when it waited for ingestion). */
   ingested?: number;
+  /** The run never recorded an outcome (its process died): found by the next run, or when read. */
+  interrupted?: boolean;
 }
 
 export interface ConnectorStatus {
@@ -244,6 +246,12 @@ export interface HostOptions {
    * of heap each once parsed) 8 pages are 120–160 MB at most. A whole number ≥ 1.
    */
   pagesInFlight?: number;
+  /**
+   * How long a run keeps going while Redis (the store) does not answer before it fails with
+   * `STORE_UNREACHABLE` (default 15 000 ms, at most four fifths of the run lease TTL); also bounds the end
+   * of a cancelled run and the recording of its outcome.
+   */
+  redisDeadlineMs?: number;
 }
 
 /**
@@ -264,7 +272,7 @@ export interface FirstRunPacingOptions {
 export interface SchedulerOptions {
   /** How often due connectors are checked (default 1 000 ms). */
   tickMs?: number;
-  /** Lease time-to-live; a crashed run is picked up again after this (default 30 000 ms). */
+  /** Lease time-to-live; a crashed run is picked up again after this (default 10 000 ms). */
   leaseTtlMs?: number;
   /** Most runs this process executes at once (default 4). */
   maxConcurrentRuns?: number;

@@ -87,9 +87,15 @@ export class IngestWorker {
     if (this.loop) return;
     this.stopping = false;
     this.abort = new AbortController();
-    this.loop = this.run().finally(() => {
-      this.loop = undefined;
-    });
+    // The loop catches what it can retry; anything escaping it is a bug, logged, never an unhandled rejection.
+    this.loop = this.run()
+      .catch((err: unknown) => {
+        this.counters.lastError = message(err);
+        this.logger.error({ err }, 'the ingest loop ended on an unexpected error');
+      })
+      .finally(() => {
+        this.loop = undefined;
+      });
   }
 
   /**
@@ -170,7 +176,14 @@ export class IngestWorker {
           () => undefined,
         );
       }
-      await this.process(deliveries);
+      try {
+        await this.process(deliveries);
+      } catch (err) {
+        // Not fatal: the entries not acknowledged stay pending and are redelivered or reclaimed.
+        this.counters.lastError = message(err);
+        this.logger.error({ err, entries: deliveries.length }, 'processing a batch failed; continuing');
+        await this.pause(readFailures++);
+      }
       this.ahead = [];
     }
     // A batch read ahead but not processed goes back to the queue.
@@ -243,7 +256,8 @@ export class IngestWorker {
 
         for (const [index, reason] of doomed) {
           for (const t of todo) t.delete(index);
-          await this.queue.deadLetter(deliveries[index], reason);
+          // Not moved (stopped while the queue is unreachable): released below, so it comes back.
+          if (!(await this.deadLetterSafely(deliveries[index], reason))) continue;
           finished.add(index);
           this.counters.deadLetters++;
           this.logger.warn({ deliveryId: deliveries[index].deliveryId, reason }, 'entry dead-lettered');
@@ -306,6 +320,23 @@ export class IngestWorker {
           return;
         }
         await this.clock.sleep(backoffDelay(attempt, { baseMs: this.retryBaseMs, capMs: this.retryCapMs }));
+      }
+    }
+  }
+
+  /**
+   * Dead-letters like any other queue write: retried with backoff while the queue is unreachable,
+   * until it succeeds or the worker stops (then false, and the entry stays pending).
+   */
+  private async deadLetterSafely(delivery: Delivery, reason: string): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.queue.deadLetter(delivery, reason);
+        return true;
+      } catch (err) {
+        this.counters.lastError = `dead letter: ${message(err)}`;
+        this.logger.warn({ err, deliveryId: delivery.deliveryId }, 'dead-lettering failed; retrying');
+        if (!(await this.pause(attempt))) return false;
       }
     }
   }

@@ -51,9 +51,10 @@ export class Lake {
     file: string,
     /** The schema of the file; below SCHEMA_VERSION only for a file opened read-only. */
     private readonly schemaVersion: number,
+    snapshotExpiryMs?: number,
   ) {
     this.file = file;
-    this.writerInstance = db.readonly ? undefined : new LakeWriter(db);
+    this.writerInstance = db.readonly ? undefined : new LakeWriter(db, snapshotExpiryMs);
   }
 
   static open(dataDir: string, options: LakeOptions = {}): Lake {
@@ -98,7 +99,12 @@ export class Lake {
       }
       if (version < SCHEMA_VERSION) upgrade(db);
     }
-    const lake = new Lake(db, file, db.pragma('user_version', { simple: true }) as number);
+    const lake = new Lake(
+      db,
+      file,
+      db.pragma('user_version', { simple: true }) as number,
+      options.snapshotExpiryMs,
+    );
     if (checkpoints) {
       const background = new BackgroundCheckpoints(db, { file, ...checkpoints });
       lake.backgroundCheckpoints = background;

@@ -30,6 +30,11 @@ type WriterAssetRow = Pick<
 /** Per-batch snapshot bookkeeping: distinct records newly seen per open snapshot (null: not open). */
 type Touched = Map<string, number | null>;
 
+/** Default `LakeOptions.snapshotExpiryMs`: a day without a marker. */
+export const DEFAULT_SNAPSHOT_EXPIRY_MS = 86_400_000;
+/** How often a writing lake looks for abandoned snapshots. */
+const EXPIRY_CHECK_MS = 60_000;
+
 const FINGERPRINT_FIELDS = ['hostname', 'ip', 'mac', 'os'] as const;
 
 function fingerprint(asset: AssetRecord): string {
@@ -117,8 +122,24 @@ export class LakeWriter {
   private readonly oneTx: Database.Transaction<(entry: QueueEntry, now: number) => void>;
   /** Runs after each committed `write` (the lake's background checkpoints hook in here). */
   afterCommit: (() => void) | undefined;
+  private readonly selectOpen: Database.Statement;
+  private readonly expireOne: Database.Statement;
+  /** Open snapshots by id: what they looked like and since when (lake time) they have not moved. */
+  private readonly stillSince = new Map<string, { mark: string; since: number }>();
+  private readonly dropExpiredRecords: Database.Statement;
+  /** Open snapshots silent for longer than this are closed as incomplete (`LakeOptions.snapshotExpiryMs`). */
+  private readonly snapshotExpiryMs: number;
+  private lastExpiryAt = 0;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, snapshotExpiryMs = DEFAULT_SNAPSHOT_EXPIRY_MS) {
+    this.snapshotExpiryMs = snapshotExpiryMs;
+    this.selectOpen = db.prepare(
+      "SELECT snapshot_id AS id, seen, coalesce(ended_at, -1) AS ended FROM snapshots WHERE state = 'open'",
+    );
+    this.expireOne = db.prepare(
+      "UPDATE snapshots SET state = 'incomplete', removed = 0, finalized_at = ? WHERE snapshot_id = ? AND state = 'open'",
+    );
+    this.dropExpiredRecords = db.prepare('DELETE FROM snapshot_records WHERE snapshot_id = ?');
     this.upsertRecord = db.prepare(
       `INSERT INTO records (id, ts, tenant, msg_class, connector_id, doc, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET ts = excluded.ts, doc = excluded.doc, ingested_at = excluded.ingested_at
@@ -171,12 +192,41 @@ export class LakeWriter {
       const touched: Touched = new Map();
       for (const entry of entries) this.apply(entry, now, touched);
       this.settle(touched, now);
+      if (Math.abs(now - this.lastExpiryAt) >= EXPIRY_CHECK_MS) {
+        this.lastExpiryAt = now;
+        this.expireSnapshots(now);
+      }
     });
     this.oneTx = db.transaction((entry: QueueEntry, now: number) => {
       const touched: Touched = new Map();
       this.apply(entry, now, touched);
       this.settle(touched, now);
     });
+  }
+
+  /**
+   * Closes as incomplete (no removals) every open snapshot that has not moved (no record counted, no
+   * marker) for the expiry, measured on this lake's clock: its run died, or its end marker or some of
+   * its records never arrived. Returns how many.
+   */
+  expireSnapshots(now = Date.now()): number {
+    const open = this.selectOpen.all() as Array<{ id: string; seen: number; ended: number }>;
+    const live = new Set<string>();
+    let expired = 0;
+    for (const { id, seen, ended } of open) {
+      live.add(id);
+      const mark = `${seen}/${ended}`;
+      const known = this.stillSince.get(id);
+      if (!known || known.mark !== mark) this.stillSince.set(id, { mark, since: now });
+      else if (now - known.since >= this.snapshotExpiryMs) {
+        this.expireOne.run(now, id);
+        this.dropExpiredRecords.run(id);
+        this.stillSince.delete(id);
+        expired++;
+      }
+    }
+    for (const id of this.stillSince.keys()) if (!live.has(id)) this.stillSince.delete(id);
+    return expired;
   }
 
   /**

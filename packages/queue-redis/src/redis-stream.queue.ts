@@ -42,6 +42,7 @@ interface ConsumerState {
 }
 
 const RELEASED_IDLE_MS = 86_400_000;
+const DEFAULT_CONSUMER_TTL_MS = 10 * 60_000;
 const SIZE_MEMORY = 100_000;
 
 const DEFAULTS = {
@@ -55,6 +56,7 @@ const DEFAULTS = {
   reconnectCapMs: 2_000,
   connectTimeoutMs: 10_000,
   waitAofTimeoutMs: 2_000,
+  blockTimeoutGraceMs: 5_000,
 };
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -121,7 +123,8 @@ export class RedisStreamQueue implements Queue {
   private readonly sizes = new Map<string, number>();
   private readonly housekeepingMs: number;
   private readonly consumerTtlMs: number;
-  private lastHousekeeping = Date.now();
+  /** 0: the first read of a process does the housekeeping, so consumers of crashed workers go soon. */
+  private lastHousekeeping = 0;
   private readonly counters: RedisQueueFigures = {
     published: 0,
     publishRetries: 0,
@@ -144,7 +147,8 @@ export class RedisStreamQueue implements Queue {
     this.claimIntervalMs = options.claimIntervalMs ?? Math.min(Math.ceil(this.claimIdleMs / 2), 5_000);
     this.maxDeliveries = options.maxDeliveries ?? DEFAULTS.maxDeliveries;
     this.housekeepingMs = options.housekeepingMs ?? 60_000;
-    this.consumerTtlMs = options.consumerTtlMs ?? 86_400_000;
+    // Removing a live consumer that holds nothing is harmless (its next read recreates it).
+    this.consumerTtlMs = options.consumerTtlMs ?? Math.max(DEFAULT_CONSUMER_TTL_MS, 2 * this.claimIdleMs);
     this.logger = (options.logger ?? createSilentLogger()).child({
       component: 'queue-redis',
       stream: this.keys.stream,
@@ -427,6 +431,17 @@ export class RedisStreamQueue implements Queue {
       const blocking = await this.blockingConnection(state, signal);
       const onAbort = (): void => void this.unblock(state!);
       signal.addEventListener('abort', onAbort, { once: true });
+      // The blocking connection has no command timeout (a block may be long); this one is the block's own.
+      const blockState = state;
+      const limitMs =
+        Math.max(1, options.blockMs) + (this.options.blockTimeoutGraceMs ?? DEFAULTS.blockTimeoutGraceMs);
+      let expired = false;
+      const watchdog = setTimeout(() => {
+        expired = true;
+        blockState.blocking = undefined;
+        blockState.blockingId = undefined;
+        blocking.disconnect();
+      }, limitMs);
       let reply: StreamReply;
       try {
         reply = (await blocking.xreadgroup(
@@ -441,7 +456,11 @@ export class RedisStreamQueue implements Queue {
           this.keys.stream,
           '>',
         )) as StreamReply;
+      } catch (err) {
+        if (expired) throw new Error(`no answer to a blocked read within ${limitMs} ms; reconnecting`);
+        throw err;
       } finally {
+        clearTimeout(watchdog);
         signal.removeEventListener('abort', onAbort);
       }
       const rows = reply?.[0]?.[1] ?? [];
@@ -501,12 +520,7 @@ export class RedisStreamQueue implements Queue {
     consumer: string,
     redelivered: boolean,
   ): Promise<Delivery[]> {
-    const counts = redelivered
-      ? await this.deliveryCounts(
-          rows.map((r) => r[0]),
-          consumer,
-        )
-      : undefined;
+    const counts = redelivered ? await this.deliveryCounts(rows.map((r) => r[0])) : undefined;
     const out: Delivery[] = [];
     const gone: string[] = [];
     for (const [id, fields] of rows) {
@@ -555,19 +569,30 @@ export class RedisStreamQueue implements Queue {
     if (this.sizes.size > SIZE_MEMORY) this.sizes.delete(this.sizes.keys().next().value as string);
   }
 
-  private async deliveryCounts(ids: string[], consumer: string): Promise<Map<string, number>> {
+  private async deliveryCounts(ids: string[]): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
-    if (ids.length === 0) return counts;
-    const rows = (await this.cmd.xpending(
-      this.keys.stream,
-      this.group,
-      ids[0],
-      ids[ids.length - 1],
-      ids.length + 100,
-      consumer,
-    )) as Array<[string, string, number, number]>;
-    for (const [id, , , delivered] of rows) counts.set(id, Number(delivered));
+    for (const [id, { deliveries }] of await this.pendingOf(ids)) counts.set(id, deliveries);
     return counts;
+  }
+
+  /**
+   * Owner and delivery count of each pending id, one `XPENDING id id 1` each in one pipeline: exact
+   * whatever else is pending between them (a range read could stop short of the last ids).
+   */
+  private async pendingOf(
+    ids: readonly string[],
+  ): Promise<Map<string, { owner: string; deliveries: number }>> {
+    const out = new Map<string, { owner: string; deliveries: number }>();
+    if (ids.length === 0) return out;
+    const pipeline = this.cmd.pipeline();
+    for (const id of ids) pipeline.xpending(this.keys.stream, this.group, id, id, 1);
+    const replies = (await pipeline.exec()) ?? [];
+    for (const [err, rows] of replies) {
+      if (err) throw err;
+      const row = (rows as Array<[string, string, number, number]>)[0];
+      if (row) out.set(row[0], { owner: row[1], deliveries: Number(row[3]) });
+    }
+    return out;
   }
 
   /** The janitor: takes over entries left idle past `claimIdleMs` (by any consumer, dead or released). */
@@ -656,30 +681,30 @@ export class RedisStreamQueue implements Queue {
    */
   async release(deliveryIds: readonly string[]): Promise<void> {
     if (deliveryIds.length === 0) return;
-    const owner = await this.ownerOf(deliveryIds[0]);
-    if (!owner) return;
+    // Each id is claimed in the name of its own owner, so an id another consumer took meanwhile stays its.
+    const byOwner = new Map<string, string[]>();
+    for (const [id, { owner }] of await this.pendingOf(deliveryIds)) {
+      const list = byOwner.get(owner) ?? [];
+      list.push(id);
+      byOwner.set(owner, list);
+    }
     for (const id of deliveryIds) this.sizes.delete(id);
     const idle = Math.max(this.claimIdleMs + 1, RELEASED_IDLE_MS);
-    await this.cmd.call(
-      'XCLAIM',
-      this.keys.stream,
-      this.group,
-      owner,
-      '0',
-      ...deliveryIds,
-      'IDLE',
-      String(idle),
-      'JUSTID',
-    );
+    for (const [owner, ids] of byOwner) {
+      await this.cmd.call(
+        'XCLAIM',
+        this.keys.stream,
+        this.group,
+        owner,
+        '0',
+        ...ids,
+        'IDLE',
+        String(idle),
+        'JUSTID',
+      );
+    }
     // Every consumer of this process looks for claimable entries on its next read.
     for (const state of this.consumers.values()) state.lastClaimAt = 0;
-  }
-
-  private async ownerOf(id: string): Promise<string | undefined> {
-    const rows = (await this.cmd.xpending(this.keys.stream, this.group, id, id, 1)) as Array<
-      [string, string]
-    >;
-    return rows[0]?.[1];
   }
 
   /** Resets the idle time of entries `consumer` still works on, without counting a delivery. */

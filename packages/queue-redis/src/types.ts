@@ -26,10 +26,14 @@ export interface RedisStreamQueueOptions {
   claimIntervalMs?: number;
   /**
    * How often a reading consumer runs `housekeeping()` (trim acknowledged-but-kept entries, forget
-   * consumers idle past `consumerTtlMs` with nothing pending); default 60,000 ms, 0 turns it off.
+   * consumers idle past `consumerTtlMs` with nothing pending), first at its first read; default 60,000 ms,
+   * 0 turns it off.
    */
   housekeepingMs?: number;
-  /** A consumer with nothing pending and idle this long is removed from the group (default one day). */
+  /**
+   * A consumer with nothing pending and idle this long is removed from the group (default 10 minutes, or
+   * twice `claimIdleMs` if longer): consumers of workers that died do not accumulate.
+   */
   consumerTtlMs?: number;
   /** An entry delivered more than this many times goes to the dead-letter stream (default 5). */
   maxDeliveries?: number;
@@ -37,6 +41,11 @@ export interface RedisStreamQueueOptions {
   backpressurePollMs?: number;
   /** Longest pause between reconnect attempts and publish retries (default 2,000 ms). */
   reconnectCapMs?: number;
+  /**
+   * A blocked read that gets no answer within its block time plus this (a half-open connection, a hung
+   * server) drops its connection and fails, so the worker reconnects (default 5,000 ms).
+   */
+  blockTimeoutGraceMs?: number;
   /** How long `connect` waits for Redis at start (default 10,000 ms). */
   connectTimeoutMs?: number;
   /**

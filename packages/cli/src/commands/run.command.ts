@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes';
 import { RunProgressView, summaryLine } from '../output/run-progress';
-import { bind, requireOpt, type ProgramState } from './shared';
+import { bind, positiveIntOpt, requireOpt, type ProgramState } from './shared';
 
 export function registerRun(program: Command, state: ProgramState): void {
   program
@@ -10,9 +10,14 @@ export function registerRun(program: Command, state: ProgramState): void {
     .requiredOption('--tenant <tenant>', 'tenant')
     .option('--no-wait', 'return once collection has published, without waiting for ingestion')
     .option('--json', 'print JSON')
+    .option(
+      '--redis-deadline-ms <ms>',
+      'how long the run keeps going while Redis does not answer before it fails (default 15000)',
+    )
     .action(
       bind(state, async (ctx, opts, [name]) => {
-        const host = await ctx.host();
+        const redisDeadlineMs = positiveIntOpt(opts, 'redisDeadlineMs', 'redis-deadline-ms');
+        const host = await ctx.host(redisDeadlineMs !== undefined ? { redisDeadlineMs } : {});
         if (opts.wait === false && !ctx.redisUrl) {
           throw new UsageError(
             'no-wait',

@@ -27,7 +27,11 @@ export function registerStart(program: Command, state: ProgramState): void {
       'pages every run of this host may hold together (a page permit is taken before each fetch): ' +
         `bounds the memory pages take whatever --max-concurrent-runs is (default ${DEFAULT_PAGES_IN_FLIGHT})`,
     )
-    .option('--lease-ttl-ms <ms>', 'run lease time to live: a crashed run is retried after this', '30000')
+    .option('--lease-ttl-ms <ms>', 'run lease time to live: a crashed run is retried after this', '10000')
+    .option(
+      '--redis-deadline-ms <ms>',
+      'how long a run keeps going while Redis does not answer before it fails (default 15000)',
+    )
     .option(
       '--shutdown-grace-ms <ms>',
       'time runs get to finish at shutdown before they are released',
@@ -37,9 +41,11 @@ export function registerStart(program: Command, state: ProgramState): void {
       bind(state, async (ctx, opts) => {
         const logger = ctx.logger('info');
         const pagesInFlight = positiveIntOpt(opts, 'pagesInFlight', 'pages-in-flight');
+        const redisDeadlineMs = positiveIntOpt(opts, 'redisDeadlineMs', 'redis-deadline-ms');
         const host = await ctx.host({
           hostId: optString(opts, 'hostId'),
           ...(pagesInFlight !== undefined ? { pagesInFlight } : {}),
+          ...(redisDeadlineMs !== undefined ? { redisDeadlineMs } : {}),
         });
         const daemon = await Daemon.start(host, {
           maxConcurrentRuns: positiveIntOpt(opts, 'maxConcurrentRuns', 'max-concurrent-runs'),

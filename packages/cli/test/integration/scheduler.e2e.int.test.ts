@@ -175,11 +175,14 @@ describe('connectors start: two hosts sharing a Redis (end to end)', () => {
     await a.exited;
     const b = startDaemon(['--host-id', 'survivor', ...flags], env);
     daemons.push(b);
-    const [run] = await until('the survivor to finish the run', async () => {
+    const runs = await until('the survivor to finish the run', async () => {
       const r = (await runCli(['runs', 'slow', '--tenant', 'acme', '--json'], env)).json<RunSummary[]>();
-      return r.length ? r : undefined;
+      return r.some((x) => x.hostId === 'survivor') ? r : undefined;
     });
+    const run = runs.find((r) => r.hostId === 'survivor')!;
     expect(run).to.include({ ok: true, records: 600, hostId: 'survivor', trigger: 'schedule' });
+    // The killed run is in the history too, as interrupted.
+    expect(runs.find((r) => r.hostId === 'doomed')).to.include({ ok: false, interrupted: true });
     // The same due time as the crashed run, long before the next interval (60 one-second minutes).
     expect(run.startedAt - run.scheduledFor!).to.be.below(60_000);
     const status = (

@@ -33,6 +33,10 @@ export interface CollectionInput {
   runId: string;
   /** Called after each page is published. */
   onPage?(figures: RunFigures): void;
+  /** Called before every publish; throws to stop the run (its lease is lost or overdue). */
+  beforePublish?(): void;
+  /** How long the end markers of a run that did not complete may wait for the queue (default 10 000 ms). */
+  settleMs?: number;
   /**
    * Pages this run may hold at once (default 2: the next page is fetched while the previous one is
    * normalized and published; 1 fetches strictly one after the other).
@@ -79,6 +83,9 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
   const figures = emptyFigures();
   const gate = new PageGate(input.pagesInFlight ?? 2, input.pageBudget);
   const snapshots = new Map<string, string>();
+  // Ids published on the previous page of each content type: a vendor's paging that shifts repeats an
+  // object across a page boundary, and the snapshot's count must be of distinct records (the lake's).
+  const previousIds = new Map<string, Set<string>>();
   let invalidLogged = 0;
 
   for (const ct of input.contentTypes) {
@@ -99,6 +106,7 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
     },
   });
 
+  input.beforePublish?.();
   if (snapshots.size)
     await queue.publish(
       [...snapshots.keys()].map((ct) => marker(ct, 'start')),
@@ -115,6 +123,8 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
     let truncated = 0;
     let assets = 0;
     let filtered = 0;
+    const seenBefore = previousIds.get(ct);
+    const pageIds = new Set<string>();
     for (const raw of page.items) {
       let entry: Extract<QueueEntry, { kind: 'record' }>;
       try {
@@ -136,9 +146,14 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
         filtered++;
         continue;
       }
+      const id = entry.record.id;
+      if (pageIds.has(id) || seenBefore?.has(id)) continue;
+      pageIds.add(id);
       if (entry.asset) assets++;
       entries.push(entry);
     }
+    if (snapshotId) previousIds.set(ct, pageIds);
+    input.beforePublish?.();
     if (entries.length) await queue.publish(entries, { signal });
     figures.pages++;
     figures.records += entries.length;
@@ -200,8 +215,10 @@ export async function runCollection(input: CollectionInput): Promise<CollectionR
       const ends = [...snapshots.keys()].map((ct) =>
         marker(ct, 'end', { complete, count: figures.byContentType[ct]?.records ?? 0 }),
       );
-      // The end marker of a failed run is best effort: "incomplete" only prevents removals.
-      await queue.publish(ends, complete ? { signal } : {}).catch((err) => {
+      // The end marker of a failed run is best effort ("incomplete" only prevents removals), bounded so
+      // that a cancelled run ends while the queue is unreachable or full.
+      const settle = AbortSignal.timeout(input.settleMs ?? 10_000);
+      await queue.publish(ends, { signal: complete ? signal : settle }).catch((err) => {
         if (complete) throw err;
         logger.warn({ err: toConnectorError(err) }, 'could not publish the end of an incomplete snapshot');
       });

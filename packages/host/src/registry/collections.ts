@@ -11,6 +11,8 @@ export const COLLECTIONS = {
   schedule: 'schedule',
   /** connector id → the last runs (newest first, bounded). */
   runs: 'runs',
+  /** connector id → the run in progress, recorded when it starts (see `ActiveRun`). */
+  activeRuns: 'active-runs',
 } as const;
 
 export const DEFAULT_PROFILE = 'default';

@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { CancelledError, toConnectorError, type Clock, type Logger } from '@connectors/framework';
+import {
+  backoffDelay,
+  CancelledError,
+  toConnectorError,
+  type Clock,
+  type Logger,
+} from '@connectors/framework';
+import { emptyFigures } from '../pipeline/collection.pipeline';
 import { BusyError } from '../errors';
 import { COLLECTIONS, RUN_HISTORY_LIMIT, runLeaseName } from '../registry/collections';
 import type { ConnectorRegistry } from '../registry/connector.registry';
-import type { HostStore, Lease } from '../store/host-store';
+import type { DocWrite, HostStore, Lease } from '../store/host-store';
+import { acquireLease, isDeadLocalProcess, LeaseKeeper } from '../store/lease.keeper';
 import type { StatusTracker } from '../status/status.tracker';
 import type { ConnectorDefinition, RunProgress, RunSummary, ScheduleState } from '../types';
 
@@ -13,6 +21,10 @@ export interface RunRequest {
   fence: number;
   scheduledFor?: number;
   signal: AbortSignal;
+  /** Throws when the run's lease is lost or its renewal overdue: checked before each page is published. */
+  checkLease(): void;
+  /** How long the end of a cancelled run (its end markers) may wait for the queue. */
+  settleMs: number;
   onProgress?(progress: RunProgress): void;
 }
 
@@ -27,8 +39,14 @@ export interface RunCoordinatorOptions {
   logger: Logger;
   hostId: string;
   execute: RunExecutor;
+  /** Run lease TTL (default 10 000 ms), renewed every third of it. */
   leaseTtlMs?: number;
   minuteMs?: number;
+  /**
+   * How long a run keeps going while the store (Redis) does not answer (default 15 000 ms, and never past
+   * four fifths of the lease TTL); also bounds the end markers and the recording of a run that ended.
+   */
+  deadlineMs?: number;
 }
 
 export interface TryRunOptions {
@@ -38,10 +56,63 @@ export interface TryRunOptions {
   onProgress?(progress: RunProgress): void;
 }
 
-export class LeaseLostError extends CancelledError {
-  constructor() {
-    super('the run lease was lost (another host took over)');
-  }
+export { LeaseLostError, StoreUnreachableError } from '../store/lease.keeper';
+
+/** Errors of a run ended by infrastructure, not by the connector: the run is retried within a minute. */
+const INFRASTRUCTURE_CODES = new Set(['STORE_UNREACHABLE', 'RUN_LEASE_LOST', 'QUEUE_UNAVAILABLE']);
+
+/** Default for `RunCoordinatorOptions.deadlineMs`. */
+export const DEFAULT_STORE_DEADLINE_MS = 15_000;
+/** Default `RunCoordinator.settleMs`, the scheduler's default shutdown grace. */
+const DEFAULT_SETTLE_MS = 10_000;
+/** Default run lease TTL: a killed run's lease frees this long after its last renewal. */
+export const DEFAULT_LEASE_TTL_MS = 10_000;
+
+/** What a run records when it starts; still there with its lease gone, the run was interrupted. */
+export interface ActiveRun {
+  runId: string;
+  connectorId: string;
+  tenant: string;
+  name: string;
+  trigger: RunSummary['trigger'];
+  fence: number;
+  hostId: string;
+  startedAt: number;
+  scheduledFor?: number;
+}
+
+/** The history entry of a run that started and never recorded an outcome (its process died). */
+export function interruptedRun(active: ActiveRun, now: number): RunSummary {
+  return {
+    ...emptyFigures(),
+    ...active,
+    ok: false,
+    interrupted: true,
+    finishedAt: now,
+    durationMs: now - active.startedAt,
+    error: {
+      code: 'RUN_INTERRUPTED',
+      summary: `the run started on ${active.hostId} ended without recording an outcome (its process was killed or lost the store)`,
+      hint: 'The run is retried as soon as its lease expires; check the host that ran it.',
+      at: now,
+      source: 'run',
+    },
+  };
+}
+
+/** The run recorded as started whose lease is gone or whose holder is known dead, if any. */
+export async function findInterruptedRun(
+  store: HostStore,
+  connectorId: string,
+  now: number,
+): Promise<RunSummary | undefined> {
+  const [active, lease] = await Promise.all([
+    store.get<ActiveRun>(COLLECTIONS.activeRuns, connectorId),
+    store.getLease(runLeaseName(connectorId)),
+  ]);
+  if (!active || (lease && lease.token === active.fence && !isDeadLocalProcess(lease.owner)))
+    return undefined;
+  return interruptedRun(active, now);
 }
 
 /**
@@ -52,10 +123,14 @@ export class LeaseLostError extends CancelledError {
  */
 export class RunCoordinator {
   leaseTtlMs: number;
+  deadlineMs: number;
+  /** How long the end of a cancelled run may wait for the queue (the daemon's shutdown grace). */
+  settleMs = DEFAULT_SETTLE_MS;
   private readonly minuteMs: number;
 
   constructor(private readonly options: RunCoordinatorOptions) {
-    this.leaseTtlMs = options.leaseTtlMs ?? 30_000;
+    this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_STORE_DEADLINE_MS;
     this.minuteMs = options.minuteMs ?? 60_000;
   }
 
@@ -65,7 +140,8 @@ export class RunCoordinator {
    */
   async tryRun(def: ConnectorDefinition, options: TryRunOptions): Promise<RunSummary | undefined> {
     const { store, clock, logger } = this.options;
-    const lease = await store.acquireLease(runLeaseName(def.id), this.options.hostId, this.leaseTtlMs);
+    const acquiredAt = clock.now();
+    const lease = await acquireLease(store, runLeaseName(def.id), this.options.hostId, this.leaseTtlMs);
     if (!lease) return undefined;
     let scheduledFor: number | undefined;
     if (options.trigger === 'schedule') {
@@ -79,13 +155,40 @@ export class RunCoordinator {
     }
 
     const controller = new AbortController();
+    const keeper = new LeaseKeeper(
+      lease,
+      {
+        store,
+        clock,
+        logger,
+        ttlMs: this.leaseTtlMs,
+        deadlineMs: this.deadlineMs,
+        onLost: (reason) => controller.abort(reason),
+      },
+      acquiredAt,
+    );
+    const runId = randomUUID();
+    const active: ActiveRun = {
+      runId,
+      connectorId: def.id,
+      tenant: def.tenant,
+      name: def.name,
+      trigger: options.trigger,
+      fence: lease.token,
+      hostId: this.options.hostId,
+      startedAt: clock.now(),
+      ...(scheduledFor !== undefined ? { scheduledFor } : {}),
+    };
+    if (!(await this.recordStart(lease, active).catch(() => false))) {
+      keeper.stop();
+      await store.releaseLease(lease).catch(() => undefined);
+      return undefined;
+    }
+
     const onOuterAbort = (): void =>
       controller.abort(options.signal?.reason ?? new CancelledError('shutting down'));
     options.signal?.addEventListener('abort', onOuterAbort, { once: true });
     if (options.signal?.aborted) onOuterAbort();
-    const heartbeat = this.keepAlive(lease, controller);
-
-    const runId = randomUUID();
     let summary: RunSummary;
     try {
       summary = await this.options.execute(def, {
@@ -94,30 +197,106 @@ export class RunCoordinator {
         fence: lease.token,
         ...(scheduledFor !== undefined ? { scheduledFor } : {}),
         signal: controller.signal,
+        checkLease: () => keeper.check(),
+        settleMs: Math.min(this.settleMs, this.deadlineMs),
         onProgress: options.onProgress,
       });
     } finally {
-      heartbeat.stop();
+      keeper.stop();
       options.signal?.removeEventListener('abort', onOuterAbort);
     }
 
-    if (options.signal?.aborted) {
-      // Shutdown: not a failure and not done; leave it due so the next lease holder runs it.
-      await store.releaseLease(lease).catch(() => undefined);
-      logger.info({ connector: def.name, runId }, 'run released at shutdown');
-      return summary;
-    }
-    const committed = await this.commit(def, lease, summary).catch((err) => {
-      logger.error({ err: toConnectorError(err), connector: def.name, runId }, 'could not record the run');
-      return false;
+    const shutdown = options.signal?.aborted === true;
+    const committed = await this.withDeadline(() =>
+      shutdown ? this.recordReleased(def, lease, summary) : this.commit(def, lease, summary),
+    ).catch((err) => {
+      logger.error(
+        { err: toConnectorError(err), connector: def.name, runId },
+        'could not record the run; it shows as interrupted once the store is back',
+      );
+      return undefined;
     });
-    if (!committed) {
+    if (committed === false) {
+      // Someone else holds the lease now: the history still gets the run, the schedule stays theirs.
+      await this.withDeadline(() => this.recordUnfenced(def, summary)).catch((err) =>
+        logger.error({ err: toConnectorError(err), connector: def.name, runId }, 'could not record the run'),
+      );
       logger.warn(
         { connector: def.name, runId, fence: lease.token },
-        'run finished after its lease was lost; outcome not recorded',
+        'run finished after its lease was lost',
       );
     }
+    if (shutdown) logger.info({ connector: def.name, runId }, 'run released at shutdown');
     return summary;
+  }
+
+  /** Retries a store write that fails (store unreachable) until the deadline. */
+  private async withDeadline<T>(write: () => Promise<T>): Promise<T> {
+    const { clock } = this.options;
+    const until = clock.now() + this.deadlineMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (clock.now() >= until) throw err;
+        await clock.sleep(
+          Math.min(until - clock.now(), backoffDelay(attempt, { baseMs: 100, capMs: 1_000 })),
+        );
+      }
+    }
+  }
+
+  /** Records the start under the lease; a run found recorded and not ours was interrupted. */
+  private async recordStart(lease: Lease, active: ActiveRun): Promise<boolean> {
+    const { store, clock } = this.options;
+    const [previous, history] = await Promise.all([
+      store.get<ActiveRun>(COLLECTIONS.activeRuns, active.connectorId),
+      store.get<RunSummary[]>(COLLECTIONS.runs, active.connectorId),
+    ]);
+    const writes: DocWrite[] = [
+      { collection: COLLECTIONS.activeRuns, key: active.connectorId, value: active },
+    ];
+    if (previous) {
+      writes.push({
+        collection: COLLECTIONS.runs,
+        key: active.connectorId,
+        value: [interruptedRun(previous, clock.now()), ...(history ?? [])].slice(0, RUN_HISTORY_LIMIT),
+      });
+    }
+    return store.writeIfLeaseHeld(lease, writes);
+  }
+
+  /** Shutdown: the run goes into the history, is left due (not done, not failed) and its lease released. */
+  private async recordReleased(def: ConnectorDefinition, lease: Lease, run: RunSummary): Promise<boolean> {
+    const history = await this.options.store.get<RunSummary[]>(COLLECTIONS.runs, def.id);
+    return this.options.store.writeIfLeaseHeld(
+      lease,
+      [
+        {
+          collection: COLLECTIONS.runs,
+          key: def.id,
+          value: [run, ...(history ?? [])].slice(0, RUN_HISTORY_LIMIT),
+        },
+        { collection: COLLECTIONS.activeRuns, key: def.id, value: undefined },
+      ],
+      true,
+    );
+  }
+
+  /** A run whose lease was lost: into the history and status, without touching the schedule. */
+  private async recordUnfenced(def: ConnectorDefinition, run: RunSummary): Promise<void> {
+    const { store, status, registry } = this.options;
+    await store.update<RunSummary[]>(COLLECTIONS.runs, def.id, (h) =>
+      [run, ...(h ?? [])].slice(0, RUN_HISTORY_LIMIT),
+    );
+    await store.update<ActiveRun>(COLLECTIONS.activeRuns, def.id, (a) =>
+      a?.runId === run.runId ? undefined : a,
+    );
+    const current = await registry.getById(def.id);
+    if (current) {
+      const write = await status.afterRun(current, run);
+      await store.put(write.collection, write.key, write.value);
+    }
   }
 
   /** Like tryRun, for a run a user asked for: a busy connector is an error, not a skip. */
@@ -148,6 +327,9 @@ export class RunCoordinator {
       // From the start of this run; if that is already past, once now: missed intervals do not pile up.
       const interval = registry.settings(current).intervalMinutes * this.minuteMs;
       nextRunAt = Math.max(run.startedAt + interval, run.finishedAt);
+      // A run ended by infrastructure (store or queue unreachable) is retried soon, not an interval later.
+      if (run.error && INFRASTRUCTURE_CODES.has(run.error.code))
+        nextRunAt = Math.min(nextRunAt, run.finishedAt + this.minuteMs);
       // A test may have brought the next run forward while this one ran; keep the earlier due time.
       // Not a spread first pull that a manual run came before: that run was the first pull.
       const firstPullDone = run.trigger === 'manual' && schedule?.lastStartedAt === undefined;
@@ -176,31 +358,9 @@ export class RunCoordinator {
           key: def.id,
           value: [run, ...(history ?? [])].slice(0, RUN_HISTORY_LIMIT),
         },
+        { collection: COLLECTIONS.activeRuns, key: def.id, value: undefined },
       ],
       true,
     );
-  }
-
-  /** Renews the lease every third of its time to live; a lost lease cancels the run. */
-  private keepAlive(lease: Lease, controller: AbortController): { stop(): void } {
-    const { store, clock, logger } = this.options;
-    const stopper = new AbortController();
-    void (async () => {
-      while (!stopper.signal.aborted) {
-        try {
-          await clock.sleep(Math.max(1, Math.floor(this.leaseTtlMs / 3)), stopper.signal);
-        } catch {
-          return;
-        }
-        if (stopper.signal.aborted) return;
-        const ok = await store.extendLease(lease, this.leaseTtlMs).catch(() => false);
-        if (!ok && !stopper.signal.aborted) {
-          logger.warn({ lease: lease.name, fence: lease.token }, 'run lease lost; cancelling the run');
-          controller.abort(new LeaseLostError());
-          return;
-        }
-      }
-    })();
-    return { stop: () => stopper.abort() };
   }
 }

@@ -1,6 +1,8 @@
 import { toConnectorError, type Clock, type Logger, type TestResult } from '@connectors/framework';
 import type { ConnectorRegistry } from '../registry/connector.registry';
 import { COLLECTIONS, runLeaseName } from '../registry/collections';
+import { findInterruptedRun } from '../scheduler/run.coordinator';
+import { isDeadLocalProcess } from '../store/lease.keeper';
 import type { DocWrite, HostStore } from '../store/host-store';
 import type { ConnectorDefinition, ConnectorStatus, RunSummary, ScheduleState, StatusError } from '../types';
 
@@ -105,9 +107,18 @@ export class StatusTracker {
     if (schedule?.nextRunAt !== undefined) status.nextRunAt = schedule.nextRunAt;
     else delete status.nextRunAt;
     if (backlog !== undefined) status.backlog = backlog;
-    if (lease) {
+    // A lease whose holder is a dead process of this machine is as good as expired.
+    const held = lease !== undefined && !isDeadLocalProcess(lease.owner);
+    const interrupted = held
+      ? undefined
+      : await findInterruptedRun(this.options.store, def.id, this.options.clock.now());
+    if (held && lease) {
       status.state = 'running';
       status.reason = `running on ${lease.owner}`;
+    } else if (interrupted) {
+      status.state = 'failed';
+      status.lastError = interrupted.error;
+      status.reason = interrupted.error!.summary;
     } else if (!active) {
       status.state = 'inactive';
       status.reason = !def.functions.includes('collect')

@@ -113,7 +113,10 @@ export class RedisHostStore implements HostStore {
     fn: (current: T | undefined) => T | undefined,
   ): Promise<T | undefined> {
     const run = async (): Promise<T | undefined> => {
-      if (!this.txClient) this.txClient = this.redis.duplicate();
+      if (!this.txClient) {
+        this.txClient = this.redis.duplicate();
+        this.txClient.on('error', () => undefined); // the main client reports connection errors
+      }
       const c = this.txClient;
       const hash = this.key('doc', collection);
       for (let attempt = 0; attempt < 50; attempt++) {
@@ -204,6 +207,9 @@ function holder(lease: Lease): string {
   return `${lease.owner}|${lease.token}`;
 }
 
+/** The longest any store command may take before it fails (and is retried by its caller). */
+export const COMMAND_TIMEOUT_MS = 5_000;
+
 /**
  * An ioredis client that fails fast on the first connect (a wrong URL is reported, not retried
  * forever) and reconnects with a capped backoff once it was connected.
@@ -214,7 +220,9 @@ export function createRedisClient(url: string, onError?: (err: Error) => void): 
     lazyConnect: true,
     maxRetriesPerRequest: 3,
     enableOfflineQueue: true,
-    retryStrategy: (times) => (connected ? Math.min(times * 200, 2_000) : null),
+    // A command never waits forever (a half-open connection, a hung server): lease renewal depends on it.
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    retryStrategy: (times) => (connected ? Math.min(times * 100, 500) : null),
   });
   redis.once('ready', () => (connected = true));
   redis.on('error', (err: Error) => {

@@ -47,6 +47,8 @@ export const fakeControls = {
   /** Fails the test's auth step when set. */
   failTest: false,
   testGate: undefined as Promise<void> | undefined,
+  /** Objects each page repeats from the end of the previous one (a vendor's paging that shifts). */
+  pageOverlap: 0,
   /** Called with each object normalized. */
   onNormalize: undefined as ((raw: FakeHost) => void) | undefined,
   reset(): void {
@@ -57,6 +59,7 @@ export const fakeControls = {
     this.failTest = false;
     this.testGate = undefined;
     this.onNormalize = undefined;
+    this.pageOverlap = 0;
   },
 };
 
@@ -155,7 +158,8 @@ export class FakeConnector extends Connector<FakeConfig, FakeHost> {
         fakeControls.pagesFetched++;
         const items: FakeHost[] = [];
         for (let i = from; i < Math.min(count, from + pageSize); i++) items.push(fakeHost(i));
-        const next = from + pageSize < count ? from + pageSize : null;
+        const step = pageSize - fakeControls.pageOverlap;
+        const next = from + pageSize < count ? from + step : null;
         return { items, next };
       },
     });

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
+import { LakeSink } from '@connectors/lake';
 import {
   AxiosHttpClientFactory,
   globalContainer as container,
@@ -6,6 +10,7 @@ import {
   PageBudget,
   Secret,
   TOKENS,
+  type PublishOptions,
   type Queue,
   type QueueEntry,
   type QueueStats,
@@ -94,6 +99,23 @@ describe('runCollection', () => {
       tenant_id: 'acme',
       msg_class: 'fake_hosts',
     });
+  });
+
+  it('should count an object a shifting page repeats once, so the lake finalizes the snapshot', async () => {
+    fakeControls.pageOverlap = 1;
+    const queue = new RecordingQueue();
+    const result = await runCollection(input(queue));
+    expect(result).to.include({ pages: 3, records: 12, complete: true });
+    expect(queue.markers.find((m) => m.phase === 'end')).to.include({ count: 12 });
+    const dir = mkdtempSync(path.join(tmpdir(), 'pipeline-lake-'));
+    const sink = new LakeSink(dir);
+    try {
+      await sink.write(queue.published.flat());
+      expect(sink.lake.snapshots()[0]).to.include({ state: 'finalized', seen: 12, expected: 12 });
+    } finally {
+      await sink.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('should not bracket content types that yield no assets', async () => {
@@ -191,6 +213,30 @@ describe('runCollection', () => {
     const err = await done;
     expect(err).to.have.property('code', 'CANCELLED');
     expect(fakeControls.pagesFetched).to.equal(0);
+  });
+
+  it('should give up the end marker of a cancelled run after settleMs while the queue does not take it', async () => {
+    // A queue that is down or full: a publish waits until its signal is aborted, or forever without one.
+    const queue = new RecordingQueue();
+    let hung = 0;
+    queue.publish = async (entries: readonly QueueEntry[], options?: PublishOptions) => {
+      if (entries.some((e: QueueEntry) => e.kind === 'snapshot' && e.marker.phase === 'end')) {
+        hung++;
+        await new Promise((_, reject) =>
+          options?.signal?.addEventListener('abort', () => reject(new Error('gave up')), { once: true }),
+        );
+      }
+    };
+    let open!: () => void;
+    fakeControls.pageGate = new Promise((r) => (open = r));
+    const controller = new AbortController();
+    const done = runCollection(input(queue, {}, { signal: controller.signal, settleMs: 50 })).catch((e) => e);
+    await waitFor(() => fakeControls.collectsStarted === 1);
+    controller.abort();
+    open();
+    const err = await Promise.race([done, new Promise((r) => setTimeout(() => r('still waiting'), 2_000))]);
+    expect(err).to.have.property('code', 'CANCELLED');
+    expect(hung).to.equal(1);
   });
 
   describe('with a page budget', () => {

@@ -81,6 +81,35 @@ describe('RedisStreamQueue', () => {
   });
 
   describe('#read()', () => {
+    it('should read the delivery counts of reclaimed entries exactly, whatever else the consumer holds between them', async () => {
+      await queue.publish(testEntries(0, 300));
+      const [oldest] = await queue.read({ consumer: 'dead', count: 1, blockMs: 50 });
+      const own = await queue.read({ consumer: 'live', count: 298, blockMs: 50 });
+      const [newest] = await queue.read({ consumer: 'dead', count: 1, blockMs: 50 });
+      // The newest went round several times already: past maxDeliveries (5) it is a dead letter.
+      for (let i = 0; i < 6; i++)
+        await raw.xclaim(queue.keys.stream, queue.group, 'dead', 0, newest.deliveryId);
+      await new Promise((r) => setTimeout(r, 150));
+      await queue.touch(
+        'live',
+        own.map((d) => d.deliveryId),
+      );
+      // A janitor that scans the whole pending list at once: both idle entries come in one claim.
+      const janitor = await RedisStreamQueue.connect({
+        url,
+        stream: queue.keys.stream.replace(/:records$/, ''),
+        claimIdleMs: 100,
+      });
+      let reclaimed;
+      try {
+        reclaimed = await janitor.claimIdle('live', 300);
+      } finally {
+        await janitor.close();
+      }
+      expect(reclaimed.map((d) => d.deliveryId)).to.deep.equal([oldest.deliveryId]);
+      expect((await queue.listDeadLetters()).map((d) => d.sourceId)).to.deep.equal([newest.deliveryId]);
+    });
+
     it('should acknowledge and skip a pending entry that was deleted meanwhile', async () => {
       await queue.publish(testEntries(0, 3));
       const first = await queue.read({ consumer: 'w', count: 3, blockMs: 50 });
