@@ -98,6 +98,15 @@ describe('validateManifest', () => {
     ],
     ['an unknown top-level field', (m) => (m.entrypoint = 'x.js'), 'entrypoint', 'MANIFEST_FIELD_UNKNOWN'],
     [
+      'a prototype key anywhere in it',
+      (m) =>
+        (m.configSchema = JSON.parse(
+          '{"type":"object","properties":{"__proto__":{"type":"string"}}}',
+        ) as Record<string, unknown>),
+      'configSchema.properties.__proto__',
+      'MANIFEST_FIELD_INVALID',
+    ],
+    [
       'a framework API it was not built for',
       (m) => (m.frameworkApi = '2'),
       'frameworkApi',

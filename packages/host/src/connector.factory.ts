@@ -14,6 +14,7 @@ import {
 import { BudgetedHttpClientFactory, budgetKey, type RateBudget } from './budget/rate-budget';
 import type { PluginCatalog } from './catalog/plugin.catalog';
 import { HostInputError } from './errors';
+import { refuseUnsafeKeys, refuseUnsafePath } from './safe-input';
 
 export interface ConnectorSettings {
   intervalMinutes: number;
@@ -140,14 +141,15 @@ export function checkSettings(
 
 /**
  * Parses `--set key=value` pairs. Dotted keys build nested objects; a value is read as JSON when it
- * looks like JSON (`[…]`, `{…}`, `true`, numbers); for array settings a comma list is split.
+ * looks like JSON (`[…]`, `{…}`, `true`, numbers); for array settings a comma list is split. Objects
+ * have no prototype and prototype key names are refused, so no key reaches `Object.prototype`.
  */
 export function parseSettings(
   manifest: ConnectorManifest,
   pairs: readonly string[],
   field = 'set',
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const props = (manifest.configSchema.properties ?? {}) as Record<string, { type?: unknown }>;
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
@@ -161,6 +163,7 @@ export function parseSettings(
     }
     const key = pair.slice(0, eq).trim();
     const text = pair.slice(eq + 1);
+    refuseUnsafePath(key, field);
     const top = key.split('.')[0];
     let value: unknown = text;
     const type = props[top]?.type;
@@ -180,11 +183,12 @@ export function parseSettings(
           'Quote the value or fix the JSON.',
         );
       }
+      refuseUnsafeKeys(value, key);
     }
     let node = out;
     const parts = key.split('.');
     for (const p of parts.slice(0, -1)) {
-      if (!node[p] || typeof node[p] !== 'object') node[p] = {};
+      if (!node[p] || typeof node[p] !== 'object') node[p] = Object.create(null);
       node = node[p] as Record<string, unknown>;
     }
     node[parts[parts.length - 1]] = value;

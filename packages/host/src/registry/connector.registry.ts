@@ -11,6 +11,7 @@ import { COLLECTIONS, DEFAULT_PROFILE, runLeaseName } from './collections';
 import { FirstRunPacer } from '../scheduler/first-run.pacer';
 import type { InventoryRegistry } from './inventory.registry';
 import { checkId, checkName, nameKey } from './names';
+import { refuseUnsafeKeys } from '../safe-input';
 
 export interface CreateConnectorInput {
   plugin: string;
@@ -58,6 +59,7 @@ export class ConnectorRegistry {
   async create(input: CreateConnectorInput): Promise<ConnectorDefinition> {
     const descriptor = this.catalog.get(input.plugin);
     const manifest = descriptor.manifest;
+    refuseUnsafeKeys(input.config, 'config');
     const name = checkName(input.name);
     const tenant = await this.inventory.requireTenant(input.tenant);
     if (await this.store.get(COLLECTIONS.connectorNames, nameKey(tenant.id, name)))
@@ -160,6 +162,7 @@ export class ConnectorRegistry {
   /** Changes the editable configuration (plugin config, interval, content types); `undefined` values unset a key. */
   async edit(tenant: string, name: string, changes: Record<string, unknown>): Promise<ConnectorDefinition> {
     const def = await this.get(tenant, name);
+    refuseUnsafeKeys(changes, 'config');
     const general = Object.keys(changes).filter((k) =>
       ['name', 'tenant', 'plugin', 'runOn', 'run-on', 'filters', 'filter'].includes(k),
     );
