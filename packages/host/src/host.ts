@@ -22,7 +22,7 @@ import {
 import { MemoryRateBudget, RedisRateBudget, DEFAULT_BUCKET, type RateBudget } from './budget/rate-budget';
 import { PluginCatalog } from './catalog/plugin.catalog';
 import { ConnectorFactory } from './connector.factory';
-import { resolveSecretKey, SecretBox } from './crypto/secret-box';
+import { openSecretBox } from './crypto/key-check';
 import { BusyError, HostInputError } from './errors';
 import { ExcludeFilters } from './filters/log-filter';
 import { HostMetrics } from './metrics/host.metrics';
@@ -151,12 +151,6 @@ export class ConnectorHost {
     const dataDir = path.resolve(options.dataDir);
     const minuteMs = options.minuteMs ?? 60_000;
     const hostId = options.hostId ?? `${hostname()}:${process.pid}`;
-    const key = resolveSecretKey({
-      key: options.secretKey ?? process.env.CONNECTORS_SECRET_KEY,
-      dataDir,
-      allowKeyFile: !options.redisUrl,
-    });
-    const box = new SecretBox(key);
     const prefix = options.redisPrefix ?? 'connectors';
     const store: HostStore = options.redisUrl
       ? await RedisHostStore.connect({
@@ -168,6 +162,11 @@ export class ConnectorHost {
       : SqliteHostStore.open(dataDir, clock);
     let budgetRedis: Redis | undefined;
     try {
+      const box = await openSecretBox(store, {
+        key: options.secretKey ?? process.env.CONNECTORS_SECRET_KEY,
+        dataDir,
+        allowKeyFile: !options.redisUrl,
+      });
       const catalog = new PluginCatalog({
         workspaceRoot: options.workspaceRoot,
         pluginDirs: options.pluginDirs,
@@ -236,6 +235,7 @@ export class ConnectorHost {
   /** Runs the connector's live test; one test at a time per connector, across hosts. */
   async test(tenant: string | undefined, name: string, signal?: AbortSignal): Promise<TestOutcome> {
     const def = await this.connectors.get(tenant, name);
+    this.connectors.assertSecretKey();
     const lease = await this.store.acquireLease(testLeaseName(def.id), this.hostId, TEST_TIMEOUT_MS + 10_000);
     if (!lease) {
       const holder = await this.store.getLease(testLeaseName(def.id));
@@ -295,6 +295,7 @@ export class ConnectorHost {
    */
   async run(tenant: string | undefined, name: string, options: RunNowOptions = {}): Promise<RunSummary> {
     const def = await this.connectors.get(tenant, name);
+    this.connectors.assertSecretKey();
     if (!def.functions.includes('collect')) {
       throw new HostInputError(
         'COLLECT_NOT_ENABLED',

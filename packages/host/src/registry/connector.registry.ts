@@ -4,6 +4,7 @@ import type { PluginCatalog } from '../catalog/plugin.catalog';
 import { checkSettings, type ConnectorFactory, type ConnectorSettings } from '../connector.factory';
 import { openConfig, redactStoredConfig, sealConfig } from '../crypto/config-crypto';
 import type { SecretBox } from '../crypto/secret-box';
+import { claimSecretKey } from '../crypto/key-check';
 import { BusyError, HostInputError } from '../errors';
 import type { DocWrite, HostStore } from '../store/host-store';
 import type { AnalyzerProfile, ConnectorDefinition, ConnectorView, RunOn, ScheduleState } from '../types';
@@ -111,6 +112,7 @@ export class ConnectorRegistry {
     const id = randomUUID();
     const instance: ConnectorInstanceInfo = { id, name, tenant: tenant.id, type: manifest.id };
     const configured = await this.factory.configure(manifest.id, instance, input.config);
+    await claimSecretKey(this.store, this.box, this.clock.now());
     const now = this.clock.now();
     const def: ConnectorDefinition = {
       id,
@@ -179,6 +181,7 @@ export class ConnectorRegistry {
     const instance = instanceOf(def);
     const before = this.settings(def);
     const configured = await this.factory.configure(def.plugin, instance, merged);
+    await claimSecretKey(this.store, this.box, this.clock.now());
     const updated: ConnectorDefinition = {
       ...def,
       config: sealConfig(configured.config, this.box, def.id),
@@ -260,6 +263,11 @@ export class ConnectorRegistry {
   }
 
   /** The stored config with secrets decrypted: input for `connector.configure()`; never printed. */
+  /** Throws the secret key's problem (wrong key, lost key file) before a command starts work that decrypts. */
+  assertSecretKey(): void {
+    this.box.assertUsable();
+  }
+
   plainConfig(def: ConnectorDefinition): Record<string, unknown> {
     return openConfig(def.config, this.box, def.id);
   }
