@@ -152,6 +152,15 @@ function checkSemantics(m: ConnectorManifest, file: string): void {
         'List the identity keys, most trusted first.',
       );
     }
+    (ct.globalIdentityKeys ?? []).forEach((k, j) => {
+      if (!(ct.assetIdentityKeys ?? []).includes(k)) {
+        fail(
+          `contentTypes[${i}].globalIdentityKeys[${j}]`,
+          `"${k}" is not one of assetIdentityKeys`,
+          'List only identity keys that are unique across vendor accounts (host GUID, BIOS UUID, cloud instance id).',
+        );
+      }
+    });
   });
   if (m.capabilities.respond && !(m.responseActions && m.responseActions.length)) {
     fail(

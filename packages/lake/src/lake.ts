@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ConnectorError, type AssetRecord, type SyslogRecord } from '@connectors/framework';
+import { assetId, ConnectorError, type AssetRecord, type SyslogRecord } from '@connectors/framework';
 import { BackgroundCheckpoints } from './lake.checkpoints';
 import { clampLimit, whereClause } from './lake.query';
 import { MIGRATE_1_TO_2, SCHEMA, SCHEMA_VERSION, type AssetRow, type SnapshotRow } from './lake.schema';
@@ -271,6 +271,31 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return Math.floor(value);
 }
 
+/**
+ * Version 2 to 3 (in the upgrade's transaction): an asset whose id is the tenant-wide hash of its
+ * primary key gets the id that also names its connector, in the row, its document and its change
+ * history. An asset seen by two connectors was merged into one row before: it keeps the connector
+ * that wrote it last, and the other connector's asset is added at its next run (docs/adr/0012).
+ */
+function rekeyAssets(db: Database.Database): void {
+  const page = db.prepare(
+    'SELECT seq, tenant, id, connector_id, source, primary_key, primary_value FROM assets WHERE seq > ? ORDER BY seq LIMIT 1000',
+  );
+  const setAsset = db.prepare("UPDATE assets SET id = ?, doc = json_set(doc, '$.id', ?) WHERE seq = ?");
+  const setChanges = db.prepare('UPDATE asset_changes SET asset_id = ? WHERE asset_seq = ?');
+  for (let after = 0; ;) {
+    const rows = page.all(after) as AssetRow[];
+    if (!rows.length) return;
+    for (const r of rows) {
+      if (r.id !== assetId(r.tenant, r.source, r.primary_key, r.primary_value)) continue;
+      const id = assetId(r.tenant, r.source, r.primary_key, r.primary_value, r.connector_id);
+      setAsset.run(id, id, r.seq);
+      setChanges.run(id, r.seq);
+    }
+    after = rows[rows.length - 1].seq;
+  }
+}
+
 /** How long an open waits for another process's upgrade of the same file (it copies the whole lake). */
 const UPGRADE_WAIT_MS = 30 * 60_000;
 
@@ -294,6 +319,7 @@ function upgrade(db: Database.Database): void {
         .get();
       if (v1) db.exec(MIGRATE_1_TO_2);
       db.exec(SCHEMA);
+      rekeyAssets(db);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
   } finally {
