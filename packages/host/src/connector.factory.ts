@@ -11,7 +11,7 @@ import {
   type Logger,
   type ResolvedConfig,
 } from '@connectors/framework';
-import { BudgetedHttpClientFactory, budgetKey, type RateBudget } from './budget/rate-budget';
+import { BudgetedHttpClientFactory, budgetKey, type KeyedHash, type RateBudget } from './budget/rate-budget';
 import type { PluginCatalog } from './catalog/plugin.catalog';
 import { HostInputError } from './errors';
 import { refuseUnsafeKeys, refuseUnsafePath } from './safe-input';
@@ -45,6 +45,8 @@ export class ConnectorFactory {
     private readonly httpClientFactory: HttpClientFactory,
     private readonly budget: RateBudget,
     private readonly clock: Clock,
+    /** Names rate budgets without revealing the credential (an HMAC under the secret key). */
+    private readonly keyedHash: KeyedHash,
   ) {}
 
   async prepare(
@@ -55,7 +57,7 @@ export class ConnectorFactory {
     const descriptor = this.catalog.get(plugin);
     const cls = await descriptor.load();
     const manifest = descriptor.manifest;
-    const key = (): string => budgetKey(manifest.id, budgetConfig?.() ?? {}, instance.id);
+    const key = (): string => budgetKey(manifest.id, budgetConfig?.() ?? {}, instance.id, this.keyedHash);
     const container = createConnectorContainer(this.hostContainer, {
       manifest,
       instance,

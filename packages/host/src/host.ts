@@ -185,7 +185,9 @@ export class ConnectorHost {
       }
       const httpClientFactory = options.httpClientFactory ?? new AxiosHttpClientFactory();
       const container = createHostContainer({ logger, clock, httpClientFactory });
-      const factory = new ConnectorFactory(catalog, container, httpClientFactory, budget, clock);
+      const factory = new ConnectorFactory(catalog, container, httpClientFactory, budget, clock, (text) =>
+        box.keyedHash('rate-budget', text),
+      );
       const inventory = new InventoryRegistry(store, clock);
       const connectors = new ConnectorRegistry(
         store,
