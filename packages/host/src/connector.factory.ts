@@ -1,4 +1,5 @@
 import {
+  configSchemaOf,
   createConnectorContainer,
   instantiateConnector,
   TOKENS,
@@ -31,6 +32,12 @@ export interface PreparedConnector {
 
 export interface ConfiguredConnector extends PreparedConnector, ConnectorSettings {
   config: ResolvedConfig;
+  /**
+   * What the registry stores: the input as the schema resolves it (defaults applied, secrets wrapped).
+   * What the plugin derives from it (a key header chosen by `auto`, a normalized URL) is derived again
+   * at every run, so changing one setting never keeps a value derived from the old one.
+   */
+  stored: ResolvedConfig;
 }
 
 /**
@@ -82,7 +89,7 @@ export class ConnectorFactory {
     const config = prepared.connector.configure(input);
     resolved.config = config;
     const settings = checkSettings(prepared.manifest, config);
-    return { ...prepared, ...settings, config };
+    return { ...prepared, ...settings, config, stored: configSchemaOf(prepared.manifest).resolve(input) };
   }
 }
 

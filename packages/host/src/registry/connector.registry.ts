@@ -123,7 +123,7 @@ export class ConnectorRegistry {
       runOn,
       functions,
       filters,
-      config: sealConfig(configured.config, this.box, id),
+      config: sealConfig(configured.stored, this.box, id),
       createdAt: now,
       updatedAt: now,
     };
@@ -184,7 +184,7 @@ export class ConnectorRegistry {
     await claimSecretKey(this.store, this.box, this.clock.now());
     const updated: ConnectorDefinition = {
       ...def,
-      config: sealConfig(configured.config, this.box, def.id),
+      config: sealConfig(configured.stored, this.box, def.id),
       updatedAt: this.clock.now(),
     };
     await this.store.put(COLLECTIONS.connectors, def.id, updated);
