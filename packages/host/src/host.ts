@@ -314,12 +314,18 @@ export class ConnectorHost {
         `Add it to a profile: \`connectors profiles add default --connector "${def.name}" --tenant ${def.tenant}\`.`,
       );
     }
-    const wait = options.waitForIngestion !== false;
     let ingest: IngestHandle | undefined;
-    if (wait) {
-      ingest = await this.createIngest(`run-${this.hostId}-${Date.now().toString(36)}`);
-      ingest.start();
-    }
+    // Ingestion runs inside the run, so a sink that cannot write (a corrupt lake) fails the run.
+    const ingestion =
+      options.waitForIngestion !== false
+        ? {
+            start: async (): Promise<void> => {
+              ingest = await this.createIngest(`run-${this.hostId}-${Date.now().toString(36)}`);
+              ingest.start();
+            },
+            drained: (signal: AbortSignal): Promise<void> => ingest!.drained(signal),
+          }
+        : undefined;
     const tracker = options.onProgress
       ? new ProgressTracker(await this.queue(), options.onProgress)
       : undefined;
@@ -327,12 +333,8 @@ export class ConnectorHost {
       const summary = await this.coordinator.runNow(def, {
         onProgress: tracker ? (p) => tracker.update(p) : undefined,
         signal: options.signal,
+        ingestion,
       });
-      if (ingest) {
-        tracker?.update({ ...progressOf(summary, 'ingesting', this.clock.now() - summary.startedAt) });
-        await ingest.drained(options.signal);
-        summary.ingested = summary.records;
-      }
       await tracker?.stop();
       options.onProgress?.({
         ...progressOf(summary, 'done', this.clock.now() - summary.startedAt),
@@ -409,6 +411,7 @@ export class ConnectorHost {
         await Promise.all(def.filters.map((f) => this.inventory.requireFilter(def.tenant, f))),
       );
       const queue = await this.queue();
+      await request.ingestion?.start();
       logger.info({ trigger: request.trigger, fence: request.fence }, 'run started');
       const result = await runCollection({
         connector: configured.connector,
@@ -429,8 +432,14 @@ export class ConnectorHost {
         },
       });
       const { complete: _complete, ...rest } = result;
+      figures = rest;
+      if (request.ingestion) {
+        request.onProgress?.(progressOf(rest, 'ingesting', this.clock.now() - startedAt));
+        await request.ingestion.drained(request.signal);
+      }
       const finishedAt = this.clock.now();
       summary = { ...base, ...rest, ok: true, finishedAt, durationMs: finishedAt - startedAt };
+      if (request.ingestion) summary.ingested = summary.records;
       logger.info(
         {
           records: summary.records,

@@ -14,6 +14,14 @@ export interface RunRequest {
   scheduledFor?: number;
   signal: AbortSignal;
   onProgress?(progress: RunProgress): void;
+  /** Ingestion the run waits for (a manual run): its failure fails the run, in status and history. */
+  ingestion?: RunIngestion;
+}
+
+/** Started before collection (the queue is bounded, so it must drain while collecting); drained after. */
+export interface RunIngestion {
+  start(): Promise<void>;
+  drained(signal: AbortSignal): Promise<void>;
 }
 
 /** Executes one collection run (the host's pipeline); never throws, failures are in the summary. */
@@ -36,6 +44,7 @@ export interface TryRunOptions {
   /** Shutdown: an aborted run is released without being committed, so another host takes it over. */
   signal?: AbortSignal;
   onProgress?(progress: RunProgress): void;
+  ingestion?: RunIngestion;
 }
 
 export class LeaseLostError extends CancelledError {
@@ -95,6 +104,7 @@ export class RunCoordinator {
         ...(scheduledFor !== undefined ? { scheduledFor } : {}),
         signal: controller.signal,
         onProgress: options.onProgress,
+        ...(options.ingestion ? { ingestion: options.ingestion } : {}),
       });
     } finally {
       heartbeat.stop();
