@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { assetId, ConnectorError, type AssetRecord, type SyslogRecord } from '@connectors/framework';
 import { BackgroundCheckpoints } from './lake.checkpoints';
+import { dataFileError } from './data-file.error';
 import { clampLimit, whereClause } from './lake.query';
 import { MIGRATE_1_TO_2, SCHEMA, SCHEMA_VERSION, type AssetRow, type SnapshotRow } from './lake.schema';
 import { LakeWriter } from './lake.writer';
@@ -67,6 +68,8 @@ export class Lake {
         fileMustExist: options.readonly ?? false,
       });
     } catch (err) {
+      const named = dataFileError(err, file, 'lake');
+      if (named && named.code !== 'DATA_DIR_READONLY') throw named;
       throw new ConnectorError(
         'LAKE_OPEN_FAILED',
         `cannot open the lake at ${file}: ${(err as Error).message}`,
@@ -78,25 +81,11 @@ export class Lake {
         },
       );
     }
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
-    if (!options.readonly) {
-      // Only takes effect on a new file (before the first table and before WAL). Large pages cut the
-      // number of write calls per committed batch: measured 2-3x the insert rate of 4 KiB pages here.
-      db.pragma(`page_size = ${options.pageSize ?? 32_768}`);
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > SCHEMA_VERSION) {
-        db.close();
-        throw new ConnectorError(
-          'LAKE_SCHEMA_NEWER',
-          `${file} has schema ${version}, this build knows ${SCHEMA_VERSION}`,
-          {
-            hint: 'Upgrade the connectors package that opens this data directory.',
-          },
-        );
-      }
-      if (version < SCHEMA_VERSION) upgrade(db);
+    try {
+      prepareLake(db, file, options);
+    } catch (err) {
+      if (db.open) db.close();
+      throw dataFileError(err, file, 'lake') ?? err;
     }
     const lake = new Lake(db, file, db.pragma('user_version', { simple: true }) as number);
     if (checkpoints) {
@@ -269,6 +258,32 @@ function positive(name: string, value: number | undefined, fallback: number): nu
     });
   }
   return Math.floor(value);
+}
+
+/** Pragmas and the schema (created or upgraded) of a lake opened for writing; a read-only open reads once. */
+function prepareLake(db: Database.Database, file: string, options: LakeOptions): void {
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
+  if (options.readonly) {
+    // A damaged or foreign file is found here, named, rather than in the first query.
+    db.prepare('SELECT 1 FROM records LIMIT 1').get();
+    return;
+  }
+  // Only takes effect on a new file (before the first table and before WAL). Large pages cut the
+  // number of write calls per committed batch: measured 2-3x the insert rate of 4 KiB pages here.
+  db.pragma(`page_size = ${options.pageSize ?? 32_768}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new ConnectorError(
+      'LAKE_SCHEMA_NEWER',
+      `${file} has schema ${version}, this build knows ${SCHEMA_VERSION}`,
+      {
+        hint: 'Upgrade the connectors package that opens this data directory.',
+      },
+    );
+  }
+  if (version < SCHEMA_VERSION) upgrade(db);
 }
 
 /**

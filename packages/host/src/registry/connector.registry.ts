@@ -50,6 +50,8 @@ export class ConnectorRegistry {
   ) {}
 
   async ensureDefaultProfile(): Promise<void> {
+    // Read first: opening a registry must not write (a read-only data directory still answers reads).
+    if (await this.store.get(COLLECTIONS.profiles, DEFAULT_PROFILE)) return;
     await this.store.putIfAbsent(COLLECTIONS.profiles, DEFAULT_PROFILE, {
       name: DEFAULT_PROFILE,
       connectors: [],
