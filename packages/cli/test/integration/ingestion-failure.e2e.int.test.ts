@@ -51,7 +51,9 @@ describe('connectors CLI run with a corrupt lake (end to end)', function () {
 
     const status = (await cli('status', 'c1', '--tenant', 'acme', '--json')).json<ConnectorStatus>();
     expect(status.state).to.equal('failed');
-    expect(status.lastError?.summary).to.contain(`${path.join(dataDir, 'lake.sqlite')} is not a SQLite database`);
+    expect(status.lastError?.summary).to.contain(
+      `${path.join(dataDir, 'lake.sqlite')} is not a SQLite database`,
+    );
     const runs = (await cli('runs', 'c1', '--tenant', 'acme', '--json')).json<RunSummary[]>();
     expect(runs.map((r) => r.ok)).to.deep.equal([false, true]);
   });
