@@ -5,6 +5,7 @@ export type { DependencyContainer } from 'tsyringe';
 
 export * from './types';
 export * from './errors';
+export { UNSAFE_KEYS, isUnsafeKey, unsafeSegment, findUnsafeKey } from './safe-keys';
 export { Secret, REDACTED, isSecret, revealSecret, scrubSecrets } from './secret';
 export { createLogger, createSilentLogger, REDACT_PATHS } from './logger';
 export type { Logger, CreateLoggerOptions } from './logger';

@@ -54,6 +54,12 @@ export interface ContentTypeSpec {
   yieldsAssets: boolean;
   /** Asset identity keys, most trusted first (e.g. vendor id, host GUID, BIOS UUID, cloud instance id, MAC). */
   assetIdentityKeys?: string[];
+  /**
+   * The identity keys that name a machine beyond the vendor account (host GUID, BIOS UUID, cloud
+   * instance id): an asset keyed by one joins the same machine seen by other connectors. Every other
+   * key is vendor-local and scoped to the connector (docs/adr/0012-asset-identity-per-connector.md).
+   */
+  globalIdentityKeys?: string[];
 }
 
 export interface RecordOrigin {
@@ -284,7 +290,7 @@ export interface RecordHeader {
 }
 
 export interface AssetRecord {
-  /** Stable id: hash of tenant + the best identity key present. */
+  /** Stable id: hash of tenant, source and the best identity key present, plus the connector id when that key is vendor-local. */
   id: string;
   tenant_id: string;
   connector: { id: string; name: string; type: string };

@@ -117,13 +117,32 @@ export function readPlugin(dir: string): PluginDescriptor | undefined {
       manifest.id,
     );
   }
+  const realEntry = insidePlugin(dir, entryFile);
+  if (realEntry === undefined) {
+    throw new PluginLoadError(
+      'PLUGIN_ENTRY_OUTSIDE',
+      file,
+      `${fieldPrefix}entry`,
+      `entry ${manifest.entry} resolves outside the plugin folder ${dir}`,
+      "Point entry at the plugin's own built file, e.g. dist/src/index.js; a plugin never runs another folder's code.",
+      manifest.id,
+    );
+  }
   return {
     manifest,
     dir,
     manifestFile: file,
-    entryFile,
+    entryFile: realEntry,
     load: () => loadConnectorClass(manifest, file, entryFile, fieldPrefix),
   };
+}
+
+/** The entry's real path when it lies inside the plugin's real folder (symlinks followed); else undefined. */
+function insidePlugin(dir: string, entryFile: string): string | undefined {
+  const real = realpathSync(entryFile);
+  const rel = path.relative(realpathSync(dir), real);
+  const outside = rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  return outside ? undefined : real;
 }
 
 function readJson(file: string): unknown {

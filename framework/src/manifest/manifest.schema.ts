@@ -87,6 +87,7 @@ export const MANIFEST_SCHEMA: JsonSchema = {
           msgClass: { type: 'string', pattern: '^[a-z0-9_]+$' },
           yieldsAssets: { type: 'boolean' },
           assetIdentityKeys: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+          globalIdentityKeys: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
         },
       },
     },

@@ -4,6 +4,7 @@ import { createAjv } from '../config/ajv';
 import { PluginLoadError } from '../errors';
 import { CATEGORIES, type ConnectorManifest } from '../types';
 import { MANIFEST_SCHEMA, SUPPORTED_FRAMEWORK_APIS } from './manifest.schema';
+import { findUnsafeKey } from '../safe-keys';
 
 const validateSchema = createAjv().compile(MANIFEST_SCHEMA);
 
@@ -16,6 +17,17 @@ export function validateManifest(data: unknown, file: string): ConnectorManifest
     typeof (data as { id?: unknown })?.id === 'string' ? (data as { id: string }).id : undefined;
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     throw new PluginLoadError('MANIFEST_INVALID', file, undefined, 'the manifest must be a JSON object');
+  }
+  const unsafe = findUnsafeKey(data);
+  if (unsafe !== undefined) {
+    throw new PluginLoadError(
+      'MANIFEST_FIELD_INVALID',
+      file,
+      unsafe,
+      `"${unsafe}" names a key that is not allowed`,
+      'Remove it: "__proto__", "constructor" and "prototype" are never manifest keys.',
+      pluginId,
+    );
   }
   // The API version is checked first: a manifest for another API may legitimately differ in shape.
   const api = (data as { frameworkApi?: unknown }).frameworkApi;
@@ -140,6 +152,15 @@ function checkSemantics(m: ConnectorManifest, file: string): void {
         'List the identity keys, most trusted first.',
       );
     }
+    (ct.globalIdentityKeys ?? []).forEach((k, j) => {
+      if (!(ct.assetIdentityKeys ?? []).includes(k)) {
+        fail(
+          `contentTypes[${i}].globalIdentityKeys[${j}]`,
+          `"${k}" is not one of assetIdentityKeys`,
+          'List only identity keys that are unique across vendor accounts (host GUID, BIOS UUID, cloud instance id).',
+        );
+      }
+    });
   });
   if (m.capabilities.respond && !(m.responseActions && m.responseActions.length)) {
     fail(

@@ -76,8 +76,20 @@ function idFromCanonical(
   );
 }
 
-export function assetId(tenant: string, source: string, key: string, value: string): string {
-  return sha([tenant, source, key, value].join('\u0000'));
+/**
+ * The asset id: tenant, source and identity key, plus `connectorId` when the key is vendor-local (a
+ * vendor's small per-account ids must not merge two accounts' machines; docs/adr/0012).
+ */
+export function assetId(
+  tenant: string,
+  source: string,
+  key: string,
+  value: string,
+  connectorId?: string,
+): string {
+  const parts = [tenant, source, key, value];
+  if (connectorId !== undefined) parts.push(connectorId);
+  return sha(parts.join('\u0000'));
 }
 
 interface EnvelopeConstants {
@@ -250,10 +262,11 @@ export function buildEnvelope(input: EnvelopeInput): EnvelopeOutput {
       );
     }
     const value = identity[primaryKeyName];
+    const scope = spec.globalIdentityKeys?.includes(primaryKeyName) ? undefined : instance.id;
     // Assigned one by one rather than with conditional spreads: each `...(x ? { x } : {})` allocated
     // two objects per record.
     asset = {
-      id: assetId(instance.tenant, manifest.origin.source, primaryKeyName, value),
+      id: assetId(instance.tenant, manifest.origin.source, primaryKeyName, value, scope),
       tenant_id: instance.tenant,
       connector,
       source: manifest.origin.source,

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { createHash } from 'node:crypto';
 import {
+  assetId,
   buildEnvelope,
   decodeEntry,
   encodeEntry,
@@ -134,6 +135,33 @@ describe('buildEnvelope', () => {
       now: 5,
     });
     expect(byMac.entry.asset?.primaryKey.key).to.equal('mac');
+  });
+
+  describe('when two connectors of one tenant see the same identity value', () => {
+    const other: ConnectorInstanceInfo = { ...instance, id: 'c2', name: 'edr-2' };
+    const manifest = validManifest();
+    manifest.contentTypes[0].globalIdentityKeys = ['mac'];
+    const assetOf = (inst: ConnectorInstanceInfo, identity: Record<string, string>) =>
+      buildEnvelope({
+        manifest,
+        instance: inst,
+        contentType: 'hosts',
+        normalized: { ...normalized, asset: { identity } },
+        now: 5,
+      }).entry.asset!;
+
+    it('should keep their assets apart when the key is vendor-local', () => {
+      const a = assetOf(instance, { hostId: '7' });
+      const b = assetOf(other, { hostId: '7' });
+      expect(a.id).not.to.equal(b.id);
+      expect(a.id).to.equal(assetId('acme', 'acme_edr', 'hostId', '7', 'c1'));
+    });
+
+    it('should join them when the key is declared global', () => {
+      const a = assetOf(instance, { mac: 'aa:bb' });
+      expect(a.id).to.equal(assetOf(other, { mac: 'aa:bb' }).id);
+      expect(a.id).to.equal(assetId('acme', 'acme_edr', 'mac', 'aa:bb'));
+    });
   });
 
   it('should truncate an oversized record by the documented rule and say so', () => {

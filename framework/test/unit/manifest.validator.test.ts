@@ -98,6 +98,21 @@ describe('validateManifest', () => {
     ],
     ['an unknown top-level field', (m) => (m.entrypoint = 'x.js'), 'entrypoint', 'MANIFEST_FIELD_UNKNOWN'],
     [
+      'a global identity key that is not an identity key',
+      (m) => ((m.contentTypes as Record<string, unknown>[])[0].globalIdentityKeys = ['serial']),
+      'contentTypes[0].globalIdentityKeys[0]',
+      'MANIFEST_FIELD_INVALID',
+    ],
+    [
+      'a prototype key anywhere in it',
+      (m) =>
+        (m.configSchema = JSON.parse(
+          '{"type":"object","properties":{"__proto__":{"type":"string"}}}',
+        ) as Record<string, unknown>),
+      'configSchema.properties.__proto__',
+      'MANIFEST_FIELD_INVALID',
+    ],
+    [
       'a framework API it was not built for',
       (m) => (m.frameworkApi = '2'),
       'frameworkApi',

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { discoverPlugins, PluginLoadError } from '../../src';
@@ -91,6 +91,56 @@ describe('discoverPlugins', () => {
     expect(errors[0].code).to.equal('PLUGIN_ENTRY_MISSING');
     expect(errors[0].field).to.equal('entry');
     expect(errors[0].hint).to.contain('npm run build');
+  });
+
+  describe('when the entry resolves outside the plugin folder', () => {
+    const cases: Array<[string, (dir: string) => string]> = [
+      ['an absolute path', () => '/etc/passwd'],
+      ["another plugin's code", () => '../victim/index.js'],
+      [
+        'a symlink inside the folder that points out of it',
+        (dir) => {
+          symlinkSync(path.join(dir, '..', 'victim', 'index.js'), path.join(dir, 'link.js'));
+          return 'link.js';
+        },
+      ],
+      ['the folder itself', () => '.'],
+    ];
+    for (const [what, entryOf] of cases) {
+      it(`should refuse ${what} at discovery, naming the entry field`, () => {
+        writePlugin(root, { folder: 'plugins', name: 'victim', manifest: validManifest({ id: 'victim' }) });
+        const dir = writePlugin(root, {
+          folder: 'plugins',
+          name: 'escaper',
+          manifest: validManifest({ id: 'escaper' }),
+        });
+        const manifest = { ...validManifest({ id: 'escaper' }), entry: entryOf(dir) };
+        writeFileSync(path.join(dir, 'connector.json'), JSON.stringify(manifest));
+        const { plugins, errors } = discoverPlugins({ workspaceRoot: root });
+        expect(plugins.map((p) => p.manifest.id)).to.deep.equal(['victim']);
+        expect(errors).to.have.length(1);
+        expect(errors[0].code).to.equal('PLUGIN_ENTRY_OUTSIDE');
+        expect(errors[0].message).to.match(
+          /connector\.json \(entry\): entry .* resolves outside the plugin folder/,
+        );
+      });
+    }
+
+    it('should accept an entry reached through a symlink that stays inside the folder', () => {
+      const dir = writePlugin(root, {
+        folder: 'plugins',
+        name: 'linked',
+        manifest: validManifest({ id: 'linked' }),
+      });
+      symlinkSync(path.join(dir, 'index.js'), path.join(dir, 'link.js'));
+      writeFileSync(
+        path.join(dir, 'connector.json'),
+        JSON.stringify({ ...validManifest({ id: 'linked' }), entry: 'link.js' }),
+      );
+      const { plugins, errors } = discoverPlugins({ workspaceRoot: root });
+      expect(errors).to.deep.equal([]);
+      expect(plugins[0].entryFile).to.equal(path.join(realpathSync(dir), 'index.js'));
+    });
   });
 
   it('should refuse a manifest that is not JSON, naming the file', () => {

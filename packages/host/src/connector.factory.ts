@@ -1,4 +1,5 @@
 import {
+  configSchemaOf,
   createConnectorContainer,
   instantiateConnector,
   TOKENS,
@@ -11,9 +12,10 @@ import {
   type Logger,
   type ResolvedConfig,
 } from '@connectors/framework';
-import { BudgetedHttpClientFactory, budgetKey, type RateBudget } from './budget/rate-budget';
+import { BudgetedHttpClientFactory, budgetKey, type KeyedHash, type RateBudget } from './budget/rate-budget';
 import type { PluginCatalog } from './catalog/plugin.catalog';
 import { HostInputError } from './errors';
+import { refuseUnsafeKeys, refuseUnsafePath } from './safe-input';
 
 export interface ConnectorSettings {
   intervalMinutes: number;
@@ -30,6 +32,12 @@ export interface PreparedConnector {
 
 export interface ConfiguredConnector extends PreparedConnector, ConnectorSettings {
   config: ResolvedConfig;
+  /**
+   * What the registry stores: the input as the schema resolves it (defaults applied, secrets wrapped).
+   * What the plugin derives from it (a key header chosen by `auto`, a normalized URL) is derived again
+   * at every run, so changing one setting never keeps a value derived from the old one.
+   */
+  stored: ResolvedConfig;
 }
 
 /**
@@ -44,6 +52,8 @@ export class ConnectorFactory {
     private readonly httpClientFactory: HttpClientFactory,
     private readonly budget: RateBudget,
     private readonly clock: Clock,
+    /** Names rate budgets without revealing the credential (an HMAC under the secret key). */
+    private readonly keyedHash: KeyedHash,
   ) {}
 
   async prepare(
@@ -54,7 +64,7 @@ export class ConnectorFactory {
     const descriptor = this.catalog.get(plugin);
     const cls = await descriptor.load();
     const manifest = descriptor.manifest;
-    const key = (): string => budgetKey(manifest.id, budgetConfig?.() ?? {}, instance.id);
+    const key = (): string => budgetKey(manifest.id, budgetConfig?.() ?? {}, instance.id, this.keyedHash);
     const container = createConnectorContainer(this.hostContainer, {
       manifest,
       instance,
@@ -79,7 +89,7 @@ export class ConnectorFactory {
     const config = prepared.connector.configure(input);
     resolved.config = config;
     const settings = checkSettings(prepared.manifest, config);
-    return { ...prepared, ...settings, config };
+    return { ...prepared, ...settings, config, stored: configSchemaOf(prepared.manifest).resolve(input) };
   }
 }
 
@@ -140,14 +150,15 @@ export function checkSettings(
 
 /**
  * Parses `--set key=value` pairs. Dotted keys build nested objects; a value is read as JSON when it
- * looks like JSON (`[…]`, `{…}`, `true`, numbers); for array settings a comma list is split.
+ * looks like JSON (`[…]`, `{…}`, `true`, numbers); for array settings a comma list is split. Objects
+ * have no prototype and prototype key names are refused, so no key reaches `Object.prototype`.
  */
 export function parseSettings(
   manifest: ConnectorManifest,
   pairs: readonly string[],
   field = 'set',
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const props = (manifest.configSchema.properties ?? {}) as Record<string, { type?: unknown }>;
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
@@ -161,6 +172,7 @@ export function parseSettings(
     }
     const key = pair.slice(0, eq).trim();
     const text = pair.slice(eq + 1);
+    refuseUnsafePath(key, field);
     const top = key.split('.')[0];
     let value: unknown = text;
     const type = props[top]?.type;
@@ -180,11 +192,12 @@ export function parseSettings(
           'Quote the value or fix the JSON.',
         );
       }
+      refuseUnsafeKeys(value, key);
     }
     let node = out;
     const parts = key.split('.');
     for (const p of parts.slice(0, -1)) {
-      if (!node[p] || typeof node[p] !== 'object') node[p] = {};
+      if (!node[p] || typeof node[p] !== 'object') node[p] = Object.create(null);
       node = node[p] as Record<string, unknown>;
     }
     node[parts[parts.length - 1]] = value;

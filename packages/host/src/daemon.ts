@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { toConnectorError } from '@connectors/framework';
+import { ConnectorError, toConnectorError } from '@connectors/framework';
 import type { ConnectorHost } from './host';
 import { HealthServer } from './metrics/health.server';
 import { Scheduler } from './scheduler/scheduler';
@@ -56,21 +56,31 @@ export class Daemon {
     // Without a handler node exits with code 1 on an escaped rejection, aborting every run in flight.
     process.on('unhandledRejection', d.onEscapedRejection);
     const workers = options.ingestWorkers ?? 1;
-    for (let i = 0; i < workers; i++) {
-      const worker = await host.createIngest(`daemon-${host.hostId}-${i}`);
-      worker.start();
-      d.ingest.push(worker);
-    }
-    if (options.leaseTtlMs !== undefined) host.coordinator.leaseTtlMs = options.leaseTtlMs;
-    if (options.shutdownGraceMs !== undefined) host.coordinator.settleMs = options.shutdownGraceMs;
-    d.scheduler.start();
-    d.startRefresh(options.statusRefreshMs ?? STATUS_REFRESH_MS);
+    // Listen first: a taken port must stop the start before any worker or run has begun.
     if (options.metricsPort !== undefined) {
       d.health = new HealthServer(host.metrics, [
         { name: 'store', check: async () => void (await host.store.list('tenants')) },
         { name: 'queue', check: async () => void (await (await host.queue()).stats()) },
       ]);
-      d.address = await d.health.listen(options.metricsPort, options.metricsHost);
+      d.address = await d.health
+        .listen(options.metricsPort, options.metricsHost)
+        .catch((err: NodeJS.ErrnoException) => {
+          throw listenError(err, options.metricsPort!, options.metricsHost ?? '127.0.0.1');
+        });
+    }
+    try {
+      for (let i = 0; i < workers; i++) {
+        const worker = await host.createIngest(`daemon-${host.hostId}-${i}`);
+        d.ingest.push(worker);
+        worker.start();
+      }
+      if (options.leaseTtlMs !== undefined) host.coordinator.leaseTtlMs = options.leaseTtlMs;
+      if (options.shutdownGraceMs !== undefined) host.coordinator.settleMs = options.shutdownGraceMs;
+      d.scheduler.start();
+      d.startRefresh(options.statusRefreshMs ?? STATUS_REFRESH_MS);
+    } catch (err) {
+      await d.stop().catch(() => undefined);
+      throw err;
     }
     host.logger.info(
       {
@@ -118,4 +128,19 @@ export class Daemon {
     })();
     return this.stopping;
   }
+}
+
+/** The metrics listener could not bind: name the address and what to do (exit 1, not a usage error). */
+function listenError(err: NodeJS.ErrnoException, port: number, host: string): ConnectorError {
+  const inUse = err.code === 'EADDRINUSE';
+  return new ConnectorError(
+    inUse ? 'METRICS_PORT_IN_USE' : 'METRICS_LISTEN_FAILED',
+    `cannot listen for metrics on ${host}:${port}: ${inUse ? 'the port is in use' : err.message}`,
+    {
+      hint: inUse
+        ? `Stop what listens on port ${port}, or start with another --metrics-port (or --no-metrics).`
+        : 'Pick a port and address this user may bind with --metrics-port and --metrics-host.',
+      cause: err,
+    },
+  );
 }

@@ -22,7 +22,7 @@ import {
 import { MemoryRateBudget, RedisRateBudget, DEFAULT_BUCKET, type RateBudget } from './budget/rate-budget';
 import { PluginCatalog } from './catalog/plugin.catalog';
 import { ConnectorFactory } from './connector.factory';
-import { resolveSecretKey, SecretBox } from './crypto/secret-box';
+import { openSecretBox } from './crypto/key-check';
 import { BusyError, HostInputError } from './errors';
 import { ExcludeFilters } from './filters/log-filter';
 import { HostMetrics } from './metrics/host.metrics';
@@ -153,12 +153,6 @@ export class ConnectorHost {
     const dataDir = path.resolve(options.dataDir);
     const minuteMs = options.minuteMs ?? 60_000;
     const hostId = options.hostId ?? `${hostname()}:${process.pid}`;
-    const key = resolveSecretKey({
-      key: options.secretKey ?? process.env.CONNECTORS_SECRET_KEY,
-      dataDir,
-      allowKeyFile: !options.redisUrl,
-    });
-    const box = new SecretBox(key);
     const prefix = options.redisPrefix ?? 'connectors';
     const store: HostStore = options.redisUrl
       ? await RedisHostStore.connect({
@@ -170,6 +164,11 @@ export class ConnectorHost {
       : SqliteHostStore.open(dataDir, clock);
     let budgetRedis: Redis | undefined;
     try {
+      const box = await openSecretBox(store, {
+        key: options.secretKey ?? process.env.CONNECTORS_SECRET_KEY,
+        dataDir,
+        allowKeyFile: !options.redisUrl,
+      });
       const catalog = new PluginCatalog({
         workspaceRoot: options.workspaceRoot,
         pluginDirs: options.pluginDirs,
@@ -188,7 +187,9 @@ export class ConnectorHost {
       }
       const httpClientFactory = options.httpClientFactory ?? new AxiosHttpClientFactory();
       const container = createHostContainer({ logger, clock, httpClientFactory });
-      const factory = new ConnectorFactory(catalog, container, httpClientFactory, budget, clock);
+      const factory = new ConnectorFactory(catalog, container, httpClientFactory, budget, clock, (text) =>
+        box.keyedHash('rate-budget', text),
+      );
       const inventory = new InventoryRegistry(store, clock);
       const connectors = new ConnectorRegistry(
         store,
@@ -238,6 +239,7 @@ export class ConnectorHost {
   /** Runs the connector's live test; one test at a time per connector, across hosts. */
   async test(tenant: string | undefined, name: string, signal?: AbortSignal): Promise<TestOutcome> {
     const def = await this.connectors.get(tenant, name);
+    this.connectors.assertSecretKey();
     const lease = await acquireLease(
       this.store,
       testLeaseName(def.id),
@@ -315,6 +317,7 @@ export class ConnectorHost {
    */
   async run(tenant: string | undefined, name: string, options: RunNowOptions = {}): Promise<RunSummary> {
     const def = await this.connectors.get(tenant, name);
+    this.connectors.assertSecretKey();
     if (!def.functions.includes('collect')) {
       throw new HostInputError(
         'COLLECT_NOT_ENABLED',
@@ -331,12 +334,18 @@ export class ConnectorHost {
         `Add it to a profile: \`connectors profiles add default --connector "${def.name}" --tenant ${def.tenant}\`.`,
       );
     }
-    const wait = options.waitForIngestion !== false;
     let ingest: IngestHandle | undefined;
-    if (wait) {
-      ingest = await this.createIngest(`run-${this.hostId}-${Date.now().toString(36)}`);
-      ingest.start();
-    }
+    // Ingestion runs inside the run, so a sink that cannot write (a corrupt lake) fails the run.
+    const ingestion =
+      options.waitForIngestion !== false
+        ? {
+            start: async (): Promise<void> => {
+              ingest = await this.createIngest(`run-${this.hostId}-${Date.now().toString(36)}`);
+              ingest.start();
+            },
+            drained: (signal: AbortSignal): Promise<void> => ingest!.drained(signal),
+          }
+        : undefined;
     const tracker = options.onProgress
       ? new ProgressTracker(await this.queue(), options.onProgress)
       : undefined;
@@ -344,18 +353,8 @@ export class ConnectorHost {
       const summary = await this.coordinator.runNow(def, {
         onProgress: tracker ? (p) => tracker.update(p) : undefined,
         signal: options.signal,
+        ingestion,
       });
-      if (ingest) {
-        tracker?.update({ ...progressOf(summary, 'ingesting', this.clock.now() - summary.startedAt) });
-        try {
-          await ingest.drained(options.signal);
-          summary.ingested = summary.records;
-        } catch (err) {
-          // A run that failed (Redis gone, say) reports its own error; what it published stays queued.
-          if (summary.ok) throw err;
-          this.logger.warn({ err: toConnectorError(err) }, 'ingestion of a failed run not awaited');
-        }
-      }
       await tracker?.stop();
       options.onProgress?.({
         ...progressOf(summary, 'done', this.clock.now() - summary.startedAt),
@@ -436,6 +435,7 @@ export class ConnectorHost {
         await Promise.all(def.filters.map((f) => this.inventory.requireFilter(def.tenant, f))),
       );
       const queue = await this.queue();
+      await request.ingestion?.start();
       logger.info({ trigger: request.trigger, fence: request.fence }, 'run started');
       const result = await runCollection({
         connector: configured.connector,
@@ -458,8 +458,14 @@ export class ConnectorHost {
         },
       });
       const { complete: _complete, ...rest } = result;
+      figures = rest;
+      if (request.ingestion) {
+        request.onProgress?.(progressOf(rest, 'ingesting', this.clock.now() - startedAt));
+        await request.ingestion.drained(request.signal);
+      }
       const finishedAt = this.clock.now();
       summary = { ...base, ...rest, ok: true, finishedAt, durationMs: finishedAt - startedAt };
+      if (request.ingestion) summary.ingested = summary.records;
       logger.info(
         {
           records: summary.records,

@@ -43,7 +43,7 @@ export {
   budgetKey,
   DEFAULT_BUCKET,
 } from './budget/rate-budget';
-export type { RateBudget, BucketOptions } from './budget/rate-budget';
+export type { RateBudget, BucketOptions, KeyedHash } from './budget/rate-budget';
 export { HostMetrics } from './metrics/host.metrics';
 export type { HostMetricsOptions } from './metrics/host.metrics';
 export { HealthServer } from './metrics/health.server';

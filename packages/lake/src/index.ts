@@ -19,3 +19,5 @@ export type {
   SnapshotState,
   SnapshotStateName,
 } from './types';
+export { dataFileError, dataDirReadOnly } from './data-file.error';
+export type { DataFileKind } from './data-file.error';

@@ -5,7 +5,10 @@
 // `snapshot_records` by record seq and `asset_changes_asset` by asset seq. New rows get increasing
 // seqs, so those indexes grow at their end instead of dirtying a random 32 KiB page per record
 // (measured: the lake's CPU per record doubled between its first and third 100,000 records in v1).
-export const SCHEMA_VERSION = 2;
+//
+// Version 3 scopes asset ids of vendor-local identity keys to their connector (docs/adr/0012): the
+// upgrade re-keys the assets whose id is the tenant-wide hash of their primary key (`rekeyAssets`).
+export const SCHEMA_VERSION = 3;
 
 const RECORDS_TABLE = `
 CREATE TABLE IF NOT EXISTS records (

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ConnectorError, type AssetRecord, type SyslogRecord } from '@connectors/framework';
+import { assetId, ConnectorError, type AssetRecord, type SyslogRecord } from '@connectors/framework';
 import { BackgroundCheckpoints } from './lake.checkpoints';
+import { dataFileError } from './data-file.error';
 import { clampLimit, whereClause } from './lake.query';
 import { MIGRATE_1_TO_2, SCHEMA, SCHEMA_VERSION, type AssetRow, type SnapshotRow } from './lake.schema';
 import { LakeWriter } from './lake.writer';
@@ -68,6 +69,8 @@ export class Lake {
         fileMustExist: options.readonly ?? false,
       });
     } catch (err) {
+      const named = dataFileError(err, file, 'lake');
+      if (named && named.code !== 'DATA_DIR_READONLY') throw named;
       throw new ConnectorError(
         'LAKE_OPEN_FAILED',
         `cannot open the lake at ${file}: ${(err as Error).message}`,
@@ -79,25 +82,11 @@ export class Lake {
         },
       );
     }
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
-    if (!options.readonly) {
-      // Only takes effect on a new file (before the first table and before WAL). Large pages cut the
-      // number of write calls per committed batch: measured 2-3x the insert rate of 4 KiB pages here.
-      db.pragma(`page_size = ${options.pageSize ?? 32_768}`);
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > SCHEMA_VERSION) {
-        db.close();
-        throw new ConnectorError(
-          'LAKE_SCHEMA_NEWER',
-          `${file} has schema ${version}, this build knows ${SCHEMA_VERSION}`,
-          {
-            hint: 'Upgrade the connectors package that opens this data directory.',
-          },
-        );
-      }
-      if (version < SCHEMA_VERSION) upgrade(db);
+    try {
+      prepareLake(db, file, options);
+    } catch (err) {
+      if (db.open) db.close();
+      throw dataFileError(err, file, 'lake') ?? err;
     }
     const lake = new Lake(
       db,
@@ -277,6 +266,57 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return Math.floor(value);
 }
 
+/** Pragmas and the schema (created or upgraded) of a lake opened for writing; a read-only open reads once. */
+function prepareLake(db: Database.Database, file: string, options: LakeOptions): void {
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
+  if (options.readonly) {
+    // A damaged or foreign file is found here, named, rather than in the first query.
+    db.prepare('SELECT 1 FROM records LIMIT 1').get();
+    return;
+  }
+  // Only takes effect on a new file (before the first table and before WAL). Large pages cut the
+  // number of write calls per committed batch: measured 2-3x the insert rate of 4 KiB pages here.
+  db.pragma(`page_size = ${options.pageSize ?? 32_768}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new ConnectorError(
+      'LAKE_SCHEMA_NEWER',
+      `${file} has schema ${version}, this build knows ${SCHEMA_VERSION}`,
+      {
+        hint: 'Upgrade the connectors package that opens this data directory.',
+      },
+    );
+  }
+  if (version < SCHEMA_VERSION) upgrade(db);
+}
+
+/**
+ * Version 2 to 3 (in the upgrade's transaction): an asset whose id is the tenant-wide hash of its
+ * primary key gets the id that also names its connector, in the row, its document and its change
+ * history. An asset seen by two connectors was merged into one row before: it keeps the connector
+ * that wrote it last, and the other connector's asset is added at its next run (docs/adr/0012).
+ */
+function rekeyAssets(db: Database.Database): void {
+  const page = db.prepare(
+    'SELECT seq, tenant, id, connector_id, source, primary_key, primary_value FROM assets WHERE seq > ? ORDER BY seq LIMIT 1000',
+  );
+  const setAsset = db.prepare("UPDATE assets SET id = ?, doc = json_set(doc, '$.id', ?) WHERE seq = ?");
+  const setChanges = db.prepare('UPDATE asset_changes SET asset_id = ? WHERE asset_seq = ?');
+  for (let after = 0; ;) {
+    const rows = page.all(after) as AssetRow[];
+    if (!rows.length) return;
+    for (const r of rows) {
+      if (r.id !== assetId(r.tenant, r.source, r.primary_key, r.primary_value)) continue;
+      const id = assetId(r.tenant, r.source, r.primary_key, r.primary_value, r.connector_id);
+      setAsset.run(id, id, r.seq);
+      setChanges.run(id, r.seq);
+    }
+    after = rows[rows.length - 1].seq;
+  }
+}
+
 /** How long an open waits for another process's upgrade of the same file (it copies the whole lake). */
 const UPGRADE_WAIT_MS = 30 * 60_000;
 
@@ -300,6 +340,7 @@ function upgrade(db: Database.Database): void {
         .get();
       if (v1) db.exec(MIGRATE_1_TO_2);
       db.exec(SCHEMA);
+      rekeyAssets(db);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
   } finally {

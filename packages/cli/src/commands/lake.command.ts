@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { SyslogRecord } from '@connectors/framework';
+import { unsafeSegment, type SyslogRecord } from '@connectors/framework';
 import { Lake, LAKE_FILE, type LakeCondition } from '@connectors/lake';
 import type { CliContext } from '../context';
 import { UsageError } from '../exit-codes';
@@ -13,6 +13,13 @@ import { bind, collect, intOpt, listOpt, optString, type Opts, type ProgramState
  * `PATH~VALUE` (contains, case-insensitive), `PATH?` (exists).
  */
 export function parseWhere(text: string): LakeCondition {
+  const unsafe = unsafeSegment(text.split(/[=!~?\s]/)[0]);
+  if (unsafe !== undefined)
+    throw new UsageError(
+      'where',
+      `"${text}" names "${unsafe}", which is not a field`,
+      'Use a field path such as host.hostname.',
+    );
   const exists = /^([^=!~?\s]+)\?$/.exec(text.trim());
   if (exists) return { path: exists[1], op: 'exists' };
   const m = /^([^=!~\s]+)\s*(!=|~|=)(.*)$/.exec(text);

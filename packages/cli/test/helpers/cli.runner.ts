@@ -20,6 +20,8 @@ export interface CliEnv {
   redisUrl?: string;
   redisPrefix?: string;
   env?: Record<string, string>;
+  /** Run as an unprivileged user (`nobody` through setpriv when the tests run as root, who may write anywhere). */
+  unprivileged?: boolean;
 }
 
 export function cliEnv(e: CliEnv): NodeJS.ProcessEnv {
@@ -41,11 +43,18 @@ export function cliEnv(e: CliEnv): NodeJS.ProcessEnv {
 /** Runs `connectors …` as a subprocess (no TTY) and collects its output. */
 export function runCli(args: string[], e: CliEnv): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: cliEnv(e),
-      cwd: e.dataDir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const asNobody = e.unprivileged && process.getuid?.() === 0;
+    const child = spawn(
+      asNobody ? 'setpriv' : process.execPath,
+      asNobody
+        ? ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args]
+        : [BIN, ...args],
+      {
+        env: cliEnv(e),
+        cwd: e.dataDir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -110,6 +110,37 @@ describe('connectors CLI bad input (end to end)', () => {
       'interval',
       /interval/,
     ],
+    [
+      'a prototype key standing in for the API key',
+      ['create', ...base, '--name', 'x', '--set', good[1], '--set', '__proto__.apiKey=k-1234567890'],
+      'set',
+      /"__proto__\.apiKey" names "__proto__"/,
+    ],
+    [
+      'a prototype key turning the address guard off',
+      ['create', ...base, '--name', 'x', ...good, '--set', 'constructor.prototype.onPremises=true'],
+      'set',
+      /names "constructor"/,
+    ],
+    [
+      'a bare prototype key on create',
+      ['create', ...base, '--name', 'x', ...good, '--set', '__proto__=1'],
+      'set',
+      /names "__proto__"/,
+    ],
+    [
+      'a prototype key inside a JSON value on edit',
+      ['edit', 'taken', '--tenant', 'acme', '--set', 'proxy={"__proto__":{"onPremises":true}}'],
+      'proxy',
+      /proxy: "__proto__" names a key that is not allowed/,
+    ],
+    [
+      'a prototype key on --unset',
+      ['edit', 'taken', '--tenant', 'acme', '--unset', '__proto__'],
+      'config',
+      /"__proto__" names a key that is not allowed/,
+    ],
+    ['a prototype path in --where', ['search', '--where', '__proto__.x=1'], 'where', /names "__proto__"/],
     ['an unknown tenant on a read command', ['status', '--tenant', 'nobody'], 'tenant', /no tenant "nobody"/],
   ];
 

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -25,6 +26,21 @@ describe('connectors start: concurrency and page budget (end to end)', () => {
   it('should take --max-concurrent-runs and --pages-in-flight', async () => {
     const r = await started(['--max-concurrent-runs', '16', '--pages-in-flight', '3']);
     expect(r).to.deep.equal({ runs: 16, pages: 3, code: 0 });
+  });
+
+  it('should exit 1 naming the port when the metrics port is taken, having started nothing', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      const r = await runCli(['start', '--metrics-port', String(port)], { dataDir });
+      expect(r.code, r.stderr).to.equal(1);
+      expect(r.stderr).to.contain(`cannot listen for metrics on 127.0.0.1:${port}: the port is in use`);
+      expect(r.stderr).to.match(/^fix: Stop what listens on port \d+, or start with another --metrics-port/m);
+      expect(r.stderr).not.to.contain('database connection is not open');
+    } finally {
+      taken.close();
+    }
   });
 
   for (const [flag, value] of [

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import { isSecret, type Clock, type HttpClientFactory, type HttpClientOptions } from '@connectors/framework';
 
@@ -93,11 +92,20 @@ export class RedisRateBudget implements RateBudget {
   }
 }
 
+/** A keyed hash (HMAC under the host's secret key), hex: nobody without that key can recompute it. */
+export type KeyedHash = (text: string) => string;
+
 /**
- * The budget key of a connector: its plugin plus a hash of its secret values, so connectors that
- * share a vendor credential share a budget and the key itself reveals nothing.
+ * The budget key of a connector: its plugin plus a keyed hash of its secret values, so connectors that
+ * share a vendor credential share a budget, and a key name listed from Redis cannot confirm a guessed
+ * credential offline.
  */
-export function budgetKey(plugin: string, config: Record<string, unknown>, fallback: string): string {
+export function budgetKey(
+  plugin: string,
+  config: Record<string, unknown>,
+  fallback: string,
+  hash: KeyedHash,
+): string {
   const secrets: string[] = [];
   const walk = (v: unknown): void => {
     if (isSecret(v)) secrets.push(v.reveal());
@@ -106,7 +114,7 @@ export function budgetKey(plugin: string, config: Record<string, unknown>, fallb
   };
   walk(config);
   const material = secrets.length ? secrets.sort().join('\u0000') : `instance:${fallback}`;
-  return `${plugin}:${createHash('sha256').update(plugin).update('\u0000').update(material).digest('hex').slice(0, 24)}`;
+  return `${plugin}:${hash(`${plugin}\u0000${material}`).slice(0, 24)}`;
 }
 
 /** An HTTP client factory whose clients take a token from the budget before every request. */

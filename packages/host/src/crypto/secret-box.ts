@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -34,13 +34,38 @@ export function isEncryptedValue(value: unknown): value is EncryptedValue {
  */
 export class SecretBox {
   readonly keyId: string;
+  /** The key check value the registry records: an HMAC under the key, so it proves the key without revealing it. */
+  readonly checkValue: string;
+  private refusal?: HostSetupError;
 
-  constructor(private readonly key: Buffer) {
+  constructor(
+    private readonly key: Buffer,
+    /** Where the key came from (`CONNECTORS_SECRET_KEY` or the key file), for error messages. */
+    readonly source = 'CONNECTORS_SECRET_KEY',
+  ) {
     if (key.length !== 32) throw new HostSetupError('SECRET_KEY_INVALID', 'the secret key must be 32 bytes');
     this.keyId = createHash('sha256').update('connectors-secret-key').update(key).digest('hex').slice(0, 12);
+    this.checkValue = createHmac('sha256', key).update('connectors-key-check-v1').digest('hex');
+  }
+
+  /** From now on every encrypt and decrypt throws `err` (the key is known to be the wrong one). */
+  refuse(err: HostSetupError): void {
+    this.refusal = err;
+  }
+
+  /** Throws the refusal when the key was found wrong; callers that are about to encrypt check first. */
+  assertUsable(): void {
+    if (this.refusal) throw this.refusal;
+  }
+
+  /** A keyed hash of `text` (HMAC-SHA-256 under a key derived for `purpose`), hex. */
+  keyedHash(purpose: string, text: string): string {
+    const derived = createHmac('sha256', this.key).update(`connectors-${purpose}`).digest();
+    return createHmac('sha256', derived).update(text).digest('hex');
   }
 
   encrypt(plain: string, aad: string): EncryptedValue {
+    this.assertUsable();
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(aad, 'utf8'));
@@ -50,6 +75,7 @@ export class SecretBox {
   }
 
   decrypt(value: EncryptedValue, aad: string): string {
+    this.assertUsable();
     const [version, keyId, payload] = value.$enc.split(':');
     if (version !== VERSION || !payload) {
       throw new HostSetupError(

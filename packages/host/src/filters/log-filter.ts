@@ -1,5 +1,6 @@
 import { isBlank } from '@connectors/framework';
 import { HostInputError } from '../errors';
+import { refuseUnsafePath } from '../safe-input';
 import { FILTER_OPERATORS, type FilterCondition, type FilterOperator, type LogFilter } from '../types';
 
 /** A compiled filter: `matches(record)` is true when every condition holds (AND). */
@@ -50,6 +51,7 @@ export function validateCondition(c: FilterCondition, field = 'when'): FilterCon
       'Use a dot path such as host.os.full.',
     );
   }
+  refuseUnsafePath(c.field, field);
   if (!FILTER_OPERATORS.includes(c.operator)) {
     throw new HostInputError(
       'FILTER_OPERATOR_INVALID',

@@ -13,7 +13,12 @@ export const COLLECTIONS = {
   runs: 'runs',
   /** connector id → the run in progress, recorded when it starts (see `ActiveRun`). */
   activeRuns: 'active-runs',
+  /** Registry-wide facts, e.g. the secret key's check value. */
+  meta: 'meta',
 } as const;
+
+/** The `meta` document holding the secret key's check value. */
+export const KEY_CHECK_DOC = 'secret-key';
 
 export const DEFAULT_PROFILE = 'default';
 export const RUN_HISTORY_LIMIT = 50;

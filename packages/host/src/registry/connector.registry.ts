@@ -4,6 +4,7 @@ import type { PluginCatalog } from '../catalog/plugin.catalog';
 import { checkSettings, type ConnectorFactory, type ConnectorSettings } from '../connector.factory';
 import { openConfig, redactStoredConfig, sealConfig } from '../crypto/config-crypto';
 import type { SecretBox } from '../crypto/secret-box';
+import { claimSecretKey } from '../crypto/key-check';
 import { BusyError, HostInputError } from '../errors';
 import type { DocWrite, HostStore } from '../store/host-store';
 import type { AnalyzerProfile, ConnectorDefinition, ConnectorView, RunOn, ScheduleState } from '../types';
@@ -11,6 +12,7 @@ import { COLLECTIONS, DEFAULT_PROFILE, runLeaseName } from './collections';
 import { FirstRunPacer } from '../scheduler/first-run.pacer';
 import type { InventoryRegistry } from './inventory.registry';
 import { checkId, checkName, nameKey } from './names';
+import { refuseUnsafeKeys } from '../safe-input';
 
 export interface CreateConnectorInput {
   plugin: string;
@@ -48,6 +50,8 @@ export class ConnectorRegistry {
   ) {}
 
   async ensureDefaultProfile(): Promise<void> {
+    // Read first: opening a registry must not write (a read-only data directory still answers reads).
+    if (await this.store.get(COLLECTIONS.profiles, DEFAULT_PROFILE)) return;
     await this.store.putIfAbsent(COLLECTIONS.profiles, DEFAULT_PROFILE, {
       name: DEFAULT_PROFILE,
       connectors: [],
@@ -58,6 +62,7 @@ export class ConnectorRegistry {
   async create(input: CreateConnectorInput): Promise<ConnectorDefinition> {
     const descriptor = this.catalog.get(input.plugin);
     const manifest = descriptor.manifest;
+    refuseUnsafeKeys(input.config, 'config');
     const name = checkName(input.name);
     const tenant = await this.inventory.requireTenant(input.tenant);
     if (await this.store.get(COLLECTIONS.connectorNames, nameKey(tenant.id, name)))
@@ -109,6 +114,7 @@ export class ConnectorRegistry {
     const id = randomUUID();
     const instance: ConnectorInstanceInfo = { id, name, tenant: tenant.id, type: manifest.id };
     const configured = await this.factory.configure(manifest.id, instance, input.config);
+    await claimSecretKey(this.store, this.box, this.clock.now());
     const now = this.clock.now();
     const def: ConnectorDefinition = {
       id,
@@ -119,7 +125,7 @@ export class ConnectorRegistry {
       runOn,
       functions,
       filters,
-      config: sealConfig(configured.config, this.box, id),
+      config: sealConfig(configured.stored, this.box, id),
       createdAt: now,
       updatedAt: now,
     };
@@ -160,6 +166,7 @@ export class ConnectorRegistry {
   /** Changes the editable configuration (plugin config, interval, content types); `undefined` values unset a key. */
   async edit(tenant: string, name: string, changes: Record<string, unknown>): Promise<ConnectorDefinition> {
     const def = await this.get(tenant, name);
+    refuseUnsafeKeys(changes, 'config');
     const general = Object.keys(changes).filter((k) =>
       ['name', 'tenant', 'plugin', 'runOn', 'run-on', 'filters', 'filter'].includes(k),
     );
@@ -176,9 +183,10 @@ export class ConnectorRegistry {
     const instance = instanceOf(def);
     const before = this.settings(def);
     const configured = await this.factory.configure(def.plugin, instance, merged);
+    await claimSecretKey(this.store, this.box, this.clock.now());
     const updated: ConnectorDefinition = {
       ...def,
-      config: sealConfig(configured.config, this.box, def.id),
+      config: sealConfig(configured.stored, this.box, def.id),
       updatedAt: this.clock.now(),
     };
     await this.store.put(COLLECTIONS.connectors, def.id, updated);
@@ -257,6 +265,11 @@ export class ConnectorRegistry {
   }
 
   /** The stored config with secrets decrypted: input for `connector.configure()`; never printed. */
+  /** Throws the secret key's problem (wrong key, lost key file) before a command starts work that decrypts. */
+  assertSecretKey(): void {
+    this.box.assertUsable();
+  }
+
   plainConfig(def: ConnectorDefinition): Record<string, unknown> {
     return openConfig(def.config, this.box, def.id);
   }

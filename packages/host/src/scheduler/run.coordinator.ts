@@ -26,6 +26,14 @@ export interface RunRequest {
   /** How long the end of a cancelled run (its end markers) may wait for the queue. */
   settleMs: number;
   onProgress?(progress: RunProgress): void;
+  /** Ingestion the run waits for (a manual run): its failure fails the run, in status and history. */
+  ingestion?: RunIngestion;
+}
+
+/** Started before collection (the queue is bounded, so it must drain while collecting); drained after. */
+export interface RunIngestion {
+  start(): Promise<void>;
+  drained(signal: AbortSignal): Promise<void>;
 }
 
 /** Executes one collection run (the host's pipeline); never throws, failures are in the summary. */
@@ -54,6 +62,7 @@ export interface TryRunOptions {
   /** Shutdown: an aborted run is released without being committed, so another host takes it over. */
   signal?: AbortSignal;
   onProgress?(progress: RunProgress): void;
+  ingestion?: RunIngestion;
 }
 
 export { LeaseLostError, StoreUnreachableError } from '../store/lease.keeper';
@@ -200,6 +209,7 @@ export class RunCoordinator {
         checkLease: () => keeper.check(),
         settleMs: Math.min(this.settleMs, this.deadlineMs),
         onProgress: options.onProgress,
+        ...(options.ingestion ? { ingestion: options.ingestion } : {}),
       });
     } finally {
       keeper.stop();

@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Clock } from '@connectors/framework';
+import { ConnectorError, type Clock } from '@connectors/framework';
+import { dataDirReadOnly, dataFileError } from '@connectors/lake';
 import type { DocWrite, HostStore, Lease, LeaseInfo } from './host-store';
 
 export const REGISTRY_FILE_NAME = 'registry.db';
@@ -21,10 +23,21 @@ export class SqliteHostStore implements HostStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
 
+  /** Set when the data directory cannot be written: reads work on a copy, every write throws this. */
+  private readonly readOnly?: Error;
+  /** The private directory of that copy, removed on close. */
+  private copyDir?: string;
+
   constructor(
     file: string,
     private readonly clock: Clock,
+    options: { readOnlyCopyOf?: string } = {},
   ) {
+    if (options.readOnlyCopyOf) {
+      this.db = new Database(file, { readonly: true, fileMustExist: true });
+      this.readOnly = dataDirReadOnly(options.readOnlyCopyOf);
+      return;
+    }
     mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -40,8 +53,49 @@ export class SqliteHostStore implements HostStore {
     `);
   }
 
+  /**
+   * Opens `<dataDir>/registry.db`. A damaged, foreign or empty file is an error naming it and the fix
+   * (never a new empty registry); in a directory this user cannot write, the registry is read from a
+   * private copy, so read commands work and every write says why it cannot.
+   */
   static open(dataDir: string, clock: Clock): SqliteHostStore {
-    return new SqliteHostStore(path.join(dataDir, REGISTRY_FILE_NAME), clock);
+    const file = path.join(dataDir, REGISTRY_FILE_NAME);
+    if (existsSync(file) && statSync(file).size === 0) {
+      throw new ConnectorError('DATA_FILE_CORRUPT', `${file} is empty (0 bytes): it holds no registry`, {
+        hint: `Restore ${file} from a backup, or move it aside (mv "${file}" "${file}.broken") to start an empty registry.`,
+      });
+    }
+    let store: SqliteHostStore | undefined;
+    try {
+      store = new SqliteHostStore(file, clock);
+      const check = store.db.pragma('quick_check', { simple: true }) as string;
+      if (check !== 'ok')
+        throw Object.assign(new Error(`database disk image is malformed: ${check}`), {
+          code: 'SQLITE_CORRUPT',
+        });
+      return store;
+    } catch (err) {
+      if (store?.db.open) store.db.close();
+      const named = dataFileError(err, file, 'registry');
+      if (named?.code === 'DATA_DIR_READONLY' && existsSync(file))
+        return SqliteHostStore.readOnlyCopy(file, clock);
+      throw named ?? err;
+    }
+  }
+
+  /** Reads a copy in a private temporary directory: WAL needs a writable directory even to read. */
+  private static readOnlyCopy(file: string, clock: Clock): SqliteHostStore {
+    const dir = mkdtempSync(path.join(tmpdir(), 'connectors-registry-'));
+    const copy = path.join(dir, REGISTRY_FILE_NAME);
+    copyFileSync(file, copy);
+    if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+    const store = new SqliteHostStore(copy, clock, { readOnlyCopyOf: file });
+    store.copyDir = dir;
+    return store;
+  }
+
+  private writable(): void {
+    if (this.readOnly) throw this.readOnly;
   }
 
   async get<T>(collection: string, key: string): Promise<T | undefined> {
@@ -62,10 +116,12 @@ export class SqliteHostStore implements HostStore {
   }
 
   async put(collection: string, key: string, value: unknown): Promise<void> {
+    this.writable();
     this.putSync(collection, key, value);
   }
 
   async putIfAbsent(collection: string, key: string, value: unknown): Promise<boolean> {
+    this.writable();
     const info = this.db
       .prepare('INSERT OR IGNORE INTO docs (collection, key, value) VALUES (?, ?, ?)')
       .run(collection, key, JSON.stringify(value));
@@ -73,12 +129,14 @@ export class SqliteHostStore implements HostStore {
   }
 
   async delete(collection: string, key: string): Promise<boolean> {
+    this.writable();
     return (
       this.db.prepare('DELETE FROM docs WHERE collection = ? AND key = ?').run(collection, key).changes === 1
     );
   }
 
   async writeAll(writes: readonly DocWrite[]): Promise<void> {
+    this.writable();
     this.db.transaction(() => this.applySync(writes)).immediate();
   }
 
@@ -87,6 +145,7 @@ export class SqliteHostStore implements HostStore {
     key: string,
     fn: (current: T | undefined) => T | undefined,
   ): Promise<T | undefined> {
+    this.writable();
     return this.db
       .transaction(() => {
         const row = this.db
@@ -100,6 +159,7 @@ export class SqliteHostStore implements HostStore {
   }
 
   async acquireLease(name: string, owner: string, ttlMs: number): Promise<Lease | undefined> {
+    this.writable();
     return this.db
       .transaction((): Lease | undefined => {
         const now = this.clock.now();
@@ -124,6 +184,7 @@ export class SqliteHostStore implements HostStore {
   }
 
   async extendLease(lease: Lease, ttlMs: number): Promise<boolean> {
+    this.writable();
     return this.db
       .transaction(() => {
         if (!this.holds(lease)) return false;
@@ -136,6 +197,7 @@ export class SqliteHostStore implements HostStore {
   }
 
   async releaseLease(lease: Lease): Promise<boolean> {
+    this.writable();
     return (
       this.db
         .prepare('DELETE FROM leases WHERE name = ? AND owner = ? AND token = ?')
@@ -151,6 +213,7 @@ export class SqliteHostStore implements HostStore {
   }
 
   async writeIfLeaseHeld(lease: Lease, writes: readonly DocWrite[], releaseAfter = false): Promise<boolean> {
+    this.writable();
     return this.db
       .transaction(() => {
         if (!this.holds(lease)) return false;
@@ -163,6 +226,7 @@ export class SqliteHostStore implements HostStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    if (this.copyDir) rmSync(this.copyDir, { recursive: true, force: true });
   }
 
   private holds(lease: Lease): boolean {

@@ -19,6 +19,30 @@ describe('parseSettings', () => {
     });
   });
 
+  it('should refuse a key path naming __proto__, constructor or prototype, leaving Object.prototype alone', () => {
+    for (const pair of [
+      '__proto__.apiKey=K',
+      '__proto__=1',
+      'constructor.prototype.onPremises=true',
+      'a.prototype=1',
+    ]) {
+      expect(() => parseSettings(FAKE_MANIFEST, [pair]), pair).to.throw(
+        /set: .* names "(__proto__|constructor|prototype)"/,
+      );
+    }
+    expect(() => parseSettings(FAKE_MANIFEST, ['url={"a":{"__proto__":{"x":1}}}'])).to.throw(
+      /url: "a\.__proto__" names a key that is not allowed/,
+    );
+    expect(({} as Record<string, unknown>).apiKey).to.equal(undefined);
+    expect(({} as Record<string, unknown>).onPremises).to.equal(undefined);
+  });
+
+  it('should build settings on objects without a prototype', () => {
+    const settings = parseSettings(FAKE_MANIFEST, ['nested.deep=1']);
+    expect(Object.getPrototypeOf(settings)).to.equal(null);
+    expect(Object.getPrototypeOf(settings.nested)).to.equal(null);
+  });
+
   it('should name --set when a pair has no "="', () => {
     expect(() => parseSettings(FAKE_MANIFEST, ['interval'])).to.throw(/set: "interval" is not key=value/);
   });

@@ -42,6 +42,11 @@ describe('parseCondition', () => {
     expect(() => parseCondition('host.hostname exists yes')).to.throw(/takes no value/);
     expect(() => parseCondition('nonsense')).to.throw(/is not FIELD OPERATOR/);
   });
+
+  it('should refuse a field path naming __proto__, constructor or prototype', () => {
+    expect(() => parseCondition('constructor exists')).to.throw(/when: "constructor" names "constructor"/);
+    expect(() => parseCondition('host.__proto__.x equals 1')).to.throw(/names "__proto__"/);
+  });
 });
 
 describe('valuesAt', () => {

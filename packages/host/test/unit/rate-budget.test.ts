@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { AxiosHttpClientFactory, Secret } from '@connectors/framework';
 import { BudgetedHttpClientFactory, budgetKey, MemoryRateBudget } from '../../src/budget/rate-budget';
+import { SecretBox } from '../../src/crypto/secret-box';
+import { createHash, randomBytes } from 'node:crypto';
 import { FakeClock, settle } from '../helpers/fake-clock';
 
 describe('MemoryRateBudget', () => {
@@ -24,22 +26,42 @@ describe('MemoryRateBudget', () => {
 });
 
 describe('budgetKey', () => {
+  const box = new SecretBox(randomBytes(32));
+  const hmac = (text: string): string => box.keyedHash('rate-budget', text);
+
   it('should be equal for the same credential and differ otherwise, without revealing it', () => {
     const a = budgetKey(
       'trendmicro-cloudone',
       { apiUrl: 'https://x', apiKey: new Secret('k1-abcdef') },
       'c1',
+      hmac,
     );
     const b = budgetKey(
       'trendmicro-cloudone',
       { apiUrl: 'https://y', apiKey: new Secret('k1-abcdef') },
       'c2',
+      hmac,
     );
-    const c = budgetKey('trendmicro-cloudone', { apiKey: new Secret('k2-abcdef') }, 'c1');
+    const c = budgetKey('trendmicro-cloudone', { apiKey: new Secret('k2-abcdef') }, 'c1', hmac);
     expect(a).to.equal(b);
     expect(a).not.to.equal(c);
     expect(a).not.to.contain('k1-abcdef');
-    expect(budgetKey('p', {}, 'c1')).not.to.equal(budgetKey('p', {}, 'c2'));
+    expect(budgetKey('p', {}, 'c1', hmac)).not.to.equal(budgetKey('p', {}, 'c2', hmac));
+  });
+
+  it('should be a keyed hash: a guessed credential cannot be confirmed without the secret key', () => {
+    const config = { apiKey: new Secret('k1-abcdef') };
+    const name = budgetKey('trendmicro-cloudone', config, 'c1', hmac);
+    const unkeyed = createHash('sha256')
+      .update('trendmicro-cloudone\u0000k1-abcdef')
+      .digest('hex')
+      .slice(0, 24);
+    expect(name).to.equal(`trendmicro-cloudone:${hmac('trendmicro-cloudone\u0000k1-abcdef').slice(0, 24)}`);
+    expect(name).not.to.contain(unkeyed);
+    const otherHost = new SecretBox(randomBytes(32));
+    expect(
+      budgetKey('trendmicro-cloudone', config, 'c1', (t) => otherHost.keyedHash('rate-budget', t)),
+    ).not.to.equal(name);
   });
 });
 

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { AssetRecord, QueueEntry, SyslogRecord } from '@connectors/framework';
+import { assetId, type AssetRecord, type QueueEntry, type SyslogRecord } from '@connectors/framework';
 import {
   snapshotMarker,
   testAsset,
@@ -13,6 +13,7 @@ import {
   testRecord,
 } from '@connectors/queue-memory/dist/test/contract/entries';
 import { Lake, LakeSink } from '../../src';
+import { SCHEMA_VERSION } from '../../src/lake.schema';
 import { writeV1Lake } from '../fixtures/lake.v1';
 
 function assetEntry(
@@ -114,7 +115,7 @@ describe('Lake', () => {
         const migrated = new LakeSink(v1Dir);
         try {
           const m = migrated.lake;
-          expect(m.db.pragma('user_version', { simple: true })).to.equal(2);
+          expect(m.db.pragma('user_version', { simple: true })).to.equal(SCHEMA_VERSION);
           expect(m.count()).to.equal(3);
           expect(m.search({ since: 2_000 }).map((r) => r.id)).to.have.members(['obs2001-1', 'obs2001-2']);
           expect(m.getAsset('tenant-a', 'asset-1')).to.include({ firstSeen: 1_001, lastSeen: 2_001 });
@@ -168,7 +169,7 @@ describe('Lake', () => {
         await once(holder.stdout!, 'data');
         const upgraded = Lake.open(v1Dir, { busyTimeoutMs: 10 });
         try {
-          expect(upgraded.db.pragma('user_version', { simple: true })).to.equal(2);
+          expect(upgraded.db.pragma('user_version', { simple: true })).to.equal(SCHEMA_VERSION);
           expect(upgraded.db.pragma('busy_timeout', { simple: true })).to.equal(10);
           expect(upgraded.count()).to.equal(3);
         } finally {
@@ -192,6 +193,46 @@ describe('Lake', () => {
           migrated.close();
         }
       });
+    });
+  });
+
+  describe('when the file is a version 2 lake with tenant-wide asset ids', () => {
+    /** An asset entry keyed as version 2 did: the tenant-wide hash of its primary key. */
+    const v2Entry = (i: number, connectorId: string): QueueEntry => {
+      const e = assetEntry(i, 1_000 + i) as Extract<QueueEntry, { kind: 'record' }>;
+      const record = {
+        ...e.record,
+        id: `${connectorId}-${i}`,
+        connector: { ...e.record.connector, id: connectorId },
+      };
+      const asset = { ...e.asset!, connector: record.connector };
+      asset.id = assetId(asset.tenant_id, asset.source, asset.primaryKey.key, asset.primaryKey.value);
+      return { kind: 'record', record, asset };
+    };
+
+    it('should re-key its assets to their connector, keeping their history, so a second account no longer merges', async () => {
+      await sink.write([v2Entry(1, 'c1'), v2Entry(2, 'c1'), assetEntry(9, 1_009)]);
+      await sink.close();
+      const raw = new Database(path.join(dir, 'lake.sqlite'));
+      raw.pragma('user_version = 2');
+      raw.close();
+
+      sink = new LakeSink(dir);
+      lake = sink.lake;
+      expect(lake.db.pragma('user_version', { simple: true })).to.equal(SCHEMA_VERSION);
+      const scoped = assetId('tenant-a', 'trendmicro_cloudone', 'ID', '1', 'c1');
+      expect(lake.getAsset('tenant-a', scoped)).to.include({ firstSeen: 1_001 });
+      expect(lake.getAsset('tenant-a', scoped)?.record.id).to.equal(scoped);
+      expect(lake.assetChanges({ assetId: scoped }).map((c) => c.change)).to.deep.equal(['added']);
+      expect(lake.getAsset('tenant-a', 'asset-9'), 'an id not made by the old rule stays').to.not.equal(
+        undefined,
+      );
+
+      // The same vendor ID from a second account's connector is another machine.
+      const second = v2Entry(1, 'c2') as Extract<QueueEntry, { kind: 'record' }>;
+      second.asset!.id = assetId('tenant-a', 'trendmicro_cloudone', 'ID', '1', 'c2');
+      await sink.write([second]);
+      expect(lake.stats().assets).to.equal(4);
     });
   });
 

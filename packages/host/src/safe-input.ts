@@ -1,0 +1,23 @@
+import { findUnsafeKey, unsafeSegment } from '@connectors/framework';
+import { HostInputError } from './errors';
+
+const HINT = 'Remove it: "__proto__", "constructor" and "prototype" are never setting or field names.';
+
+/** Throws when a dot path names `__proto__`, `constructor` or `prototype`, which reach an object's prototype. */
+export function refuseUnsafePath(path: string, field: string): void {
+  const segment = unsafeSegment(path);
+  if (segment !== undefined)
+    throw new HostInputError(
+      'KEY_FORBIDDEN',
+      field,
+      `"${path}" names "${segment}", which is not allowed`,
+      HINT,
+    );
+}
+
+/** Throws when user input (a settings object, a JSON body) holds such a key anywhere. */
+export function refuseUnsafeKeys(value: unknown, field: string): void {
+  const at = findUnsafeKey(value);
+  if (at !== undefined)
+    throw new HostInputError('KEY_FORBIDDEN', field, `"${at}" names a key that is not allowed`, HINT);
+}
