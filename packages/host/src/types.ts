@@ -248,7 +248,7 @@ export interface HostOptions {
   pagesInFlight?: number;
   /**
    * How long a run keeps going while Redis (the store) does not answer before it fails with
-   * `STORE_UNREACHABLE` (default 15 000 ms, at most four fifths of the run lease TTL); also bounds the end
+   * `STORE_UNREACHABLE` (default `DEFAULT_STORE_DEADLINE_MS`, at most four fifths of the lease TTL); also bounds the end
    * of a cancelled run and the recording of its outcome.
    */
   redisDeadlineMs?: number;

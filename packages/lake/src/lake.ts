@@ -295,8 +295,8 @@ function prepareLake(db: Database.Database, file: string, options: LakeOptions):
 /**
  * Version 2 to 3 (in the upgrade's transaction): an asset whose id is the tenant-wide hash of its
  * primary key gets the id that also names its connector, in the row, its document and its change
- * history. An asset seen by two connectors was merged into one row before: it keeps the connector
- * that wrote it last, and the other connector's asset is added at its next run (docs/adr/0012).
+ * history. A row that two connectors shared keeps the connector that wrote it last; the other
+ * connector's asset is added at its next run (docs/adr/0012).
  */
 function rekeyAssets(db: Database.Database): void {
   const page = db.prepare(

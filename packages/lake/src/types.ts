@@ -55,8 +55,8 @@ export interface LakeOptions {
   readonly?: boolean;
   /**
    * An open snapshot that has not moved (no record counted, no marker) for this long, on the lake's clock,
-   * is closed as incomplete and its bookkeeping removed (default 86,400,000 ms, a day): its run died, or
-   * its end marker or some of its records never arrived.
+   * is closed as incomplete and its bookkeeping removed (default `DEFAULT_SNAPSHOT_EXPIRY_MS`): its run
+   * died, or its end marker or some of its records never arrived.
    */
   snapshotExpiryMs?: number;
 }

@@ -51,8 +51,8 @@ export interface RunCoordinatorOptions {
   leaseTtlMs?: number;
   minuteMs?: number;
   /**
-   * How long a run keeps going while the store (Redis) does not answer (default 15 000 ms, and never past
-   * four fifths of the lease TTL); also bounds the end markers and the recording of a run that ended.
+   * How long a run keeps going while the store (Redis) does not answer (default `DEFAULT_STORE_DEADLINE_MS`,
+   * never past four fifths of the lease TTL); also bounds the end markers and the recording of a run.
    */
   deadlineMs?: number;
 }

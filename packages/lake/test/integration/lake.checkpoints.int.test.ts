@@ -58,9 +58,8 @@ describe('Lake checkpoints', () => {
         write(lake, batch * 100, 100);
         largest = Math.max(largest, sizeOf(`${lake.file}-wal`));
       }
-      // 120 MB of records written back to back, faster than the thread's checkpoints can catch up: a WAL
-      // that only they start over grows with what is written. The bound proves the writer's own checkpoint starts it over
-      // even while the thread lags; how far below it lands depends on the machine's load.
+      // Written back to back, faster than the thread's checkpoints catch up: a WAL that only they start
+      // over grows with what is written. The bound holds only if the writer's own checkpoint starts it over.
       expect(largest).to.be.above(0).and.below(90_000_000);
       expect(sizeOf(lake.file)).to.be.above(40_000_000);
       expect(lake.count()).to.equal(30_000);
