@@ -115,3 +115,29 @@ export async function waitForOutput(
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** `create` arguments for a Cloud One connector on the data processor (`extra`: more flags, e.g. `--profile`). */
+export function createCloudOne(
+  name: string,
+  tenant: string,
+  apiUrl: string,
+  apiKey: string,
+  ...extra: string[]
+): string[] {
+  return [
+    'create',
+    '--plugin',
+    'trendmicro-cloudone',
+    '--name',
+    name,
+    '--tenant',
+    tenant,
+    '--run-on',
+    'dp',
+    ...extra,
+    '--set',
+    `apiUrl=${apiUrl}`,
+    '--set',
+    `apiKey=${apiKey}`,
+  ];
+}

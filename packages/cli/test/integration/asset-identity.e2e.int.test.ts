@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { startSimulator, generateCloudOneKey, type SimulatorHandle } from '@connectors/cloudone-simulator';
 import type { LakeAsset } from '@connectors/lake';
-import { runCli, type CliResult } from '../helpers/cli.runner';
+import { createCloudOne, runCli, type CliResult } from '../helpers/cli.runner';
 
 /** Two Cloud One accounts number their computers from 1: one tenant's assets must not merge them. */
 describe('connectors CLI asset identity across two accounts (end to end)', function () {
@@ -23,21 +23,7 @@ describe('connectors CLI asset identity across two accounts (end to end)', funct
     expect((await cli('tenants', 'create', 'acme')).code).to.equal(0);
     for (const a of accounts) {
       const created = await cli(
-        'create',
-        '--plugin',
-        'trendmicro-cloudone',
-        '--name',
-        a.name,
-        '--tenant',
-        'acme',
-        '--run-on',
-        'dp',
-        '--profile',
-        'default',
-        '--set',
-        `apiUrl=${a.sim!.baseUrl}`,
-        '--set',
-        `apiKey=${a.apiKey}`,
+        ...createCloudOne(a.name, 'acme', a.sim!.baseUrl, a.apiKey, '--profile', 'default'),
       );
       expect(created.code, created.stderr).to.equal(0);
     }

@@ -9,7 +9,7 @@ import {
   type SimulatorHandle,
 } from '@connectors/cloudone-simulator';
 import type { ConnectorView } from '@connectors/host';
-import { runCli, type CliResult } from '../helpers/cli.runner';
+import { createCloudOne, runCli, type CliResult } from '../helpers/cli.runner';
 
 /** `authScheme: auto` is stored as `auto` and resolved at every run from the key then configured. */
 describe('connectors CLI authScheme auto (end to end)', function () {
@@ -31,22 +31,7 @@ describe('connectors CLI authScheme auto (end to end)', function () {
   });
 
   it('should keep auto when the key changes from a Cloud One key to a legacy key, and pass the test', async () => {
-    const created = await cli(
-      'create',
-      '--plugin',
-      'trendmicro-cloudone',
-      '--name',
-      'c1',
-      '--tenant',
-      'acme',
-      '--run-on',
-      'dp',
-      '--set',
-      `apiUrl=${sim.baseUrl}`,
-      '--set',
-      `apiKey=${cloudOneKey}`,
-      '--json',
-    );
+    const created = await cli(...createCloudOne('c1', 'acme', sim.baseUrl, cloudOneKey), '--json');
     expect(created.code, created.stderr).to.equal(0);
     expect(created.json<ConnectorView>().config.authScheme).to.equal('auto');
     expect((await cli('test', 'c1', '--tenant', 'acme')).code).to.equal(0);

@@ -2,26 +2,15 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { runCli, type CliEnv, type CliResult } from '../helpers/cli.runner';
+import { createCloudOne, runCli, type CliEnv, type CliResult } from '../helpers/cli.runner';
 
-const GOOD = [
-  '--set',
-  'apiUrl=https://workload.us-1.cloudone.trendmicro.com/api',
-  '--set',
-  'apiKey=tmc12345678901234567890:abcdefghijklmnopqrstuvwxyz012345',
-];
-const create = (name: string): string[] => [
-  'create',
-  '--plugin',
-  'trendmicro-cloudone',
-  '--tenant',
-  'acme',
-  '--run-on',
-  'dp',
-  '--name',
-  name,
-  ...GOOD,
-];
+const create = (name: string): string[] =>
+  createCloudOne(
+    name,
+    'acme',
+    'https://workload.us-1.cloudone.trendmicro.com/api',
+    'tmc12345678901234567890:abcdefghijklmnopqrstuvwxyz012345',
+  );
 
 /** Problems of the data directory's files: named, with what is wrong and what to do. */
 describe('connectors CLI data directory problems (end to end)', function () {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { startSimulator, generateCloudOneKey, type SimulatorHandle } from '@connectors/cloudone-simulator';
 import type { ConnectorStatus, RunSummary } from '@connectors/host';
-import { runCli, type CliResult } from '../helpers/cli.runner';
+import { createCloudOne, runCli, type CliResult } from '../helpers/cli.runner';
 
 /** A run whose records cannot be ingested is a failed run, in `status` and in `runs`. */
 describe('connectors CLI run with a corrupt lake (end to end)', function () {
@@ -18,23 +18,7 @@ describe('connectors CLI run with a corrupt lake (end to end)', function () {
     sim = await startSimulator({ computers: 20, apiKey, port: 0 });
     dataDir = mkdtempSync(path.join(tmpdir(), 'cli-corrupt-'));
     expect((await cli('tenants', 'create', 'acme')).code).to.equal(0);
-    const created = await cli(
-      'create',
-      '--plugin',
-      'trendmicro-cloudone',
-      '--name',
-      'c1',
-      '--tenant',
-      'acme',
-      '--run-on',
-      'dp',
-      '--profile',
-      'default',
-      '--set',
-      `apiUrl=${sim.baseUrl}`,
-      '--set',
-      `apiKey=${apiKey}`,
-    );
+    const created = await cli(...createCloudOne('c1', 'acme', sim.baseUrl, apiKey, '--profile', 'default'));
     expect(created.code, created.stderr).to.equal(0);
   });
   after(async () => {

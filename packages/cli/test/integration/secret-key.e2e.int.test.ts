@@ -4,25 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import Redis from 'ioredis';
-import { runCli, type CliEnv, type CliResult } from '../helpers/cli.runner';
+import { createCloudOne, runCli, type CliEnv, type CliResult } from '../helpers/cli.runner';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const API_KEY = 'tmc12345678901234567890:abcdefghijklmnopqrstuvwxyz012345';
-const create = (name: string): string[] => [
-  'create',
-  '--plugin',
-  'trendmicro-cloudone',
-  '--tenant',
-  'acme',
-  '--run-on',
-  'dp',
-  '--name',
-  name,
-  '--set',
-  'apiUrl=https://workload.us-1.cloudone.trendmicro.com/api',
-  '--set',
-  `apiKey=${API_KEY}`,
-];
+const create = (name: string): string[] =>
+  createCloudOne(name, 'acme', 'https://workload.us-1.cloudone.trendmicro.com/api', API_KEY);
 
 /** Secret key mistakes: a registry's recorded key check value refuses another key; a lost key file is never replaced. */
 describe('connectors CLI secret key checks (end to end)', function () {
