@@ -11,7 +11,7 @@ import {
   type ConnectorInstanceInfo,
   type ConnectorManifest,
   type ResolvedConfig,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import { PLUGIN_DIR } from './children';
 
 /** `all`: every expand value (~3.9 KB objects, the 2-4 KB real fleets show); `default`: the plugin's default set (~1.3 KB). */

@@ -4,7 +4,7 @@
 // round 3). Entries cross in the queues' own layout (`encodeEntry` here, `decodeEntry` there).
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeEntry, type Queue, type QueueEntry } from '@connectors/framework';
+import { encodeEntry, type Queue, type QueueEntry } from '@connectors/framework/engine';
 import { runCollection } from '@connectors/host';
 import { setUpCloudOne, type CloudOneSetupOptions } from './cloudone';
 import { benchCollection } from './pipeline';

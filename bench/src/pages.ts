@@ -1,7 +1,7 @@
 // The simulator's pages as text, fetched once (keep-alive node:http, the plugin's search), for workers
 // that time stages of the pipeline on the same real Cloud One objects.
 import http from 'node:http';
-import { buildEnvelope, type NormalizedRecord, type QueueEntry } from '@connectors/framework';
+import { buildEnvelope, type NormalizedRecord, type QueueEntry } from '@connectors/framework/engine';
 import { int } from './args';
 import { expandChoice, type CloudOneSetup, type ExpandChoice } from './cloudone';
 import type { BenchArgs } from './types';

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import axios, { AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 import { CancelledError, VendorApiError } from './errors';
+import { parseJsonBody } from './json-body';
 import type { HttpClientFactory, HttpClientOptions } from './types';
 
 /** axios with keep-alive agents; one per connector instance so sockets are reused across pages. */
@@ -15,10 +16,25 @@ export class AxiosHttpClientFactory implements HttpClientFactory {
       httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 4 }),
       // Vendor status codes are interpreted by the caller, not thrown by axios.
       validateStatus: () => true,
-      // Responses are parsed by the caller so that malformed JSON is reported, not silently a string.
       transitional: { silentJSONParsing: false, forcedJSONParsing: true, clarifyTimeoutError: true },
+      transformResponse: [parseResponse],
       maxRedirects: 0,
     });
+  }
+}
+
+/**
+ * axios' own JSON parsing (a body that is not JSON stays text; `responseType: 'json'` makes it an
+ * error), through the engine's parse so that pages keep their text for the records (ADR 0008).
+ */
+function parseResponse(this: InternalAxiosRequestConfig, data: unknown): unknown {
+  if (typeof data !== 'string' || data === '') return data;
+  if (this.responseType && this.responseType !== 'json') return data;
+  try {
+    return parseJsonBody(data);
+  } catch (err) {
+    if (this.responseType !== 'json') return data;
+    throw AxiosError.from(err as Error, AxiosError.ERR_BAD_RESPONSE, this);
   }
 }
 

@@ -1,9 +1,9 @@
 import { Observable } from 'rxjs';
 import { CancelledError } from './errors';
-import type { CollectedPage, PageDemand, PageItemList } from './types';
+import type { CollectedPage, PageDemand } from './types';
 
 export interface PageResult<TItem, TCursor> {
-  items: PageItemList<TItem>;
+  items: readonly TItem[];
   /** The cursor of the next page, or null when this was the last page. */
   next: TCursor | null;
 }

@@ -42,19 +42,3 @@ export class Secret {
 export function isSecret(value: unknown): value is Secret {
   return value instanceof Secret;
 }
-
-/** Returns the plain value of a Secret, or the value itself when it is a plain string. */
-export function revealSecret(value: unknown): string | undefined {
-  if (value instanceof Secret) return value.reveal();
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** Removes every occurrence of the given secret values from a string (for vendor messages, URLs). */
-export function scrubSecrets(text: string, secrets: readonly (Secret | string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) {
-    const plain = s instanceof Secret ? s.reveal() : s;
-    if (plain && plain.length >= 4) out = out.split(plain).join(REDACTED);
-  }
-  return out;
-}

@@ -180,18 +180,10 @@ export interface CollectContext<TConfig = ResolvedConfig> extends RunContext<TCo
   demand: PageDemand;
 }
 
-/**
- * The objects of a page: an array, or a list that parses each object when it is read (`PageItems`).
- * Read it once, in order, with `for…of`.
- */
-export interface PageItemList<TRaw = unknown> extends Iterable<TRaw> {
-  readonly length: number;
-}
-
 /** One page of raw vendor objects for one content type. */
 export interface CollectedPage<TRaw = unknown> {
   contentType: string;
-  items: PageItemList<TRaw>;
+  items: readonly TRaw[];
   /** 1-based page number within this content type in this run. */
   page: number;
 }

@@ -16,12 +16,12 @@ import {
   createConnectorContainer,
   createHostContainer,
   createSilentLogger,
-  IMMEDIATE_DEMAND,
   instantiateConnector,
   readPlugin,
   type CollectedPage,
   type ConnectorInstanceInfo,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
+import { IMMEDIATE_DEMAND } from '@connectors/testkit';
 import { measure } from '../measure';
 import type { BenchArgs, Figures } from '../types';
 

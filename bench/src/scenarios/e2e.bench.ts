@@ -35,7 +35,7 @@ import { cpuUsage } from 'node:process';
 import axios from 'axios';
 import Database from 'better-sqlite3';
 import Redis from 'ioredis';
-import { buildEnvelope, createSilentLogger } from '@connectors/framework';
+import { buildEnvelope, createSilentLogger } from '@connectors/framework/engine';
 import { hostIngestReading, runCollection } from '@connectors/host';
 import { IngestWorker } from '@connectors/ingest';
 import { Lake } from '@connectors/lake';

@@ -20,7 +20,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { holdEntry, type QueueEntry } from '@connectors/framework';
+import { holdEntry, type QueueEntry } from '@connectors/framework/engine';
 import { Lake, type LakeOptions } from '@connectors/lake';
 import { int, list, printTable } from '../args';
 import { readStdin, runWorker, startSimulatorChild, workerMain } from '../children';

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
-import type { QueueEntry, Sink, SinkWriteResult, SyslogRecord } from '@connectors/framework';
+import type { QueueEntry, Sink, SinkWriteResult, SyslogRecord } from '@connectors/framework/engine';
 import { IngestWorker } from '@connectors/ingest';
 import { LakeSink } from '@connectors/lake';
 import {

@@ -6,19 +6,16 @@
 // The simulator (own process) serves --records computers once; the worker keeps the page texts and
 // then times, in its own fresh process, each stage over all records (after a warm-up pass), best of
 // --repeat: parse (JSON.parse of the pages), page texts (framework adoptPageTexts: each computer's record
-// text cut from the page), page items (what the plugin does instead of both since round 8: framework
-// pageItems over each page, then every computer read, only the members its mapper reads; ADR 0007),
-// normalize (plugin, on the whole computers), envelope (framework buildEnvelope),
+// text cut from the page; the engine's parse of a page does both, ADR 0008), normalize (plugin, on the whole computers), envelope (framework buildEnvelope),
 // memory-queue (MemoryQueue publish + read + ack, in batches of a page), lake (LakeSink.write in
 // batches of 500 into a fresh lake), ndjson (NdjsonSink.write, fsync per batch). Times include the
 // garbage collection each stage causes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { adoptPageTexts, pageItems, type QueueEntry } from '@connectors/framework';
+import { adoptPageTexts, type QueueEntry } from '@connectors/framework/engine';
 import { NdjsonSink } from '@connectors/ingest';
 import { LakeSink } from '@connectors/lake';
-import { MEMBERS_READ } from '@connectors/plugin-trendmicro-cloudone/dist/src/normalize/computer.mapper';
 import { MemoryQueue } from '@connectors/queue-memory';
 import { int, printTable } from '../args';
 import { readStdin, runWorker, startSimulatorChild, workerMain } from '../children';
@@ -96,7 +93,7 @@ async function worker(job: Job) {
   const parse = (): Array<Array<{ ID: number }>> =>
     pages.map((p) => (JSON.parse(p) as { computers: Array<{ ID: number }> }).computers);
   const parsed = parse();
-  // As the plugin's page parse does: each computer marked with its record text, cut from the page.
+  // As the engine's parse of a page does: each computer marked with its record text, cut from the page.
   const adoptAll = () => parsed.forEach((computers, i) => adoptPageTexts(pages[i], 'computers', computers));
   adoptAll();
   const raws = parsed.flat();
@@ -113,12 +110,6 @@ async function worker(job: Job) {
 
   await stage('parse (JSON.parse of the pages)', () => void parse());
   await stage('page texts (framework adoptPageTexts)', () => void adoptAll());
-  await stage('page items (framework pageItems, every computer read; replaces the two above)', () => {
-    for (const page of pages) {
-      for (const computer of pageItems(page, 'computers', { peek: ['ID'], members: MEMBERS_READ })!)
-        void computer;
-    }
-  });
   await stage('normalize (plugin)', () => void normalizeAll());
   await stage('envelope (framework buildEnvelope)', () => void envelopeAll());
   await stage('memory queue (publish + read + ack)', async () => {

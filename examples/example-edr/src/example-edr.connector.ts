@@ -1,6 +1,5 @@
 import { EMPTY, type Observable } from 'rxjs';
 import {
-  buildEnvelope,
   ConnectorError,
   Connector,
   inject,
@@ -19,6 +18,8 @@ import {
   type RunContext,
   type TestStep,
 } from '@connectors/framework';
+// TODO(merge): replaced by the framework's stock normalize step (issue 17 item 3).
+import { buildEnvelope } from '@connectors/framework/engine';
 import { checkBaseUrl } from './base-url';
 import { ExampleEdrClient, vendorError, type Answer } from './example-edr.client';
 import { mapHost } from './host.mapper';

@@ -1,7 +1,6 @@
 import { EMPTY, type Observable } from 'rxjs';
 import {
   AuthenticationError,
-  buildEnvelope,
   ConfigurationError,
   Connector,
   inject,
@@ -21,6 +20,8 @@ import {
   type ResolvedConfig,
   type TestStep,
 } from '@connectors/framework';
+// TODO(merge): replaced by the framework's stock normalize step (issue 17 item 3).
+import { buildEnvelope } from '@connectors/framework/engine';
 import type { ExampleEvent, ExampleJsonApiConfig } from './types';
 
 interface EventsPage {

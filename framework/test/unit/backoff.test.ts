@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { backoffDelay, parseRetryAfter, RateLimitError, withRetry, type Clock } from '../../src';
+import { backoffDelay, parseRetryAfter, RateLimitError, withRetry, type Clock } from '../../src/engine';
 
 describe('backoffDelay', () => {
   it('should grow exponentially and stay under the cap', () => {

@@ -8,7 +8,7 @@ import {
   createLogger,
   Secret,
   toConnectorError,
-} from '../../src';
+} from '../../src/engine';
 import { validManifest } from '../helpers/manifest.fixture';
 
 const KEY = 'sk-live-0123456789abcdef';

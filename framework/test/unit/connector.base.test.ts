@@ -14,7 +14,7 @@ import {
   type RespondResult,
   type RunContext,
   type TestStep,
-} from '../../src';
+} from '../../src/engine';
 import { validManifest } from '../helpers/manifest.fixture';
 
 class StepsConnector extends Connector {

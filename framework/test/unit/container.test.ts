@@ -13,7 +13,7 @@ import {
   type ConnectorInstanceInfo,
   type NormalizedRecord,
   type TestStep,
-} from '../../src';
+} from '../../src/engine';
 import { EMPTY, type Observable } from 'rxjs';
 import { validManifest } from '../helpers/manifest.fixture';
 

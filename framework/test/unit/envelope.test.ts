@@ -10,12 +10,12 @@ import {
   holdEntry,
   isBlank,
   jsonOf,
-  rememberJson,
   pruneBlank,
   type ConnectorInstanceInfo,
   type QueueEntry,
   type SyslogRecord,
-} from '../../src';
+} from '../../src/engine';
+import { rememberJson } from '../../src/records/raw-json';
 import { canonicalize } from '../../src/records/blank';
 import { validManifest } from '../helpers/manifest.fixture';
 

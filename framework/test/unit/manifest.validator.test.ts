@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PluginLoadError, validateManifest, MANIFEST_SCHEMA, type ConnectorManifest } from '../../src';
+import { PluginLoadError, validateManifest, MANIFEST_SCHEMA, type ConnectorManifest } from '../../src/engine';
 import { validManifest } from '../helpers/manifest.fixture';
 
 type Mutation = (m: Record<string, unknown>) => void;

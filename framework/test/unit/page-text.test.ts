@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { adoptPageTexts, buildEnvelope, holdEntry, jsonOf, type ConnectorInstanceInfo } from '../../src';
+import { buildEnvelope, holdEntry, jsonOf, type ConnectorInstanceInfo } from '../../src/engine';
+import { adoptPageTexts } from '../../src/records/page-text';
 import { canonicalize, PRUNED_JSON, splicedMembers } from '../../src/records/blank';
 import { validManifest } from '../helpers/manifest.fixture';
 import { randomValue, seeded } from '../helpers/random-json';

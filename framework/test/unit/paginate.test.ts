@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { lastValueFrom, toArray } from 'rxjs';
-import { IMMEDIATE_DEMAND, PageGate, paginate, type PageResult } from '../../src';
+import { paginate, type PageDemand, type PageResult } from '../../src/engine';
+
+const IMMEDIATE_DEMAND: PageDemand = { ready: () => Promise.resolve() };
 
 function pagesOf(total: number, size: number) {
   const calls: number[] = [];
@@ -33,49 +35,6 @@ describe('paginate', () => {
     expect(pages.map((p) => p.items.length)).to.deep.equal([3, 3, 3, 1]);
     expect(pages.map((p) => p.page)).to.deep.equal([1, 2, 3, 4]);
     expect(src.calls).to.deep.equal([0, 3, 6, 9, 10]);
-  });
-
-  it('should request the next page only when downstream has taken the previous one', async () => {
-    const src = pagesOf(100, 10);
-    const gate = new PageGate();
-    const seen: number[] = [];
-    const sub = paginate({ contentType: 'x', initial: 0, demand: gate, fetchPage: src.fetchPage }).subscribe(
-      (p) => {
-        gate.hold();
-        seen.push(p.page);
-      },
-    );
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen).to.deep.equal([1]);
-    expect(src.calls).to.have.length(1);
-    gate.release();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen).to.deep.equal([1, 2]);
-    sub.unsubscribe();
-  });
-
-  it('should fetch one page ahead with a gate limit of 2, and no further', async () => {
-    const src = pagesOf(100, 10);
-    const gate = new PageGate(2);
-    const seen: number[] = [];
-    const sub = paginate({ contentType: 'x', initial: 0, demand: gate, fetchPage: src.fetchPage }).subscribe(
-      (p) => {
-        gate.hold();
-        seen.push(p.page);
-      },
-    );
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen).to.deep.equal([1, 2]);
-    expect(src.calls).to.have.length(2);
-    gate.release();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen).to.deep.equal([1, 2, 3]);
-    expect(gate.held).to.equal(2);
-    sub.unsubscribe();
-  });
-
-  it('should refuse a gate limit below 1', () => {
-    expect(() => new PageGate(0)).to.throw(RangeError, /≥ 1/);
   });
 
   it('should abort the request in flight on unsubscribe', async () => {

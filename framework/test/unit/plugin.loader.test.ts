@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { discoverPlugins, PluginLoadError } from '../../src';
+import { discoverPlugins, PluginLoadError } from '../../src/engine';
 import { connectorSource, validManifest, writePlugin } from '../helpers/manifest.fixture';
 
 describe('discoverPlugins', () => {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createLogger, type Logger } from '@connectors/framework';
+import { createLogger, type Logger } from '@connectors/framework/engine';
 import { ConnectorHost, type HostOptions } from '@connectors/host';
 import { UsageError } from './exit-codes';
 

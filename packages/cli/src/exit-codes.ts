@@ -4,7 +4,7 @@ import {
   ConfigurationErrors,
   ConnectorError,
   PluginLoadError,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import { HostInputError, HostSetupError } from '@connectors/host';
 
 /** Exit codes: 0 success, 1 a failed test or run (or a fault while doing it), 2 bad usage or bad input. */

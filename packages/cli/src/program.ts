@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { toConnectorError } from '@connectors/framework';
+import { toConnectorError } from '@connectors/framework/engine';
 import { registerConnectors } from './commands/connectors.command';
 import { registerDemo } from './commands/demo.command';
 import { registerFilters } from './commands/filters.command';

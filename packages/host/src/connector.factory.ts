@@ -11,7 +11,7 @@ import {
   type HttpClientFactory,
   type Logger,
   type ResolvedConfig,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import { BudgetedHttpClientFactory, budgetKey, type KeyedHash, type RateBudget } from './budget/rate-budget';
 import type { PluginCatalog } from './catalog/plugin.catalog';
 import { HostInputError } from './errors';

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { ConnectorError, toConnectorError } from '@connectors/framework';
+import { ConnectorError, toConnectorError } from '@connectors/framework/engine';
 import type { ConnectorHost } from './host';
 import { HealthServer } from './metrics/health.server';
 import { Scheduler } from './scheduler/scheduler';

@@ -1,4 +1,4 @@
-import { ConnectorError } from '@connectors/framework';
+import { ConnectorError } from '@connectors/framework/engine';
 
 /**
  * Bad input to the host (unknown tenant, duplicate name, interval out of bounds…): names the field

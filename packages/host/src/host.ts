@@ -6,7 +6,6 @@ import {
   CancelledError,
   ConnectorError,
   createHostContainer,
-  PageBudget,
   createSilentLogger,
   runRespond,
   SystemClock,
@@ -18,7 +17,8 @@ import {
   type RespondRequest,
   type RespondResult,
   type TestResult,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
+import { PageBudget } from './pipeline/page-demand';
 import { MemoryRateBudget, RedisRateBudget, DEFAULT_BUCKET, type RateBudget } from './budget/rate-budget';
 import { PluginCatalog } from './catalog/plugin.catalog';
 import { ConnectorFactory } from './connector.factory';
@@ -573,7 +573,7 @@ async function loadDefaultBackends(
   prefix: string,
   logger: Logger,
 ): Promise<HostBackends> {
-  const { defaultBackends } = await import('./backends/default.backends');
+  const { defaultBackends } = await import('./backends/default.backends.js');
   return defaultBackends({
     dataDir,
     redisUrl: options.redisUrl,

@@ -1,4 +1,4 @@
-import { findUnsafeKey, unsafeSegment } from '@connectors/framework';
+import { findUnsafeKey, unsafeSegment } from '@connectors/framework/engine';
 import { HostInputError } from './errors';
 
 const HINT = 'Remove it: "__proto__", "constructor" and "prototype" are never setting or field names.';

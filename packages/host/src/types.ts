@@ -1,5 +1,5 @@
 // Public types of the connector host: what the registry stores, what status shows, what a run reports.
-import type { Clock, DeviceKind, HttpClientFactory, Logger, Queue, Sink } from '@connectors/framework';
+import type { Clock, DeviceKind, HttpClientFactory, Logger, Queue, Sink } from '@connectors/framework/engine';
 
 /** Where a connector runs: the data processor, or a sensor that was registered first. */
 export interface RunOn {

@@ -10,7 +10,7 @@ import {
   type Queue,
   type QueueStats,
   type Sink,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import type { DrainOptions, IngestFigures, IngestWorkerOptions } from './types';
 
 const DEFAULTS = { batchSize: 500, blockMs: 1_000, maxDeliveries: 5, retryBaseMs: 200, retryCapMs: 5_000 };

@@ -7,7 +7,7 @@ import {
   type Sink,
   type SinkFailure,
   type SinkWriteResult,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import type { NdjsonSinkOptions } from './types';
 
 /** Remembers the last `size` ids, oldest forgotten first. */

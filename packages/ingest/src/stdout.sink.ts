@@ -1,4 +1,4 @@
-import type { QueueEntry, Sink, SinkWriteResult } from '@connectors/framework';
+import type { QueueEntry, Sink, SinkWriteResult } from '@connectors/framework/engine';
 import { recordLines } from './ndjson.sink';
 import type { StdoutSinkOptions } from './types';
 

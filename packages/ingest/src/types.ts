@@ -1,4 +1,4 @@
-import type { Clock, Logger, Queue, Sink } from '@connectors/framework';
+import type { Clock, Logger, Queue, Sink } from '@connectors/framework/engine';
 
 export interface IngestWorkerOptions {
   queue: Queue;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConnectorError } from '@connectors/framework';
+import { ConnectorError } from '@connectors/framework/engine';
 
 /** What a SQLite file of the data directory holds, for messages. */
 export type DataFileKind = 'registry' | 'lake';

@@ -1,4 +1,4 @@
-import { ConnectorError } from '@connectors/framework';
+import { ConnectorError } from '@connectors/framework/engine';
 import type { LakeCondition, LakeCountQuery } from './types';
 
 const SEGMENT = /^[A-Za-z0-9_@$:-]+$/;

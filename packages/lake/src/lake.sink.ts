@@ -1,4 +1,4 @@
-import type { QueueEntry, Sink, SinkWriteResult } from '@connectors/framework';
+import type { QueueEntry, Sink, SinkWriteResult } from '@connectors/framework/engine';
 import { Lake } from './lake';
 import type { LakeOptions } from './types';
 

@@ -7,7 +7,7 @@ import {
   type Sink,
   type SinkFailure,
   type SinkWriteResult,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import { PoisonEntryError, validateEntry } from './lake.writer';
 import type { LakeThreadSinkOptions } from './types';
 

@@ -1,6 +1,6 @@
 // The lake thread of `LakeThreadSink`: opens the lake and commits the batches it is sent, one at a time.
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeEntry } from '@connectors/framework';
+import { decodeEntry } from '@connectors/framework/engine';
 import { Lake } from './lake';
 import type { ThreadReply, ThreadRequest } from './lake.thread-sink';
 import type { LakeThreadSinkOptions } from './types';

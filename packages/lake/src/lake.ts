@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { assetId, ConnectorError, type AssetRecord, type SyslogRecord } from '@connectors/framework';
+import { assetId, ConnectorError, type AssetRecord, type SyslogRecord } from '@connectors/framework/engine';
 import { BackgroundCheckpoints } from './lake.checkpoints';
 import { dataFileError } from './data-file.error';
 import { clampLimit, whereClause } from './lake.query';

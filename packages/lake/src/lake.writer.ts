@@ -8,7 +8,7 @@ import {
   type SinkWriteResult,
   type SnapshotMarker,
   type SyslogRecord,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 
 /** A record the lake can never store; reported per record so the rest of the batch goes through. */
 export class PoisonEntryError extends Error {}

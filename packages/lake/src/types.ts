@@ -1,4 +1,4 @@
-import type { AssetRecord } from '@connectors/framework';
+import type { AssetRecord } from '@connectors/framework/engine';
 
 export type ConditionOp = 'eq' | 'neq' | 'contains' | 'exists';
 

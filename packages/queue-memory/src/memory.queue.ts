@@ -9,7 +9,7 @@ import {
   type QueueEntry,
   type QueueStats,
   type ReadOptions,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import { Notifier } from './notifier';
 import type { MemoryDeadLetter, MemoryQueueOptions } from './types';
 

@@ -1,4 +1,4 @@
-import { abortReason } from '@connectors/framework';
+import { abortReason } from '@connectors/framework/engine';
 
 /**
  * Wakes every waiter at once when state changes (capacity freed, entries published). Waiters re-check

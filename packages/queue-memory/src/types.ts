@@ -1,4 +1,4 @@
-import type { QueueEntry } from '@connectors/framework';
+import type { QueueEntry } from '@connectors/framework/engine';
 
 export interface MemoryQueueOptions {
   /** Backlog bound in entries (queued + delivered-not-acknowledged); `publish` waits above it. Default 10,000. */

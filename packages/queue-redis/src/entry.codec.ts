@@ -1,4 +1,4 @@
-import { decodeEntry, encodeEntry, type EncodedEntry } from '@connectors/framework';
+import { decodeEntry, encodeEntry, type EncodedEntry } from '@connectors/framework/engine';
 
 // The entry layout moved to the framework so the in-process queue shares it; re-exported here
 // for the stream's users.

@@ -11,7 +11,7 @@ import {
   type QueueEntry,
   type QueueStats,
   type ReadOptions,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import { decodeEntry, encodeEntry, rawFields } from './entry.codec';
 import { isOom, isTransient, replyCode, unavailable } from './redis.errors';
 import { ACK_SCRIPT, DEAD_LETTER_SCRIPT, FORGET_CONSUMERS_SCRIPT, TRIM_ACKED_SCRIPT } from './redis.scripts';

@@ -1,4 +1,4 @@
-import { ConnectorError } from '@connectors/framework';
+import { ConnectorError } from '@connectors/framework/engine';
 
 interface MaybeReplyError {
   name?: string;

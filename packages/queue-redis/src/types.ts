@@ -1,4 +1,4 @@
-import type { Logger, QueueEntry } from '@connectors/framework';
+import type { Logger, QueueEntry } from '@connectors/framework/engine';
 import type { RedisOptions } from 'ioredis';
 
 export interface RedisStreamQueueOptions {

@@ -1,4 +1,4 @@
-import type { ConnectorManifest, JsonSchema } from '@connectors/framework';
+import type { ConnectorManifest, JsonSchema } from '@connectors/framework/engine';
 
 const yesNo = (b: boolean): string => (b ? 'Yes' : 'No');
 const DEVICE_TITLES: Record<string, string> = { dp: 'Data Processor (DP)', sensor: 'Sensor' };

@@ -1,4 +1,4 @@
-import { CATEGORIES, ConnectorError, type Category } from '@connectors/framework';
+import { CATEGORIES, ConnectorError, type Category } from '@connectors/framework/engine';
 import type { PluginNames } from './types';
 
 /** The manifest schema's id rule, plus a leading letter so the id also makes a valid class name. */

@@ -6,7 +6,7 @@ import {
   discoverPlugins,
   validateManifest,
   type ConnectorManifest,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import { renderConnectorPage } from './connector-page.renderer';
 import { derivePluginNames, ORIGIN_CATEGORY, resolveCategory } from './plugin-names';
 import { formatWithWorkspacePrettier } from './prettier.formatter';

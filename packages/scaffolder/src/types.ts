@@ -1,4 +1,4 @@
-import type { Category } from '@connectors/framework';
+import type { Category } from '@connectors/framework/engine';
 
 export interface ScaffoldOptions {
   /** The monorepo root: it holds `package.json`, `tsconfig.json`, `examples/` and `plugins/`. */

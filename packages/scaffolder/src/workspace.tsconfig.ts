@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { ConnectorError } from '@connectors/framework';
+import { ConnectorError } from '@connectors/framework/engine';
 
 interface SolutionConfig {
   references?: Array<{ path: string }>;

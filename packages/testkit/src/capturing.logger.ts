@@ -1,4 +1,4 @@
-import { createLogger, type Logger } from '@connectors/framework';
+import { createLogger, type Logger } from '@connectors/framework/engine';
 import type { CapturedLogs } from './types';
 
 /** The framework logger (same redaction) writing into memory, at `trace` so nothing escapes a check. */

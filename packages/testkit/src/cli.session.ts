@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConnectorError } from '@connectors/framework';
+import { ConnectorError } from '@connectors/framework/engine';
 import type { CliResult, CliSession, CliSessionOptions } from './types';
 
 /**

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { isBlank, type TestResult } from '@connectors/framework';
+import { isBlank, type TestResult } from '@connectors/framework/engine';
 
 /** Dot paths of every blank value (null, undefined, blank string, empty array or object) inside `value`. */
 export function blankPaths(value: unknown, prefix = ''): string[] {

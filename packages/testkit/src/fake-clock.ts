@@ -1,4 +1,4 @@
-import { abortReason, type Clock } from '@connectors/framework';
+import { abortReason, type Clock } from '@connectors/framework/engine';
 import type { FakeClockOptions } from './types';
 
 interface Sleeper {

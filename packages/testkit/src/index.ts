@@ -2,6 +2,7 @@ export { describeConnectorConformance } from './conformance.suite';
 export { blankPaths, leakedSecrets, renderings, stepShapeProblems, valueAt } from './conformance.checks';
 export { createTestHost, loadPlugin } from './test-host';
 export { FakeClock } from './fake-clock';
+export { IMMEDIATE_DEMAND } from './demand';
 export { startFakeApi } from './fake-api';
 export { createFixtureReader, readFixture } from './fixture.reader';
 export { RecordingHttpClientFactory, UnreachableHttpClientFactory } from './recording-http.factory';

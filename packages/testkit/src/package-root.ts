@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConnectorError } from '@connectors/framework';
+import { ConnectorError } from '@connectors/framework/engine';
 
 /** The nearest directory at or above `from` that holds a `package.json` (tests run from `dist/test/…`). */
 export function findPackageRoot(from: string): string {

@@ -4,7 +4,7 @@ import {
   safeUrl,
   type HttpClientFactory,
   type HttpClientOptions,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import type { RecordedHttpRequest } from './types';
 
 /**

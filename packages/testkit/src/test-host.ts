@@ -3,7 +3,6 @@ import {
   buildEnvelope,
   createConnectorContainer,
   createHostContainer,
-  IMMEDIATE_DEMAND,
   instantiateConnector,
   readPlugin,
   runRespond,
@@ -15,8 +14,9 @@ import {
   type Logger,
   type ResolvedConfig,
   type RunContext,
-} from '@connectors/framework';
-import { ConnectorError } from '@connectors/framework';
+} from '@connectors/framework/engine';
+import { IMMEDIATE_DEMAND } from './demand';
+import { ConnectorError } from '@connectors/framework/engine';
 import { createCapturingLogger } from './capturing.logger';
 import { FakeClock } from './fake-clock';
 import { findPluginRoot } from './package-root';

@@ -18,7 +18,7 @@ import type {
   RespondResult,
   RunContext,
   TestResult,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 
 // ---------------------------------------------------------------------------------------------------
 // Conformance suite

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { AxiosHttpClientFactory, Secret, type ConnectorError } from '@connectors/framework';
+import { AxiosHttpClientFactory, Secret, type ConnectorError } from '@connectors/framework/engine';
 import { FakeClock } from '@connectors/testkit';
 import { ExampleEdrClient } from '../../src/example-edr.client';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildEnvelope, ConfigurationErrors, isSecret, type ConnectorError } from '@connectors/framework';
+import { buildEnvelope, ConfigurationErrors, isSecret, type ConnectorError } from '@connectors/framework/engine';
 import { createFixtureReader, createTestHost, loadPlugin, type LoadedPlugin } from '@connectors/testkit';
 import { ExampleJsonApiConnector, type ExampleEvent } from '../../src';
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { unsafeSegment, type SyslogRecord } from '@connectors/framework';
+import { unsafeSegment, type SyslogRecord } from '@connectors/framework/engine';
 import { Lake, LAKE_FILE, type LakeCondition } from '@connectors/lake';
 import type { CliContext } from '../context';
 import { UsageError } from '../exit-codes';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { TestResult } from '@connectors/framework';
+import type { TestResult } from '@connectors/framework/engine';
 import type { CliContext } from '../context';
 import { EXIT } from '../exit-codes';
 import { formatDuration } from '../output/table';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startSimulator, generateCloudOneKey, type SimulatorHandle } from '@connectors/cloudone-simulator';
-import type { SyslogRecord, TestResult } from '@connectors/framework';
+import type { SyslogRecord, TestResult } from '@connectors/framework/engine';
 import type { ConnectorStatus, ConnectorView, RunSummary } from '@connectors/host';
 import type { LakeAsset } from '@connectors/lake';
 import { runCli, type CliResult } from '../helpers/cli.runner';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import Redis from 'ioredis';
-import type { SyslogRecord } from '@connectors/framework';
+import type { SyslogRecord } from '@connectors/framework/engine';
 import { runCli } from '../helpers/cli.runner';
 
 describe('connectors demo (end to end)', () => {

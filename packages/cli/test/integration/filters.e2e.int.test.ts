@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { generateCloudOneKey, startSimulator, type SimulatorHandle } from '@connectors/cloudone-simulator';
-import type { SyslogRecord } from '@connectors/framework';
+import type { SyslogRecord } from '@connectors/framework/engine';
 import type { LogFilter, RunSummary } from '@connectors/host';
 import { runCli, type CliResult } from '../helpers/cli.runner';
 

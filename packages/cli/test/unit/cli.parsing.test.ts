@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { CommanderError } from 'commander';
-import { ConfigurationErrors, ConnectorError, RespondNotSupportedError } from '@connectors/framework';
+import { ConfigurationErrors, ConnectorError, RespondNotSupportedError } from '@connectors/framework/engine';
 import { BusyError, HostInputError } from '@connectors/host';
 import { parseWhere } from '../../src/commands/lake.command';
 import { exitCodeOf, ExitSignal, UsageError } from '../../src/exit-codes';

@@ -1,4 +1,4 @@
-import type { Logger, Queue, Sink } from '@connectors/framework';
+import type { Logger, Queue, Sink } from '@connectors/framework/engine';
 import { IngestWorker } from '@connectors/ingest';
 import { LakeSink, LakeThreadSink } from '@connectors/lake';
 import { MemoryQueue } from '@connectors/queue-memory';

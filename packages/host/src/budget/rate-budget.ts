@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { isSecret, type Clock, type HttpClientFactory, type HttpClientOptions } from '@connectors/framework';
+import { isSecret, type Clock, type HttpClientFactory, type HttpClientOptions } from '@connectors/framework/engine';
 
 type HttpClient = ReturnType<HttpClientFactory['create']>;
 

@@ -4,7 +4,7 @@ import {
   type ConnectorManifest,
   type PluginDescriptor,
   type PluginLoadError,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import { HostInputError } from '../errors';
 
 export interface CatalogOptions {

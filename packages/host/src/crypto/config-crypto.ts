@@ -1,4 +1,4 @@
-import { isSecret, Secret } from '@connectors/framework';
+import { isSecret, Secret } from '@connectors/framework/engine';
 import { isEncryptedValue, type SecretBox } from './secret-box';
 
 /**

@@ -1,4 +1,4 @@
-import { isBlank } from '@connectors/framework';
+import { isBlank } from '@connectors/framework/engine';
 import { HostInputError } from '../errors';
 import { refuseUnsafePath } from '../safe-input';
 import { FILTER_OPERATORS, type FilterCondition, type FilterOperator, type LogFilter } from '../types';

@@ -1,4 +1,4 @@
-import type { PageBudget } from '@connectors/framework';
+import type { PageBudget } from '../pipeline/page-demand';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConnectorStatus, RunSummary } from '../types';
 

@@ -2,9 +2,7 @@ import { concatMap, from, finalize, tap, type Subscription } from 'rxjs';
 import {
   buildEnvelope,
   CancelledError,
-  PageGate,
   toConnectorError,
-  type PageBudget,
   type Clock,
   type CollectedPage,
   type Connector,
@@ -15,7 +13,8 @@ import {
   type QueueEntry,
   type ResolvedConfig,
   type SnapshotMarker,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
+import { PageGate, type PageBudget } from './page-demand';
 import type { ExcludeFilters } from '../filters/log-filter';
 import type { RunFigures } from '../types';
 

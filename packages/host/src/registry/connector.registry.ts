@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Clock, type ConnectorInstanceInfo, type DeviceKind } from '@connectors/framework';
+import { type Clock, type ConnectorInstanceInfo, type DeviceKind } from '@connectors/framework/engine';
 import type { PluginCatalog } from '../catalog/plugin.catalog';
 import { checkSettings, type ConnectorFactory, type ConnectorSettings } from '../connector.factory';
 import { openConfig, redactStoredConfig, sealConfig } from '../crypto/config-crypto';

@@ -1,4 +1,4 @@
-import type { Clock } from '@connectors/framework';
+import type { Clock } from '@connectors/framework/engine';
 import { HostInputError } from '../errors';
 import { parseCondition, validateCondition } from '../filters/log-filter';
 import type { HostStore } from '../store/host-store';

@@ -1,4 +1,4 @@
-import type { Clock } from '@connectors/framework';
+import type { Clock } from '@connectors/framework/engine';
 import type { HostStore } from '../store/host-store';
 import type { FirstRunPacingOptions } from '../types';
 

@@ -5,7 +5,7 @@ import {
   toConnectorError,
   type Clock,
   type Logger,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import { emptyFigures } from '../pipeline/collection.pipeline';
 import { BusyError } from '../errors';
 import { COLLECTIONS, RUN_HISTORY_LIMIT, runLeaseName } from '../registry/collections';

@@ -1,4 +1,4 @@
-import { abortableDelay, toConnectorError, type Clock, type Logger } from '@connectors/framework';
+import { abortableDelay, toConnectorError, type Clock, type Logger } from '@connectors/framework/engine';
 import { COLLECTIONS } from '../registry/collections';
 import type { ConnectorRegistry } from '../registry/connector.registry';
 import type { HostStore } from '../store/host-store';

@@ -1,4 +1,4 @@
-import { toConnectorError, type Clock, type Logger, type TestResult } from '@connectors/framework';
+import { toConnectorError, type Clock, type Logger, type TestResult } from '@connectors/framework/engine';
 import type { ConnectorRegistry } from '../registry/connector.registry';
 import { COLLECTIONS, runLeaseName } from '../registry/collections';
 import { findInterruptedRun } from '../scheduler/run.coordinator';

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { ConnectorError, type Clock, type Logger } from '@connectors/framework';
+import { ConnectorError, type Clock, type Logger } from '@connectors/framework/engine';
 import type { HostStore, Lease } from './host-store';
 
 /** The lease was taken by someone else (or vanished from the store): the run must stop. */

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ConnectorError, type Clock } from '@connectors/framework';
+import { ConnectorError, type Clock } from '@connectors/framework/engine';
 import { dataDirReadOnly, dataFileError } from '@connectors/lake';
 import type { DocWrite, HostStore, Lease, LeaseInfo } from './host-store';
 

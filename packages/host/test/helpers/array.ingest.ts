@@ -1,4 +1,4 @@
-import type { Queue, QueueEntry } from '@connectors/framework';
+import type { Queue, QueueEntry } from '@connectors/framework/engine';
 import type { IngestHandle } from '../../src/types';
 
 /** What a fake ingest collected: every entry, in order. */

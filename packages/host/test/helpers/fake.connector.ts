@@ -15,7 +15,7 @@ import {
   type RunContext,
   type Secret,
   type TestStep,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 
 export interface FakeConfig extends ResolvedConfig {
   apiKey: Secret;

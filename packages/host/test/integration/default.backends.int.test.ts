@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import Redis from 'ioredis';
 import sinon from 'sinon';
-import { createSilentLogger, type QueueEntry, type ReadOptions } from '@connectors/framework';
+import { createSilentLogger, type QueueEntry, type ReadOptions } from '@connectors/framework/engine';
 import { Lake } from '@connectors/lake';
 import { streamKeys } from '@connectors/queue-redis';
 import { defaultBackends, queueStreamName } from '../../src/backends/default.backends';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { expect } from 'chai';
-import { SystemClock } from '@connectors/framework';
+import { SystemClock } from '@connectors/framework/engine';
 import { RedisRateBudget } from '../../src/budget/rate-budget';
 
 describe('RedisRateBudget', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SystemClock } from '@connectors/framework';
+import { SystemClock } from '@connectors/framework/engine';
 import { startRedisServer, type RedisServerHandle } from '@connectors/queue-redis';
 import { fakeControls } from '../helpers/fake.connector';
 import { createFakeConnector, openTestHost, type TestHostContext } from '../helpers/test-host';

@@ -7,14 +7,14 @@ import {
   AxiosHttpClientFactory,
   globalContainer as container,
   createSilentLogger,
-  PageBudget,
   Secret,
   TOKENS,
   type PublishOptions,
   type Queue,
   type QueueEntry,
   type QueueStats,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
+import { PageBudget } from '../../src/pipeline/page-demand';
 import { ExcludeFilters, parseCondition } from '../../src/filters/log-filter';
 import { runCollection, type CollectionInput } from '../../src/pipeline/collection.pipeline';
 import { FakeClock, waitFor } from '../helpers/fake-clock';

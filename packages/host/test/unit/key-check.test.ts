@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { SystemClock } from '@connectors/framework';
+import { SystemClock } from '@connectors/framework/engine';
 import { claimSecretKey, openSecretBox } from '../../src/crypto/key-check';
 import { KEY_FILE_NAME, SecretBox } from '../../src/crypto/secret-box';
 import { COLLECTIONS, KEY_CHECK_DOC } from '../../src/registry/collections';

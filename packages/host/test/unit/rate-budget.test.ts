@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { AxiosHttpClientFactory, Secret } from '@connectors/framework';
+import { AxiosHttpClientFactory, Secret } from '@connectors/framework/engine';
 import { BudgetedHttpClientFactory, budgetKey, MemoryRateBudget } from '../../src/budget/rate-budget';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { createHash, randomBytes } from 'node:crypto';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { Secret } from '@connectors/framework';
+import { Secret } from '@connectors/framework/engine';
 import { openConfig, redactStoredConfig, sealConfig } from '../../src/crypto/config-crypto';
 import { KEY_FILE_NAME, parseSecretKey, resolveSecretKey, SecretBox } from '../../src/crypto/secret-box';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { QueueEntry } from '@connectors/framework';
+import type { QueueEntry } from '@connectors/framework/engine';
 import { LakeSink } from '@connectors/lake';
 import { MemoryQueue } from '@connectors/queue-memory';
 import { snapshotMarker, testAsset, testRecord } from '@connectors/queue-memory/dist/test/contract/entries';

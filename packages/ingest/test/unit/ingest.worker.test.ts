@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import type { QueueEntry, Sink, SinkWriteResult } from '@connectors/framework';
+import type { QueueEntry, Sink, SinkWriteResult } from '@connectors/framework/engine';
 import { MemoryQueue } from '@connectors/queue-memory';
 import { entryKey, testEntries } from '@connectors/queue-memory/dist/test/contract/entries';
 import { IngestWorker } from '../../src';

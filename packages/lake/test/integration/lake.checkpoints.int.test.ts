@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { QueueEntry } from '@connectors/framework';
+import type { QueueEntry } from '@connectors/framework/engine';
 import { testRecord } from '@connectors/queue-memory/dist/test/contract/entries';
 import { Lake } from '../../src';
 import type { BackgroundCheckpoints } from '../../src/lake.checkpoints';

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { assetId, type AssetRecord, type QueueEntry, type SyslogRecord } from '@connectors/framework';
+import { assetId, type AssetRecord, type QueueEntry, type SyslogRecord } from '@connectors/framework/engine';
 import {
   snapshotMarker,
   testAsset,

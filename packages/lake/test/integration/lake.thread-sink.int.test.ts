@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { decodeEntry, headerJson, jsonOf, type QueueEntry } from '@connectors/framework';
+import { decodeEntry, headerJson, jsonOf, type QueueEntry } from '@connectors/framework/engine';
 import {
   snapshotMarker,
   testAsset,

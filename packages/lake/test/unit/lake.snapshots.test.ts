@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { QueueEntry } from '@connectors/framework';
+import type { QueueEntry } from '@connectors/framework/engine';
 import { snapshotMarker, testAsset, testRecord } from '@connectors/queue-memory/dist/test/contract/entries';
 import { Lake } from '../../src';
 

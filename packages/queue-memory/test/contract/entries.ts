@@ -1,6 +1,6 @@
 // Record entries for queue, ingest and lake tests: deterministic ids, a padded vendor object so the
 // serialized size is close to `bytes`.
-import type { AssetRecord, QueueEntry, SnapshotMarker, SyslogRecord } from '@connectors/framework';
+import type { AssetRecord, QueueEntry, SnapshotMarker, SyslogRecord } from '@connectors/framework/engine';
 
 export interface TestEntryOptions {
   tenant?: string;

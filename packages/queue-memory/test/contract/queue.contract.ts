@@ -2,7 +2,7 @@
 // Streams queue in @connectors/queue-redis). Import it from
 // `@connectors/queue-memory/dist/test/contract/queue.contract` and call `describeQueueContract`.
 import { expect } from 'chai';
-import type { Delivery, Queue } from '@connectors/framework';
+import type { Delivery, Queue } from '@connectors/framework/engine';
 import { entryKey, testEntries } from './entries';
 
 export interface ContractQueueOptions {

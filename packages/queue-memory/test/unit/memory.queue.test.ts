@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { jsonOf, type QueueEntry } from '@connectors/framework';
+import { jsonOf, type QueueEntry } from '@connectors/framework/engine';
 import { MemoryQueue } from '../../src';
 import { describeQueueContract } from '../contract/queue.contract';
 import { testEntries } from '../contract/entries';

@@ -3,7 +3,7 @@
 // lake exactly once, nothing is left pending, and the backlog and the producer's memory stay bounded.
 import { expect } from 'chai';
 import Redis from 'ioredis';
-import type { QueueEntry, Sink, SinkWriteResult } from '@connectors/framework';
+import type { QueueEntry, Sink, SinkWriteResult } from '@connectors/framework/engine';
 import { IngestWorker } from '@connectors/ingest';
 import { Lake, LakeSink } from '@connectors/lake';
 import { testEntry } from '@connectors/queue-memory/dist/test/contract/entries';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import Redis from 'ioredis';
-import type { QueueEntry, Sink, SinkWriteResult } from '@connectors/framework';
+import type { QueueEntry, Sink, SinkWriteResult } from '@connectors/framework/engine';
 import { IngestWorker } from '@connectors/ingest';
 import { entryKey, testEntries } from '@connectors/queue-memory/dist/test/contract/entries';
 import { RedisStreamQueue, startRedisServer, type RedisServerHandle } from '../../src';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConnectorError } from '@connectors/framework';
+import { ConnectorError } from '@connectors/framework/engine';
 import { compareIds, isOom, isTransient, replyCode, streamKeys, tenantStreamName } from '../../src';
 
 function reply(message: string, extra: Record<string, unknown> = {}): Error {

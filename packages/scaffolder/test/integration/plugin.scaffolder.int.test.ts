@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { ConnectorError, ConnectorManifest } from '@connectors/framework';
+import type { ConnectorError, ConnectorManifest } from '@connectors/framework/engine';
 import { scaffoldPlugin } from '../../src';
 import { copyWorkspace, type WorkspaceCopy } from '../support/workspace.copy';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ConnectorManifest } from '@connectors/framework';
+import type { ConnectorManifest } from '@connectors/framework/engine';
 import { renderConnectorPage } from '../../src';
 
 const manifest: ConnectorManifest = {

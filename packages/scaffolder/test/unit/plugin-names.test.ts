@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { CATEGORIES, type ConnectorError } from '@connectors/framework';
+import { CATEGORIES, type ConnectorError } from '@connectors/framework/engine';
 import { derivePluginNames, resolveCategory } from '../../src';
 
 function thrown(fn: () => unknown): ConnectorError {

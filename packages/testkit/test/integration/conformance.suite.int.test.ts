@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import type { ConnectorManifest } from '@connectors/framework';
+import type { ConnectorManifest } from '@connectors/framework/engine';
 import { itemsManifest } from '../support/items.manifest';
 
 const FLAWS = [
@@ -19,7 +19,7 @@ const FLAWS = [
   'Undeclared',
   'Misfiled',
   'Hintless',
-  'Partial',
+  'Tampered',
 ];
 
 interface MochaJsonTest {
@@ -136,7 +136,7 @@ describe('describeConnectorConformance', () => {
     ],
     ['Misfiled', 'files the vendor object under another key', [ENVELOPE]],
     ['Hintless', 'fails without a hint', [FAILING]],
-    ['Partial', 'parses only some members of its objects but reads others', [WHOLE]],
+    ['Tampered', 'changes its page objects after parsing them', [WHOLE]],
   ];
   for (const [flaw, what, checks] of caught) {
     it(`should catch a plugin that ${what}`, () => {

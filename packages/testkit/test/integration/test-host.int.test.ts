@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { TOKENS, type Clock } from '@connectors/framework';
+import { TOKENS, type Clock } from '@connectors/framework/engine';
 import {
   createTestHost,
   FakeClock,

@@ -6,7 +6,7 @@ import {
   Connector,
   inject,
   injectable,
-  pageItems,
+  parseJsonBody,
   paginate,
   TOKENS,
   wrapHttpError,
@@ -15,7 +15,6 @@ import {
   type HttpClientFactory,
   type Logger,
   type NormalizedRecord,
-  type PageItemList,
   type ResolvedConfig,
   type RespondRequest,
   type RespondResult,
@@ -23,7 +22,7 @@ import {
   type Secret,
   type TestResult,
   type TestStep,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 
 export interface Item {
   id: string;
@@ -37,7 +36,7 @@ interface Config extends ResolvedConfig {
 }
 
 interface ItemsPage {
-  items: PageItemList<Item>;
+  items: readonly Item[];
   next: number | null;
 }
 
@@ -189,12 +188,16 @@ export class Hintless extends Sound {
   }
 }
 
-/** Reads its pages lazily (`pageItems`) but leaves out a member its normalizer reads (`name`). */
+/**
+ * Changes its page objects after parsing them: a record built from a parsed page must not depend on
+ * the page's text (the engine reuses it, ADR 0008), so changing an object is a flaw.
+ */
 @injectable()
-export class Partial extends Sound {
+export class Tampered extends Sound {
   protected override async fetch(config: Config, page: number, signal?: AbortSignal): Promise<ItemsPage> {
     const body = await super.fetch(config, page, signal);
-    const items = pageItems<Item>(JSON.stringify({ items: [...body.items] }), 'items', { members: ['id'] });
-    return { items: items!, next: body.next };
+    const parsed = parseJsonBody(JSON.stringify({ items: body.items })) as { items: Item[] };
+    for (const item of parsed.items) item.name = `${item.name ?? ''} (seen)`;
+    return { items: parsed.items, next: body.next };
   }
 }

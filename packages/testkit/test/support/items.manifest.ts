@@ -1,4 +1,4 @@
-import type { ConnectorManifest } from '@connectors/framework';
+import type { ConnectorManifest } from '@connectors/framework/engine';
 
 /** The manifest the connectors in flawed.connectors.ts are checked against. */
 export function itemsManifest(id = 'flaw-sound'): ConnectorManifest {

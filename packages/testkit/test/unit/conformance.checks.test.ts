@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Secret, type TestResult } from '@connectors/framework';
+import { Secret, type TestResult } from '@connectors/framework/engine';
 import { blankPaths, leakedSecrets, renderings, stepShapeProblems, valueAt } from '../../src';
 
 describe('conformance checks', () => {

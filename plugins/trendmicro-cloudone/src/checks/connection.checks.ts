@@ -1,6 +1,5 @@
 import {
   AuthenticationError,
-  buildEnvelope,
   ConnectorError,
   PermissionError,
   VendorApiError,
@@ -8,6 +7,8 @@ import {
   type RunContext,
   type TestStep,
 } from '@connectors/framework';
+// TODO(merge): replaced by the framework's stock normalize step (issue 17 item 3).
+import { buildEnvelope } from '@connectors/framework/engine';
 import type { CloudOneClient } from '../client/cloud-one.client';
 import { describeScheme } from '../config/auth-scheme.resolver';
 import { FORBIDDEN_ADDRESS_CODE } from '../client/guarded.lookup';

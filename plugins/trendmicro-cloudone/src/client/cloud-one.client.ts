@@ -1,17 +1,14 @@
 import {
   ConnectorError,
-  pageItems,
   withRetry,
   wrapHttpError,
   type Clock,
   type HttpClientFactory,
   type Logger,
-  type PageItems,
 } from '@connectors/framework';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponseHeaders, RawAxiosResponseHeaders } from 'axios';
 import { isDevelopment } from '../config/cloud-one.config';
 import type { ComputerDto } from '../internal-types';
-import { MEMBERS_READ } from '../normalize/computer.mapper';
 import type { CloudOneConfig } from '../types';
 import {
   errorForStatus,
@@ -54,7 +51,14 @@ export interface ProbeResult {
 interface RawResponse {
   status: number;
   headers: Record<string, unknown>;
-  body: string;
+  /** The body as the framework's HTTP client gives it: parsed when it is JSON, else its text. */
+  data: unknown;
+}
+
+/** The body as text, for vendor messages in errors. */
+function bodyText(data: unknown): string {
+  if (data === undefined || data === null) return '';
+  return typeof data === 'string' ? data : JSON.stringify(data);
 }
 
 /**
@@ -97,14 +101,14 @@ export class CloudOneClient {
     });
     const contentType =
       typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined;
-    return { status: res.status, vendorMessage: vendorMessageOf(res.body), contentType };
+    return { status: res.status, vendorMessage: vendorMessageOf(bodyText(res.data)), contentType };
   }
 
   /**
    * One page of `POST /computers/search`: computers with ID greater than `afterId`, sorted by ID,
    * at most `maxItems`. Retries 429, 5xx, timeouts, network failures and malformed pages.
    */
-  async searchComputers(request: SearchRequest): Promise<PageItems<ComputerDto>> {
+  async searchComputers(request: SearchRequest): Promise<ComputerDto[]> {
     const action = `searching computers after ID ${request.afterId}`;
     const body = {
       maxItems: request.maxItems,
@@ -120,7 +124,7 @@ export class CloudOneClient {
         action,
       });
       if (res.status < 200 || res.status >= 300) throw this.errorFor(res, 'POST', 'computers/search', action);
-      return parseComputersPage(res.body, action, `${this.config.apiUrl}/computers/search`);
+      return parseComputersPage(res.data, action, `${this.config.apiUrl}/computers/search`);
     });
   }
 
@@ -170,7 +174,7 @@ export class CloudOneClient {
   }
 
   private errorFor(res: RawResponse, method: string, path: string, action: string): Error {
-    return errorForStatus(res.status, res.headers, res.body, {
+    return errorForStatus(res.status, res.headers, bodyText(res.data), {
       action,
       method,
       url: `${this.config.apiUrl}/${path}`,
@@ -195,15 +199,13 @@ export class CloudOneClient {
     for (const [name, values] of Object.entries(options.params))
       for (const v of values) params.append(name, v);
     try {
-      const res = await this.http.request<string>({
+      const res = await this.http.request<unknown>({
         method,
         url: path,
         params,
         data: options.data,
         signal: options.signal,
         headers: options.authenticated ? this.authHeader() : {},
-        responseType: 'text',
-        transformResponse: [(data: unknown) => data],
         validateStatus: () => true,
         // Node's lookup signature; axios types `family` more narrowly than node:dns does.
         lookup: this.lookup as unknown as AxiosRequestConfig['lookup'],
@@ -211,7 +213,7 @@ export class CloudOneClient {
       return {
         status: res.status,
         headers: headersOf(res.headers),
-        body: typeof res.data === 'string' ? res.data : String(res.data ?? ''),
+        data: res.data,
       };
     } catch (err) {
       throw wrapHttpError(err, options.action);
@@ -233,31 +235,22 @@ function headersOf(headers: RawAxiosResponseHeaders | AxiosResponseHeaders): Rec
 }
 
 /**
- * Reads `{"computers": [...]}`; anything else is a malformed page (retried, then fails the run). The
- * whole page is checked here, but each computer is parsed only when it is read, and then only the
- * members the mapper reads (`pageItems`); its record's JSON is cut from this text (ADR 0006, 0007).
+ * Reads `{"computers": [...]}`: each computer an object with a positive integer ID. Anything else is a
+ * malformed page (retried, then fails the run). A body that is not JSON arrives as text.
  */
-export function parseComputersPage(body: string, action: string, url: string): PageItems<ComputerDto> {
-  let computers: PageItems<ComputerDto> | undefined;
-  try {
-    computers = pageItems<ComputerDto>(body, 'computers', { peek: ['ID'], members: MEMBERS_READ });
-  } catch (err) {
-    throw new MalformedResponseError(
-      `${action}: the API returned malformed JSON (${(err as Error).message}; ${body.length} bytes)`,
-      {
-        url,
-        bytes: body.length,
-      },
-    );
-  }
-  if (computers === undefined) {
-    throw new MalformedResponseError(`${action}: the API answer has no "computers" array`, {
+export function parseComputersPage(data: unknown, action: string, url: string): ComputerDto[] {
+  if (typeof data === 'string') {
+    throw new MalformedResponseError(`${action}: the API returned malformed JSON (${data.length} bytes)`, {
       url,
-      bytes: body.length,
+      bytes: data.length,
     });
   }
+  const computers = (data as { computers?: unknown } | null)?.computers;
+  if (!Array.isArray(computers)) {
+    throw new MalformedResponseError(`${action}: the API answer has no "computers" array`, { url });
+  }
   for (let i = 0; i < computers.length; i++) {
-    const id = computers.peek(i, 'ID');
+    const id = (computers[i] as { ID?: unknown } | null)?.ID;
     if (!Number.isSafeInteger(id) || (id as number) <= 0) {
       throw new MalformedResponseError(
         `${action}: computer ${i + 1} of ${computers.length} has no valid integer ID`,
@@ -268,5 +261,5 @@ export function parseComputersPage(body: string, action: string, url: string): P
       );
     }
   }
-  return computers;
+  return computers as ComputerDto[];
 }

@@ -3,7 +3,6 @@ import {
   type CollectedPage,
   type Logger,
   type PageDemand,
-  type PageItems,
   type PageResult,
 } from '@connectors/framework';
 import type { Observable } from 'rxjs';
@@ -28,7 +27,7 @@ export interface ComputersStreamOptions {
  */
 export function acceptPage(
   cursor: number,
-  raw: PageItems<ComputerDto>,
+  raw: readonly ComputerDto[],
   pageSize: number,
 ): PageResult<ComputerDto, number> & { dropped: number } {
   const seen = new Set<number>();
@@ -37,8 +36,8 @@ export function acceptPage(
   let previous = -Infinity;
   let ordered = true;
   for (let i = 0; i < raw.length; i++) {
-    // Read without parsing the computer: `parseComputersPage` checked that each has an integer ID.
-    const id = raw.peek(i, 'ID') as number;
+    // `parseComputersPage` checked that each computer has an integer ID.
+    const id = raw[i].ID;
     if (id < previous) ordered = false;
     previous = id;
     if (id <= cursor || seen.has(id)) continue;
@@ -69,7 +68,7 @@ export function acceptPage(
       },
     );
   }
-  const items = kept.length === raw.length ? raw : raw.pick(kept);
+  const items = kept.length === raw.length ? raw : kept.map((i) => raw[i]);
   return { items, next, dropped: raw.length - kept.length };
 }
 

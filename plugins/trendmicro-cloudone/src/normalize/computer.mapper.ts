@@ -158,29 +158,6 @@ function osOf(
 }
 
 /**
- * The top-level members of a computer that `normalizeComputer` reads. The client parses only these
- * (`pageItems`' `members`); the record still carries the whole computer, cut from the page's text. A
- * unit test records what the mapper reads and fails when this list misses a member.
- */
-export const MEMBERS_READ: readonly string[] = [
-  'ID',
-  'hostName',
-  'displayName',
-  'interfaces',
-  'lastIPUsed',
-  'platform',
-  'agentVersion',
-  'computerStatus',
-  'lastAgentCommunication',
-  'hostGUID',
-  'biosUUID',
-  'policyID',
-  'groupID',
-  ...ADDRESS_SUMMARIES,
-  'noConnectorVirtualMachineSummary',
-];
-
-/**
  * One computer to the record's normalized fields (Elastic Common Schema names: `host.*`, `agent.*`,
  * `cloud.*`, `event.*`) plus the vendor object under `trendmicro_cloudone`, and its asset record.
  * Pure and synchronous; blank values never become fields.

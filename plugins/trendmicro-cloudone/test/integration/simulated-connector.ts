@@ -1,14 +1,10 @@
 // Helpers shared by the integration suites: a connector configured against a running simulator,
 // wired through the real framework container (testkit host), with pages collected over real HTTP.
-import {
-  IMMEDIATE_DEMAND,
-  type Clock,
-  type CollectedPage,
-  type HttpClientFactory,
-} from '@connectors/framework';
+import type { Clock, CollectedPage, HttpClientFactory } from '@connectors/framework';
 import type { SimulatorHandle } from '@connectors/cloudone-simulator';
 import {
   createTestHost,
+  IMMEDIATE_DEMAND,
   loadPlugin,
   type LoadedPlugin,
   type TestConnector,

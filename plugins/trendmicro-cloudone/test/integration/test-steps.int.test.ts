@@ -7,7 +7,7 @@ import {
   type HttpClientFactory,
   type HttpClientOptions,
   type TestResult,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import { localhostTls, startSimulator, type SimulatorHandle } from '@connectors/cloudone-simulator';
 import { connectTo } from './simulated-connector';
 

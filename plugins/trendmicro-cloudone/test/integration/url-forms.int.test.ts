@@ -4,7 +4,7 @@ import {
   AxiosHttpClientFactory,
   type HttpClientFactory,
   type HttpClientOptions,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import { startSimulator, type SimulatorHandle } from '@connectors/cloudone-simulator';
 import { CLOUD_ONE_REGIONS } from '../../src';
 import { collect, connectTo } from './simulated-connector';

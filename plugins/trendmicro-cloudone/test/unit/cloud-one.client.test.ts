@@ -11,7 +11,7 @@ import {
   RateLimitError,
   Secret,
   VendorApiError,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import { FakeClock } from '@connectors/testkit';
 import { CloudOneClient, MalformedResponseError, type CloudOneConfig } from '../../src';
 

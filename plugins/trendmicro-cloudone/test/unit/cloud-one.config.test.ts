@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { ConfigurationError, ConfigurationErrors, ConnectorError } from '@connectors/framework';
+import { ConfigurationError, ConfigurationErrors, ConnectorError } from '@connectors/framework/engine';
 import { createTestHost, loadPlugin, type LoadedPlugin } from '@connectors/testkit';
 import { CLOUD_ONE_REGIONS, type CloudOneConfig } from '../../src';
 

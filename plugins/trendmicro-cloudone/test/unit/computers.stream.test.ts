@@ -3,16 +3,31 @@ import sinon from 'sinon';
 import {
   CancelledError,
   createSilentLogger,
-  PageGate,
-  PageItems,
+  type PageDemand,
   type CollectedPage,
-} from '@connectors/framework';
+} from '@connectors/framework/engine';
 import { lastValueFrom, toArray } from 'rxjs';
 import { acceptPage, computersStream, PagingError, type CloudOneClient, type SearchRequest } from '../../src';
 import type { ComputerDto } from '../../src/internal-types';
 
 const computers = (...ids: number[]): ComputerDto[] => ids.map((ID) => ({ ID }));
-const page = (...ids: number[]): PageItems<ComputerDto> => PageItems.of(computers(...ids), { peek: ['ID'] });
+const page = (...ids: number[]): ComputerDto[] => computers(...ids);
+
+/** One page at a time: ready once the page before was released (the host's PageGate with limit 1). */
+class PageGate implements PageDemand {
+  private held = 0;
+  private readonly waiting: Array<() => void> = [];
+  hold(): void {
+    this.held++;
+  }
+  release(): void {
+    this.held--;
+    this.waiting.shift()?.();
+  }
+  ready(): Promise<void> {
+    return this.held === 0 ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
 
 describe('acceptPage', () => {
   it('should keep IDs above the cursor once each and advance the cursor to the largest', () => {
@@ -45,7 +60,7 @@ describe('computersStream', () => {
   const sandbox = sinon.createSandbox();
   afterEach(() => sandbox.restore());
 
-  function fakeClient(pages: Array<PageItems<ComputerDto>>): {
+  function fakeClient(pages: ComputerDto[][]): {
     client: CloudOneClient;
     calls: SearchRequest[];
   } {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { concatMap, from, finalize, tap } from 'rxjs';
-import { CancelledError, PageBudget, PageGate, paginate, type PageResult } from '../../src';
+import { CancelledError, paginate, type PageResult } from '@connectors/framework/engine';
+import { PageBudget, PageGate } from '../../src/pipeline/page-demand';
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -378,5 +379,63 @@ describe('PageGate', () => {
       );
       expect(started).to.deep.equal([0, 1, 2, 3]);
     });
+  });
+});
+
+function pagesOf(total: number, size: number) {
+  const calls: number[] = [];
+  const fetchPage = async (cursor: number): Promise<PageResult<number, number>> => {
+    calls.push(cursor);
+    const items = Array.from(
+      { length: Math.max(0, Math.min(size, total - cursor)) },
+      (_, i) => cursor + i + 1,
+    );
+    return { items, next: items.length ? cursor + items.length : null };
+  };
+  return { calls, fetchPage };
+}
+
+describe('PageGate with paginate', () => {
+  it('should request the next page only when downstream has taken the previous one', async () => {
+    const src = pagesOf(100, 10);
+    const gate = new PageGate();
+    const seen: number[] = [];
+    const sub = paginate({ contentType: 'x', initial: 0, demand: gate, fetchPage: src.fetchPage }).subscribe(
+      (p) => {
+        gate.hold();
+        seen.push(p.page);
+      },
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).to.deep.equal([1]);
+    expect(src.calls).to.have.length(1);
+    gate.release();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).to.deep.equal([1, 2]);
+    sub.unsubscribe();
+  });
+
+  it('should fetch one page ahead with a gate limit of 2, and no further', async () => {
+    const src = pagesOf(100, 10);
+    const gate = new PageGate(2);
+    const seen: number[] = [];
+    const sub = paginate({ contentType: 'x', initial: 0, demand: gate, fetchPage: src.fetchPage }).subscribe(
+      (p) => {
+        gate.hold();
+        seen.push(p.page);
+      },
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).to.deep.equal([1, 2]);
+    expect(src.calls).to.have.length(2);
+    gate.release();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).to.deep.equal([1, 2, 3]);
+    expect(gate.held).to.equal(2);
+    sub.unsubscribe();
+  });
+
+  it('should refuse a gate limit below 1', () => {
+    expect(() => new PageGate(0)).to.throw(RangeError, /≥ 1/);
   });
 });

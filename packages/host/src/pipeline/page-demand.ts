@@ -1,6 +1,4 @@
-import { abortReason } from './clock';
-import { CancelledError } from './errors';
-import type { PageDemand } from './types';
+import { abortReason, CancelledError, type PageDemand } from '@connectors/framework/engine';
 
 /**
  * Joins `line` (called in turn by whoever serves it) and resolves when served; an abort leaves the line
@@ -21,9 +19,6 @@ function waitInLine(line: Array<() => void>, signal?: AbortSignal): Promise<void
     line.push(served);
   });
 }
-
-/** Demand that is always there: for collecting without a pipeline (tests, one-off scripts). */
-export const IMMEDIATE_DEMAND: PageDemand = { ready: () => Promise.resolve() };
 
 /**
  * Pages in flight across every run of a host: a pool of permits the runs' `PageGate`s share. A permit
