@@ -12,6 +12,23 @@ export default tseslint.config(
     },
   },
   {
+    // Plugins and examples build on the author API alone (docs/adr/0008-two-doors.md).
+    files: ['plugins/*/src/**/*.ts', 'examples/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@connectors/framework/*', '@connectors/host', '@connectors/queue-*', '@connectors/ingest', '@connectors/lake'],
+              message: 'A plugin imports the author API (@connectors/framework) only; the engine belongs to the host (docs/adr/0008-two-doors.md).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/test/**/*.ts', 'bench/**/*.ts', '**/cli/**/*.ts', '**/bin/**/*.ts', '**/*simulator*/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
   },

@@ -43,33 +43,6 @@ interface Scan {
   ok: boolean;
   /** Whether the last string scanned had an escape. */
   escaped: boolean;
-  /**
-   * Top-level members whose values to locate (see `pageItems`), by the length of their JSON string
-   * (`"ID"`: 4): each of those strings with its index. A key of another length is no match, without a
-   * comparison, so a long list costs little on the 40-odd keys of an object.
-   */
-  peek?: ReadonlyArray<Array<[json: string, index: number]> | undefined>;
-  /** Where each peeked member's value starts and ends in the last item scanned (-1: absent). */
-  peekStart: number[];
-  peekEnd: number[];
-}
-
-/** Which of the peeked keys the key between the quotes at `start` and `end` is, or -1. */
-function peekedKey(scan: Scan, start: number, end: number): number {
-  const candidates = scan.peek![end + 1 - start];
-  if (candidates === undefined) return -1;
-  for (const [json, index] of candidates) if (scan.text.startsWith(json, start)) return index;
-  return -1;
-}
-
-function byLength(peek: readonly string[]): Scan['peek'] {
-  if (peek.length === 0) return undefined;
-  const out: Array<Array<[string, number]> | undefined> = [];
-  peek.forEach((key, index) => {
-    const json = JSON.stringify(key);
-    (out[json.length] ??= []).push([json, index]);
-  });
-  return out;
 }
 
 function isEscapeKept(code: number): boolean {
@@ -165,10 +138,6 @@ function itemText(scan: Scan, start: number): { end: number; json: string | unde
   keptCount[0] = 0;
   cutMark[0] = 0;
   let i = start + 1;
-  // The top-level member being read, if it is one of the peeked ones, and where its value starts.
-  let peeked = -1;
-  let valueStart = -1;
-  if (scan.peek !== undefined) scan.peekStart.fill(-1);
   if (text.charCodeAt(i) === CLOSE_OBJECT) return { end: i + 1, json: undefined };
   for (;;) {
     memberStart[depth] = i;
@@ -179,10 +148,6 @@ function itemText(scan: Scan, start: number): { end: number; json: string | unde
       if (k >= 48 && k <= 57) scan.ok = false;
       const keyEnd = stringEnd(scan, i);
       if (keyEnd < 0) return { end: -1, json: undefined };
-      if (depth === 0 && scan.peek !== undefined) {
-        peeked = peekedKey(scan, i, keyEnd);
-        valueStart = keyEnd + 2;
-      }
       i = keyEnd + 1;
       if (text.charCodeAt(i) !== COLON) return { end: -1, json: undefined };
       c = text.charCodeAt(++i);
@@ -215,12 +180,6 @@ function itemText(scan: Scan, start: number): { end: number; json: string | unde
     // The member ended at i: cut it if blank, then go on after its comma, or close its container (and
     // every container that closes with it).
     for (;;) {
-      if (depth === 0 && peeked >= 0) {
-        // The last occurrence wins, as in JSON.parse.
-        scan.peekStart[peeked] = valueStart;
-        scan.peekEnd[peeked] = i;
-        peeked = -1;
-      }
       if (!blank) keptCount[depth]++;
       else if (keptCount[depth] > 0) {
         // After a kept member: the comma before this one goes with it.
@@ -265,21 +224,15 @@ export interface PageScan {
   texts: Array<string | undefined>;
   /** Whether the item's text is valid JSON in JSON.stringify's form (blank or not). */
   canonical: boolean[];
-  /** Per item and peeked key (`peek.length` per item): where its value starts and ends, or -1. */
-  peekStarts: number[];
-  peekEnds: number[];
 }
 
-function newScan(text: string, peek?: readonly string[]): Scan {
+function newScan(text: string): Scan {
   const next = text.indexOf('\\');
   return {
     text,
     nextBackslash: next < 0 ? text.length : next,
     ok: true,
     escaped: false,
-    peek: byLength(peek ?? []),
-    peekStart: new Array<number>(peek?.length ?? 0).fill(-1),
-    peekEnd: new Array<number>(peek?.length ?? 0).fill(-1),
   };
 }
 
@@ -289,11 +242,11 @@ function newScan(text: string, peek?: readonly string[]): Scan {
  * the array): the caller parses it as a whole. An item the scan accepts but that is not in canonical
  * form may still be invalid JSON; one in canonical form is valid.
  */
-export function scanPage(page: string, key: string, peek?: readonly string[]): PageScan | undefined {
+export function scanPage(page: string, key: string): PageScan | undefined {
   const prefix = `{${JSON.stringify(key)}:[`;
   if (!page.startsWith(prefix) || !page.endsWith(']}')) return undefined;
-  const scan = newScan(page, peek);
-  const found: PageScan = { starts: [], ends: [], texts: [], canonical: [], peekStarts: [], peekEnds: [] };
+  const scan = newScan(page);
+  const found: PageScan = { starts: [], ends: [], texts: [], canonical: [] };
   let i = prefix.length;
   if (page.charCodeAt(i) === CLOSE_ARRAY) return i === page.length - 2 ? found : undefined;
   for (;;) {
@@ -305,10 +258,6 @@ export function scanPage(page: string, key: string, peek?: readonly string[]): P
     found.ends.push(end);
     found.texts.push(scan.ok ? json : undefined);
     found.canonical.push(scan.ok);
-    for (let k = 0; k < scan.peekStart.length; k++) {
-      found.peekStarts.push(scan.peekStart[k]);
-      found.peekEnds.push(scan.peekEnd[k]);
-    }
     i = end;
     if (page.charCodeAt(i) === COMMA) i++;
     else break;
@@ -329,8 +278,7 @@ export function markPrunedJson(item: object, json: string): void {
  * `canonicalize`). `page` must be the text `items` was parsed from (`JSON.parse(page)[key]`), in the
  * form `{"<key>":[…]}`; the items must not be changed afterwards. Objects whose text is not exactly
  * what the envelope would write are left unmarked (they take the parsed path), and so is every object
- * of a page in another form. Returns how many objects were marked. `pageItems` does the same without
- * parsing the page first.
+ * of a page in another form. Returns how many objects were marked.
  */
 export function adoptPageTexts(page: string, key: string, items: readonly unknown[]): number {
   if (items.length === 0 || !items.every(isPlainObject)) return 0;
