@@ -17,7 +17,8 @@ export async function formatWithWorkspacePrettier(
 ): Promise<void> {
   let prettier: Prettier;
   try {
-    prettier = (await import(require.resolve('prettier', { paths: [workspaceRoot] }))) as Prettier;
+    // require, not import(): Prettier's CommonJS entry exposes the API as the module itself.
+    prettier = require(require.resolve('prettier', { paths: [workspaceRoot] })) as Prettier;
   } catch {
     return;
   }

@@ -106,7 +106,7 @@ describe('a scaffolded plugin', function () {
   it('should be discovered and loaded by the framework loader with the capabilities it declares', async () => {
     // Loaded in a process of the copy, so the plugins and the loader share the copy's framework.
     const script = `
-      const { discoverPlugins, implementsRespond } = require('@connectors/framework');
+      const { discoverPlugins, implementsRespond } = require('@connectors/framework/engine');
       (async () => {
         const { plugins, errors } = discoverPlugins({ workspaceRoot: process.cwd() });
         const loaded = {};
