@@ -4,7 +4,7 @@ import type { SyslogRecord } from '@connectors/framework';
 import { Lake, LAKE_FILE, type AssetChange, type LakeAsset } from '@connectors/lake';
 import { summarize } from '../catalog/plugin.catalog';
 import type { ConnectorHost } from '../host';
-import type { LogFilter, Sensor, Tenant } from '../types';
+import type { AnalyzerProfile, LogFilter, Sensor, Tenant } from '../types';
 import { checkInput } from './input';
 import { ScopeGuard } from './scope';
 import type { UseCase } from './schemas';
@@ -71,9 +71,9 @@ export class HostFacade {
     };
   }
 
-  async showPlugin(input: { id: string }): Promise<PluginDetail> {
+  async showPlugin(input: { plugin: string }): Promise<PluginDetail> {
     this.begin('showPlugin', input);
-    const descriptor = this.host.catalog.get(input.id, 'id');
+    const descriptor = this.host.catalog.get(input.plugin);
     return {
       ...summarize(descriptor),
       configSchema: descriptor.manifest.configSchema,
@@ -132,15 +132,15 @@ export class HostFacade {
     });
   }
 
-  async createProfile(input: { name: string }, scope?: Scope): Promise<ProfileView> {
+  async createProfile(input: { name: string }, scope?: Scope): Promise<AnalyzerProfile> {
     this.begin('createProfile', input, scope).requireHostWide('createProfile');
-    return { ...(await this.host.connectors.createProfile(input.name)), connectorNames: [] };
+    return this.host.connectors.createProfile(input.name);
   }
 
   async addToProfile(
     input: { profile: string; tenant: string; connector: string },
     scope?: Scope,
-  ): Promise<ProfileView> {
+  ): Promise<AnalyzerProfile> {
     const tenant = this.begin('addToProfile', input, scope).tenantFor(input.tenant)!;
     await this.host.connectors.addToProfile(input.profile, tenant, input.connector);
     return this.profile(input.profile, scope);
@@ -149,7 +149,7 @@ export class HostFacade {
   async removeFromProfile(
     input: { profile: string; tenant: string; connector: string },
     scope?: Scope,
-  ): Promise<ProfileView> {
+  ): Promise<AnalyzerProfile> {
     const tenant = this.begin('removeFromProfile', input, scope).tenantFor(input.tenant)!;
     await this.host.connectors.removeFromProfile(input.profile, tenant, input.connector);
     return this.profile(input.profile, scope);
@@ -218,7 +218,8 @@ export class HostFacade {
 
   async editConnector(input: EditConnectorRequest, scope?: Scope): Promise<ConnectorView> {
     const tenant = this.begin('editConnector', input, scope).tenantFor(input.tenant)!;
-    const changes: Record<string, unknown> = { ...input.set };
+    // No prototype: an unset `__proto__` stays a key the registry refuses, instead of vanishing.
+    const changes = Object.assign(Object.create(null) as Record<string, unknown>, input.set);
     for (const key of input.unset ?? []) changes[key] = undefined;
     const updated = await this.host.connectors.edit(tenant, input.name, changes);
     return this.host.connectors.view(updated);
@@ -318,8 +319,12 @@ export class HostFacade {
     return new ScopeGuard(scope);
   }
 
-  private async profile(name: string, scope?: Scope): Promise<ProfileView> {
-    return (await this.listProfiles({}, scope)).find((p) => p.name === name)!;
+  /** The profile as the caller sees it (another tenant's members left out). */
+  private async profile(name: string, scope?: Scope): Promise<AnalyzerProfile> {
+    const { connectorNames: _names, ...profile } = (await this.listProfiles({}, scope)).find(
+      (p) => p.name === name,
+    )!;
+    return profile;
   }
 
   /** The tenant of a lake query; an unknown tenant is a mistake worth saying, not an empty result. */

@@ -72,7 +72,7 @@ const filterCondition = object(
 
 export const INPUT_SCHEMAS = {
   listPlugins: none,
-  showPlugin: object({ id: text('Plugin id.', 'Pass a plugin id (see listPlugins).') }, ['id']),
+  showPlugin: object({ plugin: text('Plugin id.', 'Pass a plugin id (see listPlugins).') }, ['plugin']),
 
   createTenant: object({ id: text('Tenant id.', 'Pass a tenant id, e.g. "acme".') }, ['id']),
   listTenants: none,
@@ -181,10 +181,10 @@ export const INPUT_SCHEMAS = {
     },
     ['tenant', 'name'],
   ),
-  listRuns: object({ tenant, name: connectorName, limit: count('Most runs returned.', 1, 1_000) }, [
-    'tenant',
-    'name',
-  ]),
+  listRuns: object(
+    { tenant, name: connectorName, limit: count('Most runs returned (0: none).', 0, 10_000) },
+    ['tenant', 'name'],
+  ),
   status: object({ tenant, name: connectorName }),
 
   search: object({ ...recordQuery, limit: count('Most records returned (newest first).', 1, 10_000) }),
@@ -196,14 +196,14 @@ export const INPUT_SCHEMAS = {
       'Pass a connector name and its tenant.',
     ),
     includeRemoved: flag('Also assets a complete snapshot found gone.'),
-    limit: count('Most assets returned.', 1, 1_000),
+    limit: count('Most assets returned.', 1, 10_000),
     offset: count('Assets skipped (paging).', 0, 10_000_000),
   }),
   assetChanges: object({
     tenant,
     assetId: text('Only changes of this asset.', 'Pass an asset id.'),
     afterSeq: count('Changes after this sequence number (paging, tailing).', 0, Number.MAX_SAFE_INTEGER),
-    limit: count('Most changes returned.', 1, 1_000),
+    limit: count('Most changes returned.', 1, 10_000),
   }),
 
   respond: object(

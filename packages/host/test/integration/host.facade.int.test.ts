@@ -52,10 +52,10 @@ describe('HostFacade (embedded host)', function () {
       const { plugins, refused } = await facade.listPlugins();
       expect(plugins.map((p) => p.id)).to.deep.equal(['fake-inventory']);
       expect(refused).to.deep.equal([]);
-      const detail = await facade.showPlugin({ id: 'fake-inventory' });
+      const detail = await facade.showPlugin({ plugin: 'fake-inventory' });
       expect(detail.configSchema.required).to.deep.equal(['apiKey']);
       expect(detail.manifest.contentTypes.map((c) => c.id)).to.deep.equal(['hosts', 'events']);
-      expect(errorKind(await rejection(facade.showPlugin({ id: 'nope' })))).to.equal('not-found');
+      expect(errorKind(await rejection(facade.showPlugin({ plugin: 'nope' })))).to.equal('not-found');
     });
   });
 
@@ -66,7 +66,7 @@ describe('HostFacade (embedded host)', function () {
       expect((await facade.listSensors()).map((s) => s.id)).to.deep.equal(['s1']);
       await facade.createProfile({ name: 'night' });
       const added = await facade.addToProfile({ profile: 'night', tenant: 'acme', connector: 'inv' });
-      expect(added.connectorNames).to.deep.equal(['acme/inv']);
+      expect(added.connectors).to.have.length(1);
       await facade.removeFromProfile({ profile: 'night', tenant: 'acme', connector: 'inv' });
       expect(await facade.deleteProfile({ name: 'night' })).to.deep.equal({ deleted: 'night' });
       const filter = await facade.createFilter({
