@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLogger, type Logger } from '@connectors/framework/engine';
-import { ConnectorHost, type HostOptions } from '@connectors/host';
+import {
+  ConnectorHost,
+  Daemon,
+  type DaemonOptions,
+  type HostFacade,
+  type HostOptions,
+} from '@connectors/host';
 import { UsageError } from './exit-codes';
 
 export interface GlobalOptions {
@@ -29,7 +35,8 @@ export const processIO = (): CliIO => ({
 
 /**
  * What every command shares: resolved global options, the logger (JSON lines on stderr, so stdout
- * carries only the command's output), and the host, opened on first use and closed at exit.
+ * carries only the command's output), and the host's façade, opened on first use and closed at exit.
+ * Commands call the façade's use cases only (docs/adr/0010-host-facade.md).
  */
 export class CliContext {
   private hostPromise?: Promise<ConnectorHost>;
@@ -96,7 +103,21 @@ export class CliContext {
     };
   }
 
-  host(extra: Partial<HostOptions> = {}): Promise<ConnectorHost> {
+  /** The host's use cases; `extra` host options apply when this opens the host (the first call). */
+  async facade(extra: Partial<HostOptions> = {}): Promise<HostFacade> {
+    return (await this.host(extra)).facade;
+  }
+
+  /** The daemon (scheduler, ingestion, metrics) on this process's host; `connectors start` only. */
+  async startDaemon(
+    extra: Partial<HostOptions>,
+    options: DaemonOptions,
+  ): Promise<{ daemon: Daemon; facade: HostFacade }> {
+    const host = await this.host(extra);
+    return { daemon: await Daemon.start(host, options), facade: host.facade };
+  }
+
+  private host(extra: Partial<HostOptions>): Promise<ConnectorHost> {
     this.hostPromise ??= ConnectorHost.open(this.hostOptions(extra));
     return this.hostPromise;
   }

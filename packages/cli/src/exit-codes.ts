@@ -5,7 +5,7 @@ import {
   ConnectorError,
   PluginLoadError,
 } from '@connectors/framework/engine';
-import { HostInputError, HostSetupError } from '@connectors/host';
+import { HostInputError, HostSetupError, InputError, ScopeError } from '@connectors/host';
 
 /** Exit codes: 0 success, 1 a failed test or run (or a fault while doing it), 2 bad usage or bad input. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -44,6 +44,8 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof ConnectorError && BAD_INPUT_CODES.has(err.code)) return EXIT.usage;
   if (
     err instanceof UsageError ||
+    err instanceof InputError ||
+    err instanceof ScopeError ||
     err instanceof HostInputError ||
     err instanceof HostSetupError ||
     err instanceof ConfigurationError ||

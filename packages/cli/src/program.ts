@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { toConnectorError } from '@connectors/framework/engine';
+import { InputError } from '@connectors/host';
 import { registerConnectors } from './commands/connectors.command';
 import { registerDemo } from './commands/demo.command';
 import { registerFilters } from './commands/filters.command';
@@ -98,9 +99,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
 function report(io: CliIO, thrown: unknown, json: boolean): void {
   const err = toConnectorError(thrown);
   const field = (err.details as { field?: string } | undefined)?.field;
+  // The façade's INPUT_INVALID names every bad field (path, message, fix); its message lists them all.
+  const fields = thrown instanceof InputError ? thrown.fields : undefined;
   if (json) {
     io.stdout.write(
-      `${JSON.stringify({ error: { code: err.code, message: err.message, ...(field ? { field } : {}), ...(err.hint ? { hint: err.hint } : {}) } }, null, 2)}\n`,
+      `${JSON.stringify({ error: { code: err.code, message: err.message, ...(field ? { field } : {}), ...(fields ? { fields } : {}), ...(err.hint ? { hint: err.hint } : {}) } }, null, 2)}\n`,
     );
   }
   io.stderr.write(`error: ${err.message}\n`);

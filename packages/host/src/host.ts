@@ -17,6 +17,7 @@ import {
   type RespondRequest,
   type RespondResult,
   type TestResult,
+  type TestStepResult,
 } from '@connectors/framework/engine';
 import { PageBudget } from './pipeline/page-demand';
 import { MemoryRateBudget, RedisRateBudget, DEFAULT_BUCKET, type RateBudget } from './budget/rate-budget';
@@ -24,6 +25,7 @@ import { PluginCatalog } from './catalog/plugin.catalog';
 import { ConnectorFactory } from './connector.factory';
 import { openSecretBox } from './crypto/key-check';
 import { BusyError, HostInputError } from './errors';
+import { HostFacade } from './facade/host.facade';
 import { ExcludeFilters } from './filters/log-filter';
 import { HostMetrics } from './metrics/host.metrics';
 import { emptyFigures, runCollection } from './pipeline/collection.pipeline';
@@ -55,6 +57,12 @@ export interface RunNowOptions {
   signal?: AbortSignal;
 }
 
+export interface TestRunOptions {
+  /** Each step's result, in order. */
+  onStep?(step: TestStepResult): void;
+  signal?: AbortSignal;
+}
+
 export interface TestOutcome {
   connector: ConnectorDefinition;
   result: TestResult;
@@ -66,11 +74,6 @@ const TEST_TIMEOUT_MS = 120_000;
 /** Pages in flight across the runs of a host unless `HostOptions.pagesInFlight` says otherwise. */
 export const DEFAULT_PAGES_IN_FLIGHT = 8;
 
-/**
- * The connector host: catalog, registry, status, run coordination and the data side, opened on one
- * data directory (embedded) or on a Redis shared by several hosts. The CLI and the daemon are thin
- * layers over this class.
- */
 interface HostParts {
   options: HostOptions;
   hostId: string;
@@ -88,19 +91,40 @@ interface HostParts {
   pageBudget: PageBudget;
 }
 
+/**
+ * The connector host, the composition root: catalog, registry, status, run coordination and the data
+ * side, opened on one data directory (embedded) or on a Redis shared by several hosts. Callers come
+ * in through `facade` (the use cases; docs/adr/0010-host-facade.md); the daemon runs on the host.
+ * Members marked internal are the parts the daemon, the façade and the host's tests wire together.
+ */
 export class ConnectorHost {
+  /** The use cases: the one way in for the CLI and the HTTP API. */
+  readonly facade: HostFacade;
+  /** @internal */
   readonly options: HostOptions;
+  /** @internal */
   readonly hostId: string;
+  /** @internal */
   readonly minuteMs: number;
+  /** @internal */
   readonly store: HostStore;
+  /** @internal */
   readonly catalog: PluginCatalog;
+  /** Tenants, sensors, log filters (the façade's use cases are the way in; benchmarks seed through it). */
   readonly inventory: InventoryRegistry;
+  /** Connector instances and profiles (the façade's use cases are the way in; benchmarks seed through it). */
   readonly connectors: ConnectorRegistry;
+  /** @internal */
   readonly status: StatusTracker;
+  /** @internal */
   readonly coordinator: RunCoordinator;
+  /** @internal */
   readonly metrics: HostMetrics;
+  /** @internal */
   readonly clock: Clock;
+  /** @internal */
   readonly logger: Logger;
+  /** @internal */
   readonly container: DependencyContainer;
   /** Pages in flight across every run of this host (`HostOptions.pagesInFlight`). */
   readonly pageBudget: PageBudget;
@@ -144,6 +168,7 @@ export class ConnectorHost {
       deadlineMs: parts.options.redisDeadlineMs,
       execute: (def, request) => this.executeRun(def, request),
     });
+    this.facade = new HostFacade(this);
   }
 
   static async open(options: HostOptions): Promise<ConnectorHost> {
@@ -232,12 +257,17 @@ export class ConnectorHost {
     return this.queuePromise;
   }
 
+  /** @internal */
   createIngest(consumer: string): Promise<IngestHandle> {
     return this.queue().then((q) => this.backends.createIngest(q, consumer));
   }
 
-  /** Runs the connector's live test; one test at a time per connector, across hosts. */
-  async test(tenant: string | undefined, name: string, signal?: AbortSignal): Promise<TestOutcome> {
+  /**
+   * @internal Runs the connector's live test; one test at a time per connector, across hosts. The
+   * steps reach `onStep` when the test ends: the framework's `Connector.test` reports them together.
+   */
+  async test(tenant: string | undefined, name: string, options: TestRunOptions = {}): Promise<TestOutcome> {
+    const { signal } = options;
     const def = await this.connectors.get(tenant, name);
     this.connectors.assertSecretKey();
     const lease = await acquireLease(
@@ -304,6 +334,7 @@ export class ConnectorHost {
         };
       }
       const status = await this.status.afterTest(def, result);
+      for (const step of result.steps) options.onStep?.(step);
       return { connector: def, result, status };
     } finally {
       keeper.stop();
@@ -312,7 +343,7 @@ export class ConnectorHost {
   }
 
   /**
-   * Collects now (the user asked), under the same lease as scheduled runs, and by default waits
+   * @internal Collects now (the user asked), under the same lease as scheduled runs, and by default waits
    * until ingestion has every published record.
    */
   async run(tenant: string | undefined, name: string, options: RunNowOptions = {}): Promise<RunSummary> {
@@ -367,7 +398,7 @@ export class ConnectorHost {
     }
   }
 
-  /** The framework's respond entry point, through this host's instance of the connector. */
+  /** @internal The framework's respond entry point, through this host's instance of the connector. */
   async respond(
     tenant: string | undefined,
     name: string,
@@ -388,7 +419,7 @@ export class ConnectorHost {
     });
   }
 
-  /** Status of one connector, or of every connector (of a tenant). */
+  /** @internal Status of one connector, or of every connector (of a tenant). */
   async statusOf(tenant?: string, name?: string): Promise<ConnectorStatus[]> {
     const backlog = await this.status.backlog();
     if (name) return [await this.status.get(await this.connectors.get(tenant, name), backlog)];
@@ -397,7 +428,7 @@ export class ConnectorHost {
     return Promise.all(defs.map((d) => this.status.get(d, backlog)));
   }
 
-  /** The connector's last runs, newest first (bounded history). */
+  /** @internal The connector's last runs, newest first (bounded history). */
   async runHistory(tenant: string | undefined, name: string): Promise<RunSummary[]> {
     const def = await this.connectors.get(tenant, name);
     const [history, interrupted] = await Promise.all([
@@ -407,7 +438,7 @@ export class ConnectorHost {
     return [...(interrupted ? [interrupted] : []), ...(history ?? [])];
   }
 
-  /** One collection run; never throws (the coordinator records failures in status). */
+  /** @internal One collection run; never throws (the coordinator records failures in status). */
   async executeRun(def: ConnectorDefinition, request: RunRequest): Promise<RunSummary> {
     const startedAt = this.clock.now();
     let figures: RunFigures = emptyFigures();

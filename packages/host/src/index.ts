@@ -1,7 +1,8 @@
 export * from './types';
 export { ConnectorHost, DEFAULT_PAGES_IN_FLIGHT } from './host';
 export { EMBEDDED_INGEST_BATCH, hostIngestReading } from './backends/ingest.defaults';
-export type { RunNowOptions, TestOutcome } from './host';
+export type { RunNowOptions, TestOutcome, TestRunOptions } from './host';
+export * from './facade';
 export { Daemon } from './daemon';
 export { HostInputError, BusyError, HostSetupError } from './errors';
 export { PluginCatalog, summarize } from './catalog/plugin.catalog';

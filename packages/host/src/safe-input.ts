@@ -1,7 +1,9 @@
 import { findUnsafeKey, unsafeSegment } from '@connectors/framework/engine';
 import { HostInputError } from './errors';
 
-const HINT = 'Remove it: "__proto__", "constructor" and "prototype" are never setting or field names.';
+/** How to fix a `__proto__`, `constructor` or `prototype` key. */
+export const UNSAFE_KEY_HINT =
+  'Remove it: "__proto__", "constructor" and "prototype" are never setting or field names.';
 
 /** Throws when a dot path names `__proto__`, `constructor` or `prototype`, which reach an object's prototype. */
 export function refuseUnsafePath(path: string, field: string): void {
@@ -11,7 +13,7 @@ export function refuseUnsafePath(path: string, field: string): void {
       'KEY_FORBIDDEN',
       field,
       `"${path}" names "${segment}", which is not allowed`,
-      HINT,
+      UNSAFE_KEY_HINT,
     );
 }
 
@@ -19,5 +21,10 @@ export function refuseUnsafePath(path: string, field: string): void {
 export function refuseUnsafeKeys(value: unknown, field: string): void {
   const at = findUnsafeKey(value);
   if (at !== undefined)
-    throw new HostInputError('KEY_FORBIDDEN', field, `"${at}" names a key that is not allowed`, HINT);
+    throw new HostInputError(
+      'KEY_FORBIDDEN',
+      field,
+      `"${at}" names a key that is not allowed`,
+      UNSAFE_KEY_HINT,
+    );
 }

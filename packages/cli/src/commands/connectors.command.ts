@@ -28,19 +28,19 @@ export function registerConnectors(program: Command, state: ProgramState): void 
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts) => {
-        const host = await ctx.host();
+        const facade = await ctx.facade();
         const pluginId = requireOpt(opts, 'plugin');
-        const manifest = host.catalog.manifest(pluginId);
-        const def = await host.connectors.create({
+        const { manifest } = await facade.showPlugin({ plugin: pluginId });
+        const profile = optString(opts, 'profile');
+        const view = await facade.createConnector({
           plugin: pluginId,
           name: requireOpt(opts, 'name'),
           tenant: requireOpt(opts, 'tenant'),
           runOn: requireOpt(opts, 'runOn', 'run-on'),
-          profile: optString(opts, 'profile'),
+          ...(profile !== undefined ? { profile } : {}),
           filters: listOpt(opts, 'filter'),
           config: parseSettings(manifest, listOpt(opts, 'set')),
         });
-        const view = await host.connectors.view(def);
         if (opts.json) return ctx.json(view);
         ctx.print(
           `Created connector "${view.name}" (${view.pluginName}) for tenant ${view.tenant}, running on ${view.runOn}.`,
@@ -69,16 +69,19 @@ export function registerConnectors(program: Command, state: ProgramState): void 
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [name]) => {
-        const host = await ctx.host();
-        const def = await host.connectors.get(requireOpt(opts, 'tenant'), name);
+        const facade = await ctx.facade();
+        const current = await facade.getConnector({ tenant: requireOpt(opts, 'tenant'), name });
         const sets = listOpt(opts, 'set');
         const unsets = listOpt(opts, 'unset');
         if (!sets.length && !unsets.length)
           throw new UsageError('set', 'nothing to change', 'Pass --set key=value or --unset key.');
-        const changes: Record<string, unknown> = parseSettings(host.catalog.manifest(def.plugin), sets);
-        for (const key of unsets) changes[key] = undefined;
-        const updated = await host.connectors.edit(def.tenant, def.name, changes);
-        const view = await host.connectors.view(updated);
+        const { manifest } = await facade.showPlugin({ plugin: current.plugin });
+        const view = await facade.editConnector({
+          tenant: current.tenant,
+          name: current.name,
+          set: parseSettings(manifest, sets),
+          unset: unsets,
+        });
         if (opts.json) return ctx.json(view);
         ctx.print(`Updated "${view.name}": ${[...sets.map((s) => s.split('=')[0]), ...unsets].join(', ')}.`);
         ctx.print(`Test it: connectors test "${view.name}" --tenant ${view.tenant}`);
@@ -92,9 +95,11 @@ export function registerConnectors(program: Command, state: ProgramState): void 
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [name]) => {
-        const def = await (await ctx.host()).connectors.delete(requireOpt(opts, 'tenant'), name);
-        if (opts.json) return ctx.json({ deleted: def.name, tenant: def.tenant, id: def.id });
-        ctx.print(`Deleted connector "${def.name}" of tenant ${def.tenant}.`);
+        const deleted = await (
+          await ctx.facade()
+        ).deleteConnector({ tenant: requireOpt(opts, 'tenant'), name });
+        if (opts.json) return ctx.json(deleted);
+        ctx.print(`Deleted connector "${deleted.deleted}" of tenant ${deleted.tenant}.`);
       }),
     );
 
@@ -105,13 +110,8 @@ export function registerConnectors(program: Command, state: ProgramState): void 
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts) => {
-        const host = await ctx.host();
         const tenant = optString(opts, 'tenant');
-        const statuses = new Map((await host.statusOf(tenant)).map((s) => [s.connectorId, s]));
-        const views = await Promise.all(
-          (await host.connectors.list(tenant)).map((d) => host.connectors.view(d)),
-        );
-        const rows = views.map((v) => ({ ...v, status: statuses.get(v.id) }));
+        const rows = await (await ctx.facade()).listConnectors(tenant ? { tenant } : {});
         if (opts.json) return ctx.json(rows);
         if (!rows.length)
           return ctx.print(
@@ -142,10 +142,12 @@ export function registerConnectors(program: Command, state: ProgramState): void 
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [name]) => {
-        const host = await ctx.host();
-        const def = await host.connectors.get(requireOpt(opts, 'tenant'), name);
-        const view = await host.connectors.view(def);
-        const [status] = await host.statusOf(def.tenant, def.name);
+        const { status, ...view } = await (
+          await ctx.facade()
+        ).getConnector({
+          tenant: requireOpt(opts, 'tenant'),
+          name,
+        });
         if (opts.json) return ctx.json({ ...view, status });
         printView(ctx, view, status);
       }),

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { generateCloudOneKey, startSimulator, type SimulatorHandle } from '@connectors/cloudone-simulator';
-import { Lake, LAKE_FILE } from '@connectors/lake';
-import { KEY_FILE_NAME, resolveSecretKey, type ConnectorDefinition } from '@connectors/host';
+import { KEY_FILE_NAME, resolveSecretKey, type ConnectorView, type HostFacade } from '@connectors/host';
 import type { CliContext } from '../context';
 import { EXIT, UsageError } from '../exit-codes';
 import { RunProgressView, summaryLine } from '../output/run-progress';
@@ -58,8 +56,8 @@ export function registerDemo(program: Command, state: ProgramState): void {
               `      CONNECTORS_SECRET_KEY is not set: this demo encrypts secrets with ${path.join(ctx.dataDir, KEY_FILE_NAME)}; real hosts sharing Redis need CONNECTORS_SECRET_KEY`,
             );
           }
-          const host = await ctx.host(demoKey ? { secretKey: demoKey } : {});
-          if (!host.catalog.has(PLUGIN)) {
+          const facade = await ctx.facade(demoKey ? { secretKey: demoKey } : {});
+          if (!(await facade.listPlugins()).plugins.some((p) => p.id === PLUGIN)) {
             throw new UsageError(
               'plugin',
               `the ${PLUGIN} plugin was not found`,
@@ -67,13 +65,13 @@ export function registerDemo(program: Command, state: ProgramState): void {
             );
           }
           ctx.print(
-            `      data directory ${ctx.dataDir} (${host.store.kind} registry, ${ctx.redisUrl ? 'Redis' : 'in-process'} queue)`,
+            `      data directory ${ctx.dataDir} (${facade.info().registry} registry, ${ctx.redisUrl ? 'Redis' : 'in-process'} queue)`,
           );
 
           step(2, `Tenant "${tenant}" and the Trend Micro connector "${name}"`);
-          const { created: tenantCreated } = await host.inventory.createTenant(tenant);
+          const { created: tenantCreated } = await facade.createTenant({ id: tenant });
           ctx.print(`      tenant ${tenant}: ${tenantCreated ? 'created' : 'exists'}`);
-          let def: ConnectorDefinition | undefined = await host.connectors.find(tenant, name);
+          let def: ConnectorView | undefined = await facade.findConnector({ tenant, name });
           const config = { apiUrl: sim.baseUrl, apiKey, contentTypes: ['computers'], interval: 5 };
           if (def && def.plugin !== PLUGIN) {
             throw new UsageError(
@@ -83,12 +81,12 @@ export function registerDemo(program: Command, state: ProgramState): void {
             );
           }
           if (def) {
-            def = await host.connectors.edit(tenant, name, { apiUrl: sim.baseUrl, apiKey });
+            def = await facade.editConnector({ tenant, name, set: { apiUrl: sim.baseUrl, apiKey } });
             ctx.print(
               `      connector ${name}: reused (pointed at this simulator; its records keep their ids)`,
             );
           } else {
-            def = await host.connectors.create({
+            def = await facade.createConnector({
               plugin: PLUGIN,
               name,
               tenant,
@@ -100,19 +98,22 @@ export function registerDemo(program: Command, state: ProgramState): void {
               `      connector ${name}: created on the data processor, in the default data analyzer profile`,
             );
           }
-          if (!(await host.connectors.isActive(def)))
-            await host.connectors.addToProfile('default', tenant, name);
-          const view = await host.connectors.view(def);
-          ctx.print(`      config ${JSON.stringify(view.config)}`);
+          // Active: on the data processor (as created), collecting only while in a profile.
+          if (!def.profiles.length) {
+            await facade.addToProfile({ profile: 'default', tenant, connector: name });
+          }
+          ctx.print(`      config ${JSON.stringify(def.config)}`);
 
           step(3, 'Testing the connector');
-          const { result } = await host.test(tenant, name);
+          const { result } = await facade.testConnector({ tenant, name });
           printTestResult(ctx, result);
           if (!result.ok) return EXIT.failed;
 
           step(4, 'Collecting once: Cloud One → normalize → queue → ingest → lake');
           const progress = new RunProgressView(ctx.io, 'computers', true);
-          const run = await host.run(tenant, name, { onProgress: (p) => progress.update(p) });
+          const run = await facade.runConnector({ tenant, name }, undefined, {
+            onProgress: (p) => progress.update(p),
+          });
           progress.stop();
           ctx.print(`      ${summaryLine(run, 'computers')}`);
           if (!run.ok) {
@@ -123,7 +124,7 @@ export function registerDemo(program: Command, state: ProgramState): void {
           }
 
           step(5, 'What landed in the lake');
-          printLake(ctx, def, tenant);
+          await printLake(ctx, facade, def, tenant);
 
           step(6, 'Explore further');
           const dd = ctx.dataDir === path.resolve(ctx.io.cwd, 'data') ? '' : ` --data-dir ${ctx.dataDir}`;
@@ -150,66 +151,66 @@ export function registerDemo(program: Command, state: ProgramState): void {
     );
 }
 
-function printLake(ctx: CliContext, def: ConnectorDefinition, tenant: string): void {
-  if (!existsSync(path.join(ctx.dataDir, LAKE_FILE))) {
+async function printLake(
+  ctx: CliContext,
+  facade: HostFacade,
+  def: ConnectorView,
+  tenant: string,
+): Promise<void> {
+  const mine = [{ path: 'connector.id', value: def.id }];
+  const { count: records } = await facade.countRecords({ tenant, where: mine });
+  if (!records) {
     ctx.print('      the lake is empty');
     return;
   }
-  const lake = Lake.open(ctx.dataDir, { readonly: true });
-  try {
-    const mine = [{ path: 'connector.id', value: def.id }];
-    const records = lake.count({ tenant, where: mine });
-    // Counted page by page: a large fleet is never held in memory at once.
-    let present = 0;
-    let removed = 0;
-    const PAGE = 5_000;
-    for (let offset = 0; ; offset += PAGE) {
-      const page = lake.listAssets({
-        tenant,
-        connectorId: def.id,
-        includeRemoved: true,
-        limit: PAGE,
-        offset,
-      });
-      for (const a of page) {
-        if (a.removed) removed++;
-        else present++;
-      }
-      if (page.length < PAGE) break;
-    }
-    const assets = lake.listAssets({ tenant, connectorId: def.id, limit: 200 });
-    ctx.print(
-      `      Syslog index: ${records.toLocaleString('en-US')} records of this connector (msg_class trendmicro_cloudone_computers)`,
-    );
-    ctx.print(
-      `      Assets: ${present.toLocaleString('en-US')} present, ${removed.toLocaleString('en-US')} removed (not seen in a complete snapshot)`,
-    );
-    const [sample] = lake.search({
+  // Counted page by page: a large fleet is never held in memory at once.
+  let present = 0;
+  let removed = 0;
+  const PAGE = 5_000;
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await facade.listAssets({
       tenant,
-      where: [...mine, { path: 'host.os.full', op: 'contains', value: 'Windows' }],
-      limit: 1,
+      connector: def.name,
+      includeRemoved: true,
+      limit: PAGE,
+      offset,
     });
-    const shown = sample ?? lake.search({ tenant, where: mine, limit: 1 })[0];
-    if (shown) {
-      ctx.print('\n      A sample Syslog record:');
-      ctx.print(JSON.stringify(shown, null, 2).replace(/^/gm, '      '));
+    for (const a of page) {
+      if (a.removed) removed++;
+      else present++;
     }
-    ctx.print('\n      Assets (first 8):');
-    ctx.print(
-      renderTable(
-        ['Hostname', 'Key', 'IP', 'OS', 'Last Seen'],
-        [...assets.filter((a) => a.record.hostname), ...assets.filter((a) => !a.record.hostname)]
-          .slice(0, 8)
-          .map((a) => [
-            a.hostname ?? a.record.hostname,
-            `${a.primaryKey.key}=${a.primaryKey.value}`,
-            (a.record.ip ?? []).slice(0, 2).join(', '),
-            a.record.os,
-            formatTime(a.lastSeen),
-          ]),
-      ).replace(/^/gm, '      '),
-    );
-  } finally {
-    lake.close();
+    if (page.length < PAGE) break;
   }
+  const assets = await facade.listAssets({ tenant, connector: def.name, limit: 200 });
+  ctx.print(
+    `      Syslog index: ${records.toLocaleString('en-US')} records of this connector (msg_class trendmicro_cloudone_computers)`,
+  );
+  ctx.print(
+    `      Assets: ${present.toLocaleString('en-US')} present, ${removed.toLocaleString('en-US')} removed (not seen in a complete snapshot)`,
+  );
+  const [sample] = await facade.search({
+    tenant,
+    where: [...mine, { path: 'host.os.full', op: 'contains', value: 'Windows' }],
+    limit: 1,
+  });
+  const shown = sample ?? (await facade.search({ tenant, where: mine, limit: 1 }))[0];
+  if (shown) {
+    ctx.print('\n      A sample Syslog record:');
+    ctx.print(JSON.stringify(shown, null, 2).replace(/^/gm, '      '));
+  }
+  ctx.print('\n      Assets (first 8):');
+  ctx.print(
+    renderTable(
+      ['Hostname', 'Key', 'IP', 'OS', 'Last Seen'],
+      [...assets.filter((a) => a.record.hostname), ...assets.filter((a) => !a.record.hostname)]
+        .slice(0, 8)
+        .map((a) => [
+          a.hostname ?? a.record.hostname,
+          `${a.primaryKey.key}=${a.primaryKey.value}`,
+          (a.record.ip ?? []).slice(0, 2).join(', '),
+          a.record.os,
+          formatTime(a.lastSeen),
+        ]),
+    ).replace(/^/gm, '      '),
+  );
 }

@@ -24,8 +24,12 @@ export function registerFilters(program: Command, state: ProgramState): void {
     .action(
       bind(state, async (ctx, opts, [name]) => {
         const f = await (
-          await ctx.host()
-        ).inventory.createFilter(requireOpt(opts, 'tenant'), name, listOpt(opts, 'when'));
+          await ctx.facade()
+        ).createFilter({
+          tenant: requireOpt(opts, 'tenant'),
+          name,
+          when: listOpt(opts, 'when'),
+        });
         if (opts.json) return ctx.json(f);
         ctx.print(
           `Created log filter "${f.name}" for tenant ${f.tenant}: exclude when ${f.conditions.map(formatCondition).join(' AND ')}`,
@@ -39,10 +43,8 @@ export function registerFilters(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts) => {
-        const host = await ctx.host();
         const tenant = optString(opts, 'tenant');
-        if (tenant) await host.inventory.requireTenant(tenant);
-        const list = await host.inventory.listFilters(tenant);
+        const list = await (await ctx.facade()).listFilters(tenant ? { tenant } : {});
         if (opts.json) return ctx.json(list);
         ctx.print(
           renderTable(
@@ -58,7 +60,7 @@ export function registerFilters(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [name]) => {
-        await (await ctx.host()).inventory.deleteFilter(requireOpt(opts, 'tenant'), name);
+        await (await ctx.facade()).deleteFilter({ tenant: requireOpt(opts, 'tenant'), name });
         if (opts.json) return ctx.json({ deleted: name });
         ctx.print(`Deleted log filter "${name}".`);
       }),

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { renderTable, formatTime } from '../output/table';
-import { bind, requireOpt, type ProgramState } from './shared';
+import { bind, optString, requireOpt, type ProgramState } from './shared';
 
 /** `tenants`, `sensors` and `profiles`: what connectors refer to. */
 export function registerInventory(program: Command, state: ProgramState): void {
@@ -11,9 +11,11 @@ export function registerInventory(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [id]) => {
-        const { tenant, created } = await (await ctx.host()).inventory.createTenant(id);
-        if (opts.json) return ctx.json({ ...tenant, created });
-        ctx.print(created ? `Created tenant "${tenant.id}".` : `Tenant "${tenant.id}" already exists.`);
+        const tenant = await (await ctx.facade()).createTenant({ id });
+        if (opts.json) return ctx.json(tenant);
+        ctx.print(
+          tenant.created ? `Created tenant "${tenant.id}".` : `Tenant "${tenant.id}" already exists.`,
+        );
       }),
     );
   tenants
@@ -21,7 +23,7 @@ export function registerInventory(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts) => {
-        const list = await (await ctx.host()).inventory.listTenants();
+        const list = await (await ctx.facade()).listTenants();
         if (opts.json) return ctx.json(list);
         ctx.print(
           renderTable(
@@ -36,7 +38,7 @@ export function registerInventory(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [id]) => {
-        await (await ctx.host()).inventory.deleteTenant(id);
+        await (await ctx.facade()).deleteTenant({ id });
         if (opts.json) return ctx.json({ deleted: id });
         ctx.print(`Deleted tenant "${id}".`);
       }),
@@ -51,7 +53,8 @@ export function registerInventory(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [id]) => {
-        const sensor = await (await ctx.host()).inventory.createSensor(id, opts.name as string | undefined);
+        const name = optString(opts, 'name');
+        const sensor = await (await ctx.facade()).createSensor({ id, ...(name ? { name } : {}) });
         if (opts.json) return ctx.json(sensor);
         ctx.print(`Created sensor "${sensor.id}". Run connectors on it with --run-on sensor:${sensor.id}`);
       }),
@@ -61,7 +64,7 @@ export function registerInventory(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts) => {
-        const list = await (await ctx.host()).inventory.listSensors();
+        const list = await (await ctx.facade()).listSensors();
         if (opts.json) return ctx.json(list);
         ctx.print(
           renderTable(
@@ -76,7 +79,7 @@ export function registerInventory(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [id]) => {
-        await (await ctx.host()).inventory.deleteSensor(id);
+        await (await ctx.facade()).deleteSensor({ id });
         if (opts.json) return ctx.json({ deleted: id });
         ctx.print(`Deleted sensor "${id}".`);
       }),
@@ -90,13 +93,7 @@ export function registerInventory(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts) => {
-        const host = await ctx.host();
-        const list = await host.connectors.listProfiles();
-        const names = new Map((await host.connectors.list()).map((c) => [c.id, `${c.tenant}/${c.name}`]));
-        const rows = list.map((p) => ({
-          ...p,
-          connectorNames: p.connectors.map((id) => names.get(id) ?? id),
-        }));
+        const rows = await (await ctx.facade()).listProfiles();
         if (opts.json) return ctx.json(rows);
         ctx.print(
           renderTable(
@@ -111,7 +108,7 @@ export function registerInventory(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [name]) => {
-        const p = await (await ctx.host()).connectors.createProfile(name);
+        const p = await (await ctx.facade()).createProfile({ name });
         if (opts.json) return ctx.json(p);
         ctx.print(`Created data analyzer profile "${p.name}".`);
       }),
@@ -125,8 +122,12 @@ export function registerInventory(program: Command, state: ProgramState): void {
     .action(
       bind(state, async (ctx, opts, [profile]) => {
         const p = await (
-          await ctx.host()
-        ).connectors.addToProfile(profile, requireOpt(opts, 'tenant'), requireOpt(opts, 'connector'));
+          await ctx.facade()
+        ).addToProfile({
+          profile,
+          tenant: requireOpt(opts, 'tenant'),
+          connector: requireOpt(opts, 'connector'),
+        });
         if (opts.json) return ctx.json(p);
         ctx.print(
           `Added "${String(opts.connector)}" to profile "${p.name}"; it pulls data from its next scheduled check.`,
@@ -141,8 +142,12 @@ export function registerInventory(program: Command, state: ProgramState): void {
     .action(
       bind(state, async (ctx, opts, [profile]) => {
         const p = await (
-          await ctx.host()
-        ).connectors.removeFromProfile(profile, requireOpt(opts, 'tenant'), requireOpt(opts, 'connector'));
+          await ctx.facade()
+        ).removeFromProfile({
+          profile,
+          tenant: requireOpt(opts, 'tenant'),
+          connector: requireOpt(opts, 'connector'),
+        });
         if (opts.json) return ctx.json(p);
         ctx.print(`Removed "${String(opts.connector)}" from profile "${p.name}".`);
       }),
@@ -152,7 +157,7 @@ export function registerInventory(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [name]) => {
-        await (await ctx.host()).connectors.deleteProfile(name);
+        await (await ctx.facade()).deleteProfile({ name });
         if (opts.json) return ctx.json({ deleted: name });
         ctx.print(`Deleted profile "${name}".`);
       }),

@@ -1,18 +1,15 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { unsafeSegment, type SyslogRecord } from '@connectors/framework/engine';
-import { Lake, LAKE_FILE, type LakeCondition } from '@connectors/lake';
-import type { CliContext } from '../context';
+import { unsafeSegment } from '@connectors/framework/engine';
+import type { RecordCondition } from '@connectors/host';
 import { UsageError } from '../exit-codes';
 import { formatTime, parseDuration, renderTable } from '../output/table';
-import { bind, collect, intOpt, listOpt, optString, type Opts, type ProgramState } from './shared';
+import { bind, collect, intOpt, listOpt, optString, type ProgramState } from './shared';
 
 /**
  * `--where` forms: `PATH=VALUE` (equals, or any element of an array equals), `PATH!=VALUE`,
  * `PATH~VALUE` (contains, case-insensitive), `PATH?` (exists).
  */
-export function parseWhere(text: string): LakeCondition {
+export function parseWhere(text: string): RecordCondition {
   const unsafe = unsafeSegment(text.split(/[=!~?\s]/)[0]);
   if (unsafe !== undefined)
     throw new UsageError(
@@ -32,14 +29,6 @@ export function parseWhere(text: string): LakeCondition {
   }
   const op = m[2] === '=' ? 'eq' : m[2] === '!=' ? 'neq' : 'contains';
   return { path: m[1], op, value: m[3] };
-}
-
-async function openLake(ctx: CliContext, opts: Opts): Promise<Lake | undefined> {
-  const tenant = optString(opts, 'tenant');
-  // An unknown tenant is a mistake worth saying, not an empty result.
-  if (tenant) await (await ctx.host()).inventory.requireTenant(tenant);
-  if (!existsSync(path.join(ctx.dataDir, LAKE_FILE))) return undefined;
-  return Lake.open(ctx.dataDir, { readonly: true });
 }
 
 export function registerLake(program: Command, state: ProgramState): void {
@@ -70,13 +59,15 @@ export function registerLake(program: Command, state: ProgramState): void {
         const limit = intOpt(opts, 'limit') ?? 20;
         if (limit < 1 || limit > 10_000)
           throw new UsageError('limit', `${limit} is out of bounds`, 'Use a value from 1 to 10000.');
-        const lake = await openLake(ctx, opts);
-        let records: SyslogRecord[] = [];
-        try {
-          records = lake ? lake.search({ tenant: optString(opts, 'tenant'), where, since, limit }) : [];
-        } finally {
-          lake?.close();
-        }
+        const tenant = optString(opts, 'tenant');
+        const records = await (
+          await ctx.facade()
+        ).search({
+          ...(tenant !== undefined ? { tenant } : {}),
+          where,
+          ...(since !== undefined ? { since } : {}),
+          limit,
+        });
         if (opts.json) return ctx.json(records);
         if (!records.length) return ctx.print('No records match.');
         ctx.print(
@@ -111,19 +102,14 @@ export function registerLake(program: Command, state: ProgramState): void {
     .action(
       bind(state, async (ctx, opts) => {
         const limit = intOpt(opts, 'limit') ?? 50;
-        const lake = await openLake(ctx, opts);
-        let assets: ReturnType<Lake['listAssets']> = [];
-        try {
-          assets = lake
-            ? lake.listAssets({
-                tenant: optString(opts, 'tenant'),
-                includeRemoved: !!opts.includeRemoved,
-                limit,
-              })
-            : [];
-        } finally {
-          lake?.close();
-        }
+        const tenant = optString(opts, 'tenant');
+        const assets = await (
+          await ctx.facade()
+        ).listAssets({
+          ...(tenant !== undefined ? { tenant } : {}),
+          includeRemoved: !!opts.includeRemoved,
+          limit,
+        });
         if (opts.json) return ctx.json(assets);
         if (!assets.length) return ctx.print('No assets.');
         ctx.print(

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { summarize } from '@connectors/host';
 import { renderTable } from '../output/table';
 import { bind, type ProgramState } from './shared';
 
@@ -10,9 +9,8 @@ export function registerPlugins(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts) => {
-        const host = await ctx.host();
-        const rows = host.catalog.list().map((p) => summarize(p));
-        for (const err of host.catalog.errors)
+        const { plugins: rows, refused } = await (await ctx.facade()).listPlugins();
+        for (const err of refused)
           ctx.io.stderr.write(`warning: plugin refused: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
         if (opts.json) return ctx.json(rows);
         if (!rows.length) return ctx.print('No plugins found. Build the workspace first: npm run build');

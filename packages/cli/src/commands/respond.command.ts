@@ -21,7 +21,9 @@ export function registerRespond(program: Command, state: ProgramState): void {
             throw new UsageError('target', `"${pair}" is not key=value`, 'Write --target hostname=web-1.');
           target[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
         }
-        const result = await (await ctx.host()).respond(requireOpt(opts, 'tenant'), name, { action, target });
+        const result = await (
+          await ctx.facade()
+        ).respond({ tenant: requireOpt(opts, 'tenant'), name, action, target });
         if (opts.json) ctx.json(result);
         else ctx.print(`${result.ok ? 'Done' : 'Failed'}: ${result.summary}`);
         return result.ok ? 0 : 1;

@@ -17,7 +17,7 @@ export function registerRun(program: Command, state: ProgramState): void {
     .action(
       bind(state, async (ctx, opts, [name]) => {
         const redisDeadlineMs = positiveIntOpt(opts, 'redisDeadlineMs', 'redis-deadline-ms');
-        const host = await ctx.host(redisDeadlineMs !== undefined ? { redisDeadlineMs } : {});
+        const facade = await ctx.facade(redisDeadlineMs !== undefined ? { redisDeadlineMs } : {});
         if (opts.wait === false && !ctx.redisUrl) {
           throw new UsageError(
             'no-wait',
@@ -25,22 +25,21 @@ export function registerRun(program: Command, state: ProgramState): void {
             'Drop --no-wait, or pass --redis-url (and run `connectors start` to ingest).',
           );
         }
-        const def = await host.connectors.get(requireOpt(opts, 'tenant'), name);
-        const manifest = host.catalog.manifest(def.plugin);
+        const def = await facade.getConnector({ tenant: requireOpt(opts, 'tenant'), name });
+        const { manifest } = await facade.showPlugin({ plugin: def.plugin });
         const label = (
-          manifest.contentTypes.find((c) => c.id === host.connectors.settings(def).contentTypes[0])?.title ??
-          'records'
+          manifest.contentTypes.find((c) => c.id === def.contentTypes[0])?.title ?? 'records'
         ).toLowerCase();
         const view = new RunProgressView(ctx.io, label, !opts.json);
         const controller = new AbortController();
         const onSignal = (): void => controller.abort();
         process.once('SIGINT', onSignal);
         try {
-          const run = await host.run(def.tenant, def.name, {
-            waitForIngestion: opts.wait !== false,
-            signal: controller.signal,
-            onProgress: (p) => view.update(p),
-          });
+          const run = await facade.runConnector(
+            { tenant: def.tenant, name: def.name, waitForIngestion: opts.wait !== false },
+            undefined,
+            { signal: controller.signal, onProgress: (p) => view.update(p) },
+          );
           view.stop();
           if (opts.json) ctx.json(run);
           else {

@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Command } from 'commander';
-import { Daemon, DEFAULT_MAX_CONCURRENT_RUNS, DEFAULT_PAGES_IN_FLIGHT } from '@connectors/host';
+import { DEFAULT_MAX_CONCURRENT_RUNS, DEFAULT_PAGES_IN_FLIGHT } from '@connectors/host';
 import { bind, intOpt, optString, positiveIntOpt, type ProgramState } from './shared';
 
 export function registerStart(program: Command, state: ProgramState): void {
@@ -42,20 +42,23 @@ export function registerStart(program: Command, state: ProgramState): void {
         const logger = ctx.logger('info');
         const pagesInFlight = positiveIntOpt(opts, 'pagesInFlight', 'pages-in-flight');
         const redisDeadlineMs = positiveIntOpt(opts, 'redisDeadlineMs', 'redis-deadline-ms');
-        const host = await ctx.host({
-          hostId: optString(opts, 'hostId'),
-          ...(pagesInFlight !== undefined ? { pagesInFlight } : {}),
-          ...(redisDeadlineMs !== undefined ? { redisDeadlineMs } : {}),
-        });
-        const daemon = await Daemon.start(host, {
-          maxConcurrentRuns: positiveIntOpt(opts, 'maxConcurrentRuns', 'max-concurrent-runs'),
-          metricsPort: opts.metrics === false ? undefined : intOpt(opts, 'metricsPort', 'metrics-port'),
-          metricsHost: optString(opts, 'metricsHost'),
-          ingestWorkers: intOpt(opts, 'ingestWorkers', 'ingest-workers'),
-          tickMs: intOpt(opts, 'tickMs', 'tick-ms'),
-          leaseTtlMs: intOpt(opts, 'leaseTtlMs', 'lease-ttl-ms'),
-          shutdownGraceMs: intOpt(opts, 'shutdownGraceMs', 'shutdown-grace-ms'),
-        });
+        const { daemon, facade } = await ctx.startDaemon(
+          {
+            hostId: optString(opts, 'hostId'),
+            ...(pagesInFlight !== undefined ? { pagesInFlight } : {}),
+            ...(redisDeadlineMs !== undefined ? { redisDeadlineMs } : {}),
+          },
+          {
+            maxConcurrentRuns: positiveIntOpt(opts, 'maxConcurrentRuns', 'max-concurrent-runs'),
+            metricsPort: opts.metrics === false ? undefined : intOpt(opts, 'metricsPort', 'metrics-port'),
+            metricsHost: optString(opts, 'metricsHost'),
+            ingestWorkers: intOpt(opts, 'ingestWorkers', 'ingest-workers'),
+            tickMs: intOpt(opts, 'tickMs', 'tick-ms'),
+            leaseTtlMs: intOpt(opts, 'leaseTtlMs', 'lease-ttl-ms'),
+            shutdownGraceMs: intOpt(opts, 'shutdownGraceMs', 'shutdown-grace-ms'),
+          },
+        );
+        const info = facade.info();
         const where = daemon.address
           ? ` metrics and health on http://${daemon.address.address}:${daemon.address.port}/metrics and /healthz`
           : '';
@@ -80,8 +83,8 @@ export function registerStart(program: Command, state: ProgramState): void {
             });
         });
         ctx.io.stderr.write(
-          `connectors daemon ${host.hostId} started (${host.store.kind} registry, data in ${ctx.dataDir}, ` +
-            `V8 heap limit ${heapMb} MB, ${daemon.scheduler.maxConcurrent} concurrent runs, ${host.pageBudget.size} pages in flight);${where}\n`,
+          `connectors daemon ${info.hostId} started (${info.registry} registry, data in ${ctx.dataDir}, ` +
+            `V8 heap limit ${heapMb} MB, ${daemon.scheduler.maxConcurrent} concurrent runs, ${info.pagesInFlight} pages in flight);${where}\n`,
         );
         await stopRequested;
         await daemon.stop();

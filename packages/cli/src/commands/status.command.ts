@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { formatDuration, formatTime, renderTable } from '../output/table';
 import { printStatus } from './connectors.command';
-import { bind, intOpt, optString, type ProgramState } from './shared';
+import { bind, intOpt, optString, requireOpt, type ProgramState } from './shared';
 
 export function registerStatus(program: Command, state: ProgramState): void {
   program
@@ -11,9 +11,13 @@ export function registerStatus(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [name]) => {
-        const host = await ctx.host();
         const tenant = optString(opts, 'tenant');
-        const list = await host.statusOf(tenant, name);
+        const list = await (
+          await ctx.facade()
+        ).status({
+          ...(tenant !== undefined ? { tenant } : {}),
+          ...(name !== undefined ? { name } : {}),
+        });
         if (name) {
           if (opts.json) return ctx.json(list[0]);
           ctx.print(`${list[0].name} (tenant ${list[0].tenant})`);
@@ -49,10 +53,13 @@ export function registerRuns(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [name]) => {
-        const runs = (await (await ctx.host()).runHistory(optString(opts, 'tenant'), name)).slice(
-          0,
-          intOpt(opts, 'limit') ?? 20,
-        );
+        const runs = await (
+          await ctx.facade()
+        ).listRuns({
+          tenant: requireOpt(opts, 'tenant'),
+          name,
+          limit: intOpt(opts, 'limit') ?? 20,
+        });
         if (opts.json) return ctx.json(runs);
         if (!runs.length) return ctx.print('No runs yet.');
         ctx.print(

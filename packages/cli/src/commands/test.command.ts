@@ -36,19 +36,16 @@ export function registerTest(program: Command, state: ProgramState): void {
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [name]) => {
-        const host = await ctx.host();
-        const outcome = await host.test(requireOpt(opts, 'tenant'), name);
-        const { connector: def, result, status } = outcome;
+        const report = await (await ctx.facade()).testConnector({ tenant: requireOpt(opts, 'tenant'), name });
+        const { connector: def, result, status } = report;
         if (opts.json) {
           ctx.json({
-            connector: { id: def.id, name: def.name, tenant: def.tenant, plugin: def.plugin },
+            connector: def,
             ...result,
             status: { state: status.state },
           });
         } else {
-          ctx.print(
-            `Testing "${def.name}" (${host.catalog.has(def.plugin) ? host.catalog.manifest(def.plugin).name : def.plugin}, tenant ${def.tenant})`,
-          );
+          ctx.print(`Testing "${def.name}" (${report.pluginName ?? def.plugin}, tenant ${def.tenant})`);
           printTestResult(ctx, result);
           if (result.ok && status.clearedByTestAt)
             ctx.print('The failed status was cleared; if the fault persists it returns within a minute.');

@@ -142,6 +142,8 @@ describe('connectors CLI bad input (end to end)', () => {
     ],
     ['a prototype path in --where', ['search', '--where', '__proto__.x=1'], 'where', /names "__proto__"/],
     ['an unknown tenant on a read command', ['status', '--tenant', 'nobody'], 'tenant', /no tenant "nobody"/],
+    // Refused by the façade's input schema (INPUT_INVALID), not by the CLI's own option parsing.
+    ['a limit of 0 on assets', ['assets', '--limit', '0'], 'limit', /limit: must be >= 1/],
   ];
 
   for (const [what, args, field, message] of cases) {
@@ -161,6 +163,16 @@ describe('connectors CLI bad input (end to end)', () => {
     expect(r.json<{ error: Record<string, string> }>().error).to.include({
       code: 'NAME_MULTIBYTE',
       field: 'name',
+    });
+  });
+
+  it("should print the façade's INPUT_INVALID with every bad field under --json", async () => {
+    const r = await cli('assets', '--limit', '0', '--json');
+    expect(r.code).to.equal(2);
+    expect(r.json<{ error: Record<string, unknown> }>().error).to.deep.include({
+      code: 'INPUT_INVALID',
+      field: 'limit',
+      fields: [{ path: 'limit', message: 'must be >= 1', hint: 'Pass a whole number from 1 to 10000.' }],
     });
   });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { CommanderError } from 'commander';
 import { ConfigurationErrors, ConnectorError, RespondNotSupportedError } from '@connectors/framework/engine';
-import { BusyError, HostInputError } from '@connectors/host';
+import { BusyError, HostInputError, InputError, ScopeError } from '@connectors/host';
 import { parseWhere } from '../../src/commands/lake.command';
 import { exitCodeOf, ExitSignal, UsageError } from '../../src/exit-codes';
 import { parseDuration, renderTable } from '../../src/output/table';
@@ -65,6 +65,8 @@ describe('exitCodeOf', () => {
     expect(exitCodeOf(new HostInputError('X', 'name', 'bad'))).to.equal(2);
     expect(exitCodeOf(new ConfigurationErrors([]))).to.equal(2);
     expect(exitCodeOf(new UsageError('limit', 'bad'))).to.equal(2);
+    expect(exitCodeOf(new InputError([{ path: 'limit', message: 'must be >= 1' }]))).to.equal(2);
+    expect(exitCodeOf(new ScopeError('createTenant'))).to.equal(2);
     expect(exitCodeOf(new RespondNotSupportedError('Trend Micro'))).to.equal(2);
     expect(exitCodeOf(new CommanderError(1, 'commander.missingMandatoryOptionValue', 'x'))).to.equal(2);
     expect(exitCodeOf(new CommanderError(0, 'commander.helpDisplayed', 'help'))).to.equal(0);

@@ -1,0 +1,351 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { SyslogRecord } from '@connectors/framework/engine';
+import { Lake, LAKE_FILE, type AssetChange, type LakeAsset } from '@connectors/lake';
+import { summarize } from '../catalog/plugin.catalog';
+import type { ConnectorHost } from '../host';
+import type { AnalyzerProfile, LogFilter, Sensor, Tenant } from '../types';
+import { checkInput } from './input';
+import { ScopeGuard } from './scope';
+import type { UseCase } from './schemas';
+import type {
+  AssetChangeQuery,
+  AssetQuery,
+  ConnectorDetail,
+  ConnectorRef,
+  ConnectorRow,
+  ConnectorStatus,
+  ConnectorView,
+  CreateConnectorRequest,
+  DeletedConnector,
+  EditConnectorRequest,
+  FilterInput,
+  HostInfo,
+  PluginDetail,
+  PluginListing,
+  ProfileView,
+  RecordQuery,
+  RespondRequestInput,
+  RespondResult,
+  RunOptions,
+  RunRequest,
+  RunSummary,
+  Scope,
+  SearchRequest,
+  TestOptions,
+  TestReport,
+} from './types';
+
+type Empty = Record<string, never>;
+
+/**
+ * The host's use cases, one method each: the one way in for the CLI and the HTTP API, which only
+ * translate (docs/adr/0010-host-facade.md). Every method checks its input against `INPUT_SCHEMAS`
+ * first (an `InputError` listing every bad field, nothing changed), applies the caller's scope
+ * (another tenant's objects are absent), and returns plain objects without secret values.
+ */
+export class HostFacade {
+  constructor(private readonly host: ConnectorHost) {}
+
+  info(): HostInfo {
+    return {
+      hostId: this.host.hostId,
+      registry: this.host.store.kind,
+      dataDir: path.resolve(this.host.options.dataDir),
+      pagesInFlight: this.host.pageBudget.size,
+    };
+  }
+
+  // -- plugins -----------------------------------------------------------------------------------
+
+  async listPlugins(input: Empty = {}): Promise<PluginListing> {
+    this.begin('listPlugins', input);
+    const { catalog } = this.host;
+    return {
+      plugins: catalog.list().map((p) => summarize(p)),
+      refused: catalog.errors.map((e) => ({
+        code: e.code,
+        message: e.message,
+        ...(e.hint ? { hint: e.hint } : {}),
+      })),
+    };
+  }
+
+  async showPlugin(input: { plugin: string }): Promise<PluginDetail> {
+    this.begin('showPlugin', input);
+    const descriptor = this.host.catalog.get(input.plugin);
+    return {
+      ...summarize(descriptor),
+      configSchema: descriptor.manifest.configSchema,
+      manifest: descriptor.manifest,
+    };
+  }
+
+  // -- tenants, sensors ----------------------------------------------------------------------------
+
+  async createTenant(input: { id: string }, scope?: Scope): Promise<Tenant & { created: boolean }> {
+    this.begin('createTenant', input, scope).requireHostWide('createTenant');
+    const { tenant, created } = await this.host.inventory.createTenant(input.id);
+    return { ...tenant, created };
+  }
+
+  async listTenants(input: Empty = {}, scope?: Scope): Promise<Tenant[]> {
+    const guard = this.begin('listTenants', input, scope);
+    return (await this.host.inventory.listTenants()).filter((t) => guard.sees(t.id));
+  }
+
+  async deleteTenant(input: { id: string }, scope?: Scope): Promise<{ deleted: string }> {
+    this.begin('deleteTenant', input, scope).requireHostWide('deleteTenant');
+    await this.host.inventory.deleteTenant(input.id);
+    return { deleted: input.id };
+  }
+
+  async createSensor(input: { id: string; name?: string }, scope?: Scope): Promise<Sensor> {
+    this.begin('createSensor', input, scope).requireHostWide('createSensor');
+    return this.host.inventory.createSensor(input.id, input.name);
+  }
+
+  async listSensors(input: Empty = {}, scope?: Scope): Promise<Sensor[]> {
+    this.begin('listSensors', input, scope);
+    return this.host.inventory.listSensors();
+  }
+
+  async deleteSensor(input: { id: string }, scope?: Scope): Promise<{ deleted: string }> {
+    this.begin('deleteSensor', input, scope).requireHostWide('deleteSensor');
+    await this.host.inventory.deleteSensor(input.id);
+    return { deleted: input.id };
+  }
+
+  // -- data analyzer profiles ---------------------------------------------------------------------
+
+  async listProfiles(input: Empty = {}, scope?: Scope): Promise<ProfileView[]> {
+    const guard = this.begin('listProfiles', input, scope);
+    const { connectors } = this.host;
+    const visible = new Map(
+      (await connectors.list(guard.tenant)).map((c) => [c.id, `${c.tenant}/${c.name}`] as const),
+    );
+    return (await connectors.listProfiles()).map((p) => {
+      // A scoped caller sees the profile, not the other tenants' members.
+      const members =
+        guard.tenant === undefined ? p.connectors : p.connectors.filter((id) => visible.has(id));
+      return { ...p, connectors: members, connectorNames: members.map((id) => visible.get(id) ?? id) };
+    });
+  }
+
+  async createProfile(input: { name: string }, scope?: Scope): Promise<AnalyzerProfile> {
+    this.begin('createProfile', input, scope).requireHostWide('createProfile');
+    return this.host.connectors.createProfile(input.name);
+  }
+
+  async addToProfile(
+    input: { profile: string; tenant: string; connector: string },
+    scope?: Scope,
+  ): Promise<AnalyzerProfile> {
+    const tenant = this.begin('addToProfile', input, scope).tenantFor(input.tenant)!;
+    await this.host.connectors.addToProfile(input.profile, tenant, input.connector);
+    return this.profile(input.profile, scope);
+  }
+
+  async removeFromProfile(
+    input: { profile: string; tenant: string; connector: string },
+    scope?: Scope,
+  ): Promise<AnalyzerProfile> {
+    const tenant = this.begin('removeFromProfile', input, scope).tenantFor(input.tenant)!;
+    await this.host.connectors.removeFromProfile(input.profile, tenant, input.connector);
+    return this.profile(input.profile, scope);
+  }
+
+  async deleteProfile(input: { name: string }, scope?: Scope): Promise<{ deleted: string }> {
+    this.begin('deleteProfile', input, scope).requireHostWide('deleteProfile');
+    await this.host.connectors.deleteProfile(input.name);
+    return { deleted: input.name };
+  }
+
+  // -- log filters ---------------------------------------------------------------------------------
+
+  async createFilter(input: FilterInput, scope?: Scope): Promise<LogFilter> {
+    const tenant = this.begin('createFilter', input, scope).tenantFor(input.tenant)!;
+    return this.host.inventory.createFilter(tenant, input.name, input.when);
+  }
+
+  async listFilters(input: { tenant?: string } = {}, scope?: Scope): Promise<LogFilter[]> {
+    const tenant = this.begin('listFilters', input, scope).tenantFor(input.tenant);
+    if (tenant) await this.host.inventory.requireTenant(tenant);
+    return this.host.inventory.listFilters(tenant);
+  }
+
+  async deleteFilter(input: { tenant: string; name: string }, scope?: Scope): Promise<{ deleted: string }> {
+    const tenant = this.begin('deleteFilter', input, scope).tenantFor(input.tenant)!;
+    await this.host.inventory.deleteFilter(tenant, input.name);
+    return { deleted: input.name };
+  }
+
+  // -- connectors ------------------------------------------------------------------------------------
+
+  async createConnector(input: CreateConnectorRequest, scope?: Scope): Promise<ConnectorView> {
+    const tenant = this.begin('createConnector', input, scope).tenantFor(input.tenant)!;
+    const def = await this.host.connectors.create({ ...input, tenant });
+    return this.host.connectors.view(def);
+  }
+
+  /** The connector with its status; configuration secrets are `[REDACTED]`. */
+  async getConnector(input: ConnectorRef, scope?: Scope): Promise<ConnectorDetail> {
+    const tenant = this.begin('getConnector', input, scope).tenantFor(input.tenant)!;
+    const def = await this.host.connectors.get(tenant, input.name);
+    const [view, [status]] = await Promise.all([
+      this.host.connectors.view(def),
+      this.host.statusOf(def.tenant, def.name),
+    ]);
+    return { ...view, status };
+  }
+
+  /** The connector, or undefined when the tenant has none of that name. */
+  async findConnector(input: ConnectorRef, scope?: Scope): Promise<ConnectorView | undefined> {
+    const tenant = this.begin('findConnector', input, scope).tenantFor(input.tenant)!;
+    await this.host.inventory.requireTenant(tenant);
+    const def = await this.host.connectors.find(tenant, input.name);
+    return def && this.host.connectors.view(def);
+  }
+
+  async listConnectors(input: { tenant?: string } = {}, scope?: Scope): Promise<ConnectorRow[]> {
+    const tenant = this.begin('listConnectors', input, scope).tenantFor(input.tenant);
+    const statuses = new Map((await this.host.statusOf(tenant)).map((s) => [s.connectorId, s]));
+    const views = await Promise.all(
+      (await this.host.connectors.list(tenant)).map((d) => this.host.connectors.view(d)),
+    );
+    return views.map((v) => ({ ...v, status: statuses.get(v.id) }));
+  }
+
+  async editConnector(input: EditConnectorRequest, scope?: Scope): Promise<ConnectorView> {
+    const tenant = this.begin('editConnector', input, scope).tenantFor(input.tenant)!;
+    // No prototype: an unset `__proto__` stays a key the registry refuses, instead of vanishing.
+    const changes = Object.assign(Object.create(null) as Record<string, unknown>, input.set);
+    for (const key of input.unset ?? []) changes[key] = undefined;
+    const updated = await this.host.connectors.edit(tenant, input.name, changes);
+    return this.host.connectors.view(updated);
+  }
+
+  async deleteConnector(input: ConnectorRef, scope?: Scope): Promise<DeletedConnector> {
+    const tenant = this.begin('deleteConnector', input, scope).tenantFor(input.tenant)!;
+    const def = await this.host.connectors.delete(tenant, input.name);
+    return { deleted: def.name, tenant: def.tenant, id: def.id };
+  }
+
+  // -- test, run, respond ----------------------------------------------------------------------------
+
+  /** The live test (nothing is ingested); `onStep` gets each step's result in order. */
+  async testConnector(input: ConnectorRef, scope?: Scope, options: TestOptions = {}): Promise<TestReport> {
+    const tenant = this.begin('testConnector', input, scope).tenantFor(input.tenant)!;
+    const { connector: def, result, status } = await this.host.test(tenant, input.name, options);
+    const { catalog } = this.host;
+    return {
+      connector: { id: def.id, name: def.name, tenant: def.tenant, plugin: def.plugin },
+      pluginName: catalog.has(def.plugin) ? catalog.manifest(def.plugin).name : undefined,
+      result,
+      status,
+    };
+  }
+
+  /** Collects now; by default returns once ingestion has every record. */
+  async runConnector(input: RunRequest, scope?: Scope, options: RunOptions = {}): Promise<RunSummary> {
+    const tenant = this.begin('runConnector', input, scope).tenantFor(input.tenant)!;
+    return this.host.run(tenant, input.name, { ...options, waitForIngestion: input.waitForIngestion });
+  }
+
+  async respond(input: RespondRequestInput, scope?: Scope, signal?: AbortSignal): Promise<RespondResult> {
+    const tenant = this.begin('respond', input, scope).tenantFor(input.tenant)!;
+    return this.host.respond(
+      tenant,
+      input.name,
+      { action: input.action, target: { ...input.target } },
+      signal,
+    );
+  }
+
+  // -- status and runs -------------------------------------------------------------------------------
+
+  /** Status of one connector (with a name), or of every connector the caller sees (of a tenant). */
+  async status(input: { tenant?: string; name?: string } = {}, scope?: Scope): Promise<ConnectorStatus[]> {
+    const tenant = this.begin('status', input, scope).tenantFor(input.tenant);
+    return this.host.statusOf(tenant, input.name);
+  }
+
+  /** The connector's last runs, newest first. */
+  async listRuns(input: ConnectorRef & { limit?: number }, scope?: Scope): Promise<RunSummary[]> {
+    const tenant = this.begin('listRuns', input, scope).tenantFor(input.tenant)!;
+    return (await this.host.runHistory(tenant, input.name)).slice(0, input.limit ?? 20);
+  }
+
+  // -- the lake ---------------------------------------------------------------------------------------
+
+  /** Syslog records, newest first. */
+  async search(input: SearchRequest = {}, scope?: Scope): Promise<SyslogRecord[]> {
+    const tenant = await this.lakeTenant('search', input, scope);
+    return this.withLake([], (lake) => lake.search({ ...input, tenant, limit: input.limit ?? 20 }));
+  }
+
+  async countRecords(input: RecordQuery = {}, scope?: Scope): Promise<{ count: number }> {
+    const tenant = await this.lakeTenant('countRecords', input, scope);
+    return { count: this.withLake(0, (lake) => lake.count({ ...input, tenant })) };
+  }
+
+  async listAssets(input: AssetQuery = {}, scope?: Scope): Promise<LakeAsset[]> {
+    const tenant = await this.lakeTenant('listAssets', input, scope);
+    const connectorId =
+      input.connector === undefined
+        ? undefined
+        : (await this.host.connectors.get(tenant, input.connector)).id;
+    return this.withLake([], (lake) =>
+      lake.listAssets({
+        tenant,
+        connectorId,
+        includeRemoved: input.includeRemoved,
+        limit: input.limit ?? 50,
+        offset: input.offset,
+      }),
+    );
+  }
+
+  /** The asset change history (added, changed, removed, restored), oldest first. */
+  async assetChanges(input: AssetChangeQuery = {}, scope?: Scope): Promise<AssetChange[]> {
+    const tenant = await this.lakeTenant('assetChanges', input, scope);
+    return this.withLake([], (lake) => lake.assetChanges({ ...input, tenant }));
+  }
+
+  // -- helpers ---------------------------------------------------------------------------------------
+
+  private begin(useCase: UseCase, input: unknown, scope?: Scope): ScopeGuard {
+    checkInput(useCase, input);
+    return new ScopeGuard(scope);
+  }
+
+  /** The profile as the caller sees it (another tenant's members left out). */
+  private async profile(name: string, scope?: Scope): Promise<AnalyzerProfile> {
+    const { connectorNames: _names, ...profile } = (await this.listProfiles({}, scope)).find(
+      (p) => p.name === name,
+    )!;
+    return profile;
+  }
+
+  /** The tenant of a lake query; an unknown tenant is a mistake worth saying, not an empty result. */
+  private async lakeTenant(
+    useCase: UseCase,
+    input: { tenant?: string },
+    scope?: Scope,
+  ): Promise<string | undefined> {
+    const tenant = this.begin(useCase, input, scope).tenantFor(input.tenant);
+    if (tenant !== undefined) await this.host.inventory.requireTenant(tenant);
+    return tenant;
+  }
+
+  private withLake<T>(empty: T, read: (lake: Lake) => T): T {
+    const dataDir = path.resolve(this.host.options.dataDir);
+    if (!existsSync(path.join(dataDir, LAKE_FILE))) return empty;
+    const lake = Lake.open(dataDir, { readonly: true });
+    try {
+      return read(lake);
+    } finally {
+      lake.close();
+    }
+  }
+}

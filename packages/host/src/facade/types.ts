@@ -1,0 +1,153 @@
+// Inputs and outputs of the façade's use cases: plain JSON-like objects (docs/adr/0010-host-facade.md).
+// Each input matches its schema in INPUT_SCHEMAS; outputs never hold a secret value.
+import type { ConnectorManifest, RespondResult, TestResult, TestStepResult } from '@connectors/framework/engine';
+import type { PluginSummary } from '../catalog/plugin.catalog';
+import type {
+  AnalyzerProfile,
+  ConnectorStatus,
+  ConnectorView,
+  FilterCondition,
+  RunProgress,
+  RunSummary,
+} from '../types';
+
+/** Who calls: unscoped (every tenant) or limited to one tenant. Tokens and roles map onto this later. */
+export interface Scope {
+  tenant?: string;
+}
+
+export interface ConnectorRef {
+  tenant: string;
+  name: string;
+}
+
+export interface HostInfo {
+  hostId: string;
+  /** Where the registry lives. */
+  registry: 'sqlite' | 'redis';
+  dataDir: string;
+  /** Pages every run of this host may hold together. */
+  pagesInFlight: number;
+}
+
+export interface PluginRefusal {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export interface PluginListing {
+  plugins: PluginSummary[];
+  /** Plugins found but refused (a bad manifest, a missing module). */
+  refused: PluginRefusal[];
+}
+
+export interface PluginDetail extends PluginSummary {
+  /** JSON Schema of the connector configuration; `secret: true` marks write-only fields. */
+  configSchema: ConnectorManifest['configSchema'];
+  manifest: ConnectorManifest;
+}
+
+export interface ProfileView extends AnalyzerProfile {
+  /** `tenant/name` of each connector of the profile the caller sees. */
+  connectorNames: string[];
+}
+
+export interface FilterInput {
+  tenant: string;
+  name: string;
+  /** `FIELD OPERATOR [VALUE]` texts or conditions; a record is excluded when all hold. */
+  when: Array<string | FilterCondition>;
+}
+
+export interface CreateConnectorRequest {
+  plugin: string;
+  name: string;
+  tenant: string;
+  /** `dp` or `sensor:ID`. */
+  runOn: string;
+  profile?: string;
+  filters?: string[];
+  /** The plugin configuration; secret values plain here, encrypted before they are stored. */
+  config: Record<string, unknown>;
+}
+
+export interface EditConnectorRequest extends ConnectorRef {
+  /** Settings to change, merged into the configuration. */
+  set?: Record<string, unknown>;
+  /** Settings to remove (back to their defaults). */
+  unset?: string[];
+}
+
+export type ConnectorDetail = ConnectorView & { status: ConnectorStatus };
+export type ConnectorRow = ConnectorView & { status?: ConnectorStatus };
+
+export interface DeletedConnector {
+  deleted: string;
+  tenant: string;
+  id: string;
+}
+
+export interface TestOptions {
+  /** Each step's result, in order. */
+  onStep?(step: TestStepResult): void;
+  signal?: AbortSignal;
+}
+
+export interface TestReport {
+  connector: ConnectorRef & { id: string; plugin: string };
+  /** The plugin's display name; undefined when the plugin is no longer installed. */
+  pluginName?: string;
+  result: TestResult;
+  status: ConnectorStatus;
+}
+
+export interface RunRequest extends ConnectorRef {
+  /** Return once ingestion has every record (default true). */
+  waitForIngestion?: boolean;
+}
+
+export interface RunOptions {
+  onProgress?(progress: RunProgress): void;
+  signal?: AbortSignal;
+}
+
+export interface RecordCondition {
+  path: string;
+  op?: 'eq' | 'neq' | 'contains' | 'exists';
+  value?: string;
+}
+
+export interface RecordQuery {
+  tenant?: string;
+  where?: RecordCondition[];
+  since?: number;
+  until?: number;
+}
+
+export interface SearchRequest extends RecordQuery {
+  limit?: number;
+}
+
+export interface AssetQuery {
+  tenant?: string;
+  /** Connector name (needs the tenant). */
+  connector?: string;
+  includeRemoved?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+export interface AssetChangeQuery {
+  tenant?: string;
+  assetId?: string;
+  afterSeq?: number;
+  limit?: number;
+}
+
+export interface RespondRequestInput extends ConnectorRef {
+  action: string;
+  target?: Record<string, string>;
+}
+
+export type { RunSummary, ConnectorStatus, ConnectorView, RespondResult };
