@@ -45,3 +45,28 @@ export type { PageItemsOptions } from './records/page-items';
 export { encodeEntry, decodeEntry, entryBytes, holdEntry } from './records/entry.codec';
 export { headerJson, lazyRecord } from './records/lazy-record';
 export type { EncodedEntry } from './records/entry.codec';
+
+// Author helpers: HTTP policy, status mapping, client per config, stock test steps.
+export {
+  checkBaseUrl,
+  parseBaseUrl,
+  forbiddenAddressReason,
+  isLoopbackHost,
+  FORBIDDEN_ADDRESS_CODE,
+  errorForStatus,
+  isRetryableHttpError,
+  retryAfterOf,
+  vendorMessageOf,
+  requestJson,
+  perConfig,
+} from './http';
+export type {
+  AxiosHttpClientFactoryOptions,
+  BaseUrlOptions,
+  StatusContext,
+  StatusHints,
+  RequestJsonOptions,
+} from './http';
+export { normalizeOneStep } from './test-steps';
+export type { NormalizeOneOptions } from './test-steps';
+export { secretRedactPaths } from './logger';
