@@ -35,12 +35,18 @@ export function parseBaseUrl(input: unknown, options: BaseUrlOptions = {}): URL 
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     fail(`must use https (got ${url.protocol.replace(':', '')})`);
   if (url.username || url.password)
-    fail('must not contain a user name or password', `Remove the credentials from the URL; the key goes in its own field.`);
+    fail(
+      'must not contain a user name or password',
+      `Remove the credentials from the URL; the key goes in its own field.`,
+    );
   if (url.search || url.hash) fail('must not contain a query string or fragment');
   const host = url.hostname.toLowerCase();
   const forbidden = forbiddenAddressReason(host);
   if (forbidden)
-    fail(`host ${host} ${forbidden}; it is never accepted`, 'Point the URL at the vendor API, not at a link-local or metadata address.');
+    fail(
+      `host ${host} ${forbidden}; it is never accepted`,
+      'Point the URL at the vendor API, not at a link-local or metadata address.',
+    );
   if (isLoopbackHost(host)) {
     if (!options.development)
       fail(
@@ -48,7 +54,10 @@ export function parseBaseUrl(input: unknown, options: BaseUrlOptions = {}): URL 
         'Use the vendor API URL; loopback addresses (a local simulator) need CONNECTORS_DEV=1 where the host runs.',
       );
   } else if (url.protocol !== 'https:') {
-    fail('must use https', 'Plain http is accepted only for a loopback address in development (CONNECTORS_DEV=1).');
+    fail(
+      'must use https',
+      'Use an https:// URL; plain http is accepted only for a loopback address in development (CONNECTORS_DEV=1).',
+    );
   }
   return url;
 }

@@ -27,7 +27,11 @@ export function guardedLookup(options: { development: boolean; resolve?: typeof 
         if (reason) return callback(forbidden(hostname, a.address, reason), []);
         if (!options.development && isLoopbackHost(a.address)) {
           return callback(
-            forbidden(hostname, a.address, 'is a loopback address (allowed only in development, CONNECTORS_DEV=1)'),
+            forbidden(
+              hostname,
+              a.address,
+              'is a loopback address (allowed only in development, CONNECTORS_DEV=1)',
+            ),
             [],
           );
         }

@@ -75,18 +75,29 @@ export function errorForStatus(
   const retryAfterMs = parseRetryAfter(headerOf(headers, 'retry-after'), ctx.now);
   switch (status) {
     case 401:
-      return new AuthenticationError(`${ctx.action} failed: the API rejected the key (HTTP 401${said})`, hint[401], details);
+      return new AuthenticationError(
+        `${ctx.action} failed: the API rejected the key (HTTP 401${said})`,
+        hint[401],
+        details,
+      );
     case 403:
-      return new PermissionError(`${ctx.action} failed: the key lacks permission (HTTP 403${said})`, hint[403], details);
+      return new PermissionError(
+        `${ctx.action} failed: the key lacks permission (HTTP 403${said})`,
+        hint[403],
+        details,
+      );
     case 429:
       return new RateLimitError(`${ctx.action} was rate limited (HTTP 429${said})`, retryAfterMs, details);
     case 404:
-      return new VendorApiError(`${ctx.action} failed: ${ctx.url ?? 'the resource'} was not found (HTTP 404${said})`, {
-        status,
-        vendorMessage,
-        details: where,
-        hint: hint[404],
-      });
+      return new VendorApiError(
+        `${ctx.action} failed: ${ctx.url ?? 'the resource'} was not found (HTTP 404${said})`,
+        {
+          status,
+          vendorMessage,
+          details: where,
+          hint: hint[404],
+        },
+      );
     default: {
       const retryable = RETRYABLE_STATUSES.has(status) || status >= 500;
       return new VendorApiError(`${ctx.action} failed with HTTP ${status}${said}`, {

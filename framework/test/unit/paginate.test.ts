@@ -37,7 +37,10 @@ describe('paginate', () => {
         const pages = await lastValueFrom(
           paginate({ contentType: 'x', initial, demand: taken, fetchPage: api.fetchPage }).pipe(toArray()),
         );
-        expect(pages.map((p) => [...p.items]), String(initial)).to.deep.equal([['a', 'b'], ['c']]);
+        expect(
+          pages.map((p) => [...p.items]),
+          String(initial),
+        ).to.deep.equal([['a', 'b'], ['c']]);
         expect(api.calls).to.deep.equal([null, 'c2']);
       }
     });

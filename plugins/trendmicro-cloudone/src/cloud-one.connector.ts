@@ -27,7 +27,6 @@ import { COMPUTERS, type CloudOneConfig } from './types';
 /** Trend Micro Cloud One Workload Security: the computer inventory to the Syslog index and assets. */
 @injectable()
 export class CloudOneConnector extends Connector<CloudOneConfig, ComputerDto> {
-
   constructor(
     @inject(TOKENS.HttpClientFactory) private readonly httpClientFactory: HttpClientFactory,
     @inject(TOKENS.Clock) private readonly clock: Clock,

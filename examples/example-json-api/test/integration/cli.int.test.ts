@@ -41,7 +41,7 @@ describe('connectors CLI with the example-json-api plugin', function () {
     expect(code, stdout + stderr).to.equal(0);
     expect(stdout)
       .to.contain('Reach the API, authenticate and read the first page')
-      .and.contain('Normalize one event into a record');
+      .and.contain('One record normalized and enveloped');
     expect(stdout).to.not.contain(api.apiKey);
   });
 

@@ -21,7 +21,11 @@ describeConnectorConformance(__dirname, {
       field: 'baseUrl',
       config: (valid) => ({ ...valid, baseUrl: 'http://api.example.com' }),
     },
-    { title: 'not a URL', field: 'baseUrl', config: (valid) => ({ ...valid, baseUrl: 'api.example.com' }) },
+    {
+      title: 'not a URL',
+      field: 'baseUrl',
+      config: (valid) => ({ ...valid, baseUrl: 'https://api example.com' }),
+    },
     { title: 'page size out of range', field: 'pageSize', config: (valid) => ({ ...valid, pageSize: 5000 }) },
   ],
 });

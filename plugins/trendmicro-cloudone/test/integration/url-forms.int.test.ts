@@ -20,7 +20,10 @@ class SimulatorRoutingFactory implements HttpClientFactory {
     this.requested.push(options.baseURL);
     const target = new URL(this.sim.baseUrl);
     const path = new URL(options.baseURL).pathname;
-    return new AxiosHttpClientFactory({ development: true }).create({ ...options, baseURL: `${target.origin}${path}` });
+    return new AxiosHttpClientFactory({ development: true }).create({
+      ...options,
+      baseURL: `${target.origin}${path}`,
+    });
   }
 }
 
