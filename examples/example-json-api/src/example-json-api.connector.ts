@@ -3,10 +3,10 @@ import { checkBaseUrl, Connector, inject, injectable, normalizeOneStep } from '@
 import { paginate, perConfig, requestJson, TOKENS, type Clock } from '@connectors/framework';
 import type { CollectContext, CollectedPage, HttpClientFactory } from '@connectors/framework';
 import type { NormalizedRecord, ResolvedConfig, TestStep } from '@connectors/framework';
-import type { EventsPage, ExampleEvent, ExampleJsonApiConfig } from './types';
+import type { EventsPage, ExampleJsonApiEvent, ExampleJsonApiConfig } from './types';
 
 @injectable()
-export class ExampleJsonApiConnector extends Connector<ExampleJsonApiConfig, ExampleEvent> {
+export class ExampleJsonApiConnector extends Connector<ExampleJsonApiConfig, ExampleJsonApiEvent> {
   constructor(
     @inject(TOKENS.HttpClientFactory) private readonly http: HttpClientFactory,
     @inject(TOKENS.Clock) private readonly clock: Clock,
@@ -21,7 +21,7 @@ export class ExampleJsonApiConnector extends Connector<ExampleJsonApiConfig, Exa
   }
 
   protected testSteps(): TestStep<ExampleJsonApiConfig>[] {
-    let first: ExampleEvent | undefined;
+    let first: ExampleJsonApiEvent | undefined;
     const fetch: TestStep<ExampleJsonApiConfig> = {
       id: 'fetch',
       title: 'Reach the API, authenticate and read the first page',
@@ -34,7 +34,7 @@ export class ExampleJsonApiConnector extends Connector<ExampleJsonApiConfig, Exa
     return [fetch, normalizeOneStep(this, { contentType: 'events', sample: () => first })];
   }
 
-  collect(ctx: CollectContext<ExampleJsonApiConfig>): Observable<CollectedPage<ExampleEvent>> {
+  collect(ctx: CollectContext<ExampleJsonApiConfig>): Observable<CollectedPage<ExampleJsonApiEvent>> {
     if (!ctx.contentTypes.includes('events')) return EMPTY;
     return paginate({
       contentType: 'events',
@@ -48,7 +48,7 @@ export class ExampleJsonApiConnector extends Connector<ExampleJsonApiConfig, Exa
     });
   }
 
-  normalize(_contentType: string, raw: ExampleEvent): NormalizedRecord {
+  normalize(_contentType: string, raw: ExampleJsonApiEvent): NormalizedRecord {
     return {
       key: raw.id,
       fields: {

@@ -10,8 +10,8 @@ export interface ExampleJsonApiConfig extends ResolvedConfig {
 }
 
 /** One event as the API returns it: an id, and text fields that may be missing. */
-export type ExampleEvent = { id: string } & Partial<Record<EventField, string>>;
+export type ExampleJsonApiEvent = { id: string } & Partial<Record<EventField, string>>;
 type EventField = 'time' | 'type' | 'severity' | 'host' | 'ip' | 'user' | 'message';
 
 /** A page of `GET /v1/events`. */
-export type EventsPage = { events: ExampleEvent[]; nextPage: number | null };
+export type EventsPage = { events: ExampleJsonApiEvent[]; nextPage: number | null };

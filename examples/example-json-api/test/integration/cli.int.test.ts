@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createCliSession, findPluginRoot, readFixture, type CliSession } from '@connectors/testkit';
-import type { ExampleEvent } from '../../src';
+import type { ExampleJsonApiEvent } from '../../src';
 import { startExampleJsonApiFake, type ExampleJsonApiFake } from '../support/example-json-api.fake-api';
 
 /** The plugin through the real `connectors` CLI: listed, created, tested; Respond refused by the framework. */
@@ -10,7 +10,7 @@ describe('connectors CLI with the example-json-api plugin', function () {
   let cli: CliSession;
 
   before(async () => {
-    api = await startExampleJsonApiFake(readFixture<ExampleEvent[]>(__dirname, 'events', 'sample'));
+    api = await startExampleJsonApiFake(readFixture<ExampleJsonApiEvent[]>(__dirname, 'events', 'sample'));
     cli = await createCliSession({ cwd: findPluginRoot(__dirname) });
     await cli.run('tenants', 'create', 'acme');
     const created = await cli.run(
