@@ -186,7 +186,8 @@ export class ConnectorHost {
         budget = new MemoryRateBudget(clock, bucket);
       }
       const httpClientFactory =
-        options.httpClientFactory ?? new AxiosHttpClientFactory({ development: process.env.CONNECTORS_DEV === '1' });
+        options.httpClientFactory ??
+        new AxiosHttpClientFactory({ development: process.env.CONNECTORS_DEV === '1' });
       const container = createHostContainer({ logger, clock, httpClientFactory });
       const factory = new ConnectorFactory(catalog, container, httpClientFactory, budget, clock, (text) =>
         box.keyedHash('rate-budget', text),

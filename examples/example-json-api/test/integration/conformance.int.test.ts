@@ -5,7 +5,9 @@ import { startExampleJsonApiFake } from '../support/example-json-api.fake-api';
 describeConnectorConformance(__dirname, {
   secretFields: ['apiKey'],
   async setup() {
-    const api = await startExampleJsonApiFake(readFixture<ExampleJsonApiEvent[]>(__dirname, 'events', 'sample'));
+    const api = await startExampleJsonApiFake(
+      readFixture<ExampleJsonApiEvent[]>(__dirname, 'events', 'sample'),
+    );
     // A page size of 2 makes the five sample events three pages, so paging rules can be checked.
     const config = { baseUrl: api.baseUrl, apiKey: api.apiKey, pageSize: 2 };
     return {
