@@ -1,7 +1,9 @@
 import type { Observable } from 'rxjs';
+import { SystemClock } from './clock';
 import { ConfigSchema } from './config/config.schema';
 import { ConnectorError, RespondNotSupportedError, UnknownActionError, toConnectorError } from './errors';
 import type {
+  Clock,
   CollectContext,
   CollectedPage,
   ConnectorManifest,
@@ -33,6 +35,7 @@ export function configSchemaOf(manifest: ConnectorManifest): ConfigSchema {
  */
 export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig, TRaw = unknown> {
   private boundManifest?: ConnectorManifest;
+  private boundClock: Clock = new SystemClock();
 
   /** The plugin's manifest; bound by the framework when the connector is instantiated. */
   get manifest(): ConnectorManifest {
@@ -44,6 +47,17 @@ export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig,
   bindManifest(manifest: ConnectorManifest): this {
     this.boundManifest = manifest;
     return this;
+  }
+
+  /** Binds the host's injected `Clock` (a fake one in tests); bound by the framework with the manifest. */
+  bindClock(clock: Clock): this {
+    this.boundClock = clock;
+    return this;
+  }
+
+  /** Now, epoch ms, on the injected clock: what `test()` times steps with and records are stamped with. */
+  now(): number {
+    return this.boundClock.now();
   }
 
   /**
@@ -65,24 +79,25 @@ export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig,
    * its detail and hint; the remaining steps are reported as skipped.
    */
   async test(ctx: RunContext<TConfig>): Promise<TestResult> {
-    const started = Date.now();
+    const now = (): number => this.now();
+    const started = now();
     const steps: TestStepResult[] = [];
     let definitions: TestStep<TConfig>[];
     try {
       definitions = this.testSteps(ctx);
     } catch (err) {
-      return failedResult(started, steps, toConnectorError(err), 'preparing the test');
+      return failedResult(now() - started, steps, toConnectorError(err), 'preparing the test');
     }
     for (let i = 0; i < definitions.length; i++) {
       const step = definitions[i];
-      const t0 = Date.now();
+      const t0 = now();
       try {
         const detail = await step.run(ctx);
         steps.push({
           id: step.id,
           title: step.title,
           status: 'passed',
-          durationMs: Date.now() - t0,
+          durationMs: now() - t0,
           ...(detail ? { detail } : {}),
         });
       } catch (thrown) {
@@ -92,7 +107,7 @@ export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig,
           id: step.id,
           title: step.title,
           status: 'failed',
-          durationMs: Date.now() - t0,
+          durationMs: now() - t0,
           detail: err.message,
           ...(err.hint ? { hint: err.hint } : {}),
           ...(typeof details.status === 'number' ? { httpStatus: details.status } : {}),
@@ -101,13 +116,13 @@ export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig,
         for (const rest of definitions.slice(i + 1)) {
           steps.push({ id: rest.id, title: rest.title, status: 'skipped', durationMs: 0 });
         }
-        return failedResult(started, steps, err, step.title);
+        return failedResult(now() - started, steps, err, step.title);
       }
     }
     return {
       ok: true,
       summary: `${this.manifest.name}: all ${steps.length} checks passed`,
-      durationMs: Date.now() - started,
+      durationMs: now() - started,
       steps,
     };
   }
@@ -131,7 +146,7 @@ export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig,
 }
 
 function failedResult(
-  started: number,
+  durationMs: number,
   steps: TestStepResult[],
   err: ConnectorError,
   stepTitle: string,
@@ -141,7 +156,7 @@ function failedResult(
     summary: `failed at "${stepTitle}": ${err.message}`,
     detail: err.message,
     ...(err.hint ? { hint: err.hint } : {}),
-    durationMs: Date.now() - started,
+    durationMs,
     steps,
   };
 }

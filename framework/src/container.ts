@@ -2,7 +2,7 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { Subject, type Observable } from 'rxjs';
 import { SystemClock } from './clock';
 import { AxiosHttpClientFactory } from './http';
-import { createLogger, type Logger } from './logger';
+import { createLogger, REDACT_PATHS, secretRedactPaths, type Logger } from './logger';
 import { TOKENS } from './tokens';
 import type { Clock, ConnectorInstanceInfo, ConnectorManifest, HttpClientFactory, Queue } from './types';
 
@@ -42,14 +42,19 @@ export function createConnectorContainer(
 ): DependencyContainer {
   const c = parent.createChildContainer();
   const parentLogger = scope.services?.logger ?? parent.resolve<Logger>(TOKENS.Logger);
+  // The plugin's own secret fields are censored in its logger, whatever they are called.
+  const redact = { paths: [...REDACT_PATHS, ...secretRedactPaths(scope.manifest)], censor: '[REDACTED]' };
   c.registerInstance(
     TOKENS.Logger,
-    parentLogger.child({
-      connector: scope.instance.name,
-      connectorId: scope.instance.id,
-      tenant: scope.instance.tenant,
-      plugin: scope.manifest.id,
-    }),
+    parentLogger.child(
+      {
+        connector: scope.instance.name,
+        connectorId: scope.instance.id,
+        tenant: scope.instance.tenant,
+        plugin: scope.manifest.id,
+      },
+      { redact },
+    ),
   );
   c.registerInstance(TOKENS.Manifest, scope.manifest);
   c.registerInstance(TOKENS.Instance, scope.instance);

@@ -9,11 +9,18 @@ export * from './types';
 export * from './errors';
 export { UNSAFE_KEYS, isUnsafeKey, unsafeSegment, findUnsafeKey } from './safe-keys';
 export { REDACTED, isSecret } from './secret';
-export { createLogger, createSilentLogger, REDACT_PATHS } from './logger';
+export { createLogger, createSilentLogger, REDACT_PATHS, secretRedactPaths } from './logger';
 export type { CreateLoggerOptions } from './logger';
 export { SystemClock, abortableDelay, abortReason } from './clock';
-export { AxiosHttpClientFactory, safeUrl } from './http';
-export type { HttpFailure } from './http';
+export { AxiosHttpClientFactory, safeUrl, forbiddenAddressReason } from './http';
+export type {
+  HttpFailure,
+  AxiosHttpClientFactoryOptions,
+  BaseUrlOptions,
+  StatusContext,
+  RequestJsonOptions,
+} from './http';
+export type { NormalizeOneOptions } from './test-steps';
 export { backoffDelay } from './backoff';
 export type { BackoffOptions } from './backoff';
 export { createHostContainer, createConnectorContainer } from './container';

@@ -11,10 +11,8 @@ export type {
   Clock,
   CollectContext,
   CollectedPage,
-  ConnectorInstanceInfo,
   ConnectorManifest,
   HttpClientFactory,
-  HttpClientOptions,
   NormalizedAsset,
   NormalizedRecord,
   PageDemand,
@@ -24,7 +22,6 @@ export type {
   RunContext,
   TestResult,
   TestStep,
-  TestStepResult,
 } from './types';
 export {
   ConnectorError,
@@ -37,7 +34,6 @@ export {
   CancelledError,
   UnknownActionError,
 } from './errors';
-export type { ConnectorErrorOptions } from './errors';
 export { Secret } from './secret';
 export { isBlank } from './records/blank';
 export type { Logger } from './logger';
@@ -45,5 +41,19 @@ export { TOKENS } from './tokens';
 export { paginate } from './paginate';
 export type { PageResult, PaginateOptions } from './paginate';
 export { withRetry, parseRetryAfter } from './backoff';
-export type { RetryOptions } from './backoff';
 export { wrapHttpError } from './http';
+// HTTP helpers: the URL policy, status → typed error, one request with retries, a client per config.
+export {
+  checkBaseUrl,
+  parseBaseUrl,
+  isLoopbackHost,
+  FORBIDDEN_ADDRESS_CODE,
+  errorForStatus,
+  isRetryableHttpError,
+  retryAfterOf,
+  vendorMessageOf,
+  requestJson,
+  perConfig,
+} from './http';
+export type { StatusHints } from './http';
+export { normalizeOneStep } from './test-steps';

@@ -1,12 +1,14 @@
 import pino from 'pino';
 import type { DestinationStream, Logger as PinoLogger, LoggerOptions } from 'pino';
+import type { ConnectorManifest } from './types';
 
 export type Logger = PinoLogger;
 
 /**
- * Key paths pino censors whatever their value. Secret values are also `Secret` instances that
- * serialize as `[REDACTED]`; these paths catch plain strings that slipped past config handling
- * (headers copied into an error, a raw config object logged by mistake).
+ * Key paths pino censors whatever their value, for every plugin. Secret values are also `Secret`
+ * instances that serialize as `[REDACTED]`; these paths catch plain strings that slipped past config
+ * handling (a raw config object, headers copied into an error: every header value is censored).
+ * Each connector's logger adds its manifest's secret fields (`secretRedactPaths`).
  */
 export const REDACT_PATHS = [
   'apiKey',
@@ -21,12 +23,22 @@ export const REDACT_PATHS = [
   'authorization',
   '*.authorization',
   '*.Authorization',
-  '*.headers.authorization',
-  '*.headers.Authorization',
-  '*.headers["api-secret-key"]',
-  'headers["api-secret-key"]',
-  '*["api-secret-key"]',
+  'headers.*',
+  '*.headers.*',
 ];
+
+/** The key paths of a manifest's secret config fields (`"secret": true`), at the top and two levels down. */
+export function secretRedactPaths(manifest: Pick<ConnectorManifest, 'configSchema'>): string[] {
+  const props = (manifest.configSchema.properties ?? {}) as Record<string, { secret?: unknown }>;
+  const paths: string[] = [];
+  for (const [name, spec] of Object.entries(props)) {
+    if (spec?.secret !== true) continue;
+    const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : `["${name.replace(/["\\]/g, '')}"]`;
+    const dot = key.startsWith('[') ? '' : '.';
+    paths.push(key, `*${dot}${key}`, `*.*${dot}${key}`);
+  }
+  return paths;
+}
 
 export interface CreateLoggerOptions {
   level?: string;

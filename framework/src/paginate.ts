@@ -10,10 +10,14 @@ export interface PageResult<TItem, TCursor> {
 
 export interface PaginateOptions<TItem, TCursor> {
   contentType: string;
-  initial: TCursor;
+  /**
+   * The first page's cursor. Null or absent means "the first page": `fetchPage` is called once with
+   * `null` (a cursor API's first request carries no cursor). Only a `next` of null ends the stream.
+   */
+  initial?: TCursor | null;
   demand: PageDemand;
   signal?: AbortSignal;
-  /** Fetches one page; must honour the signal (cancel in-flight HTTP). */
+  /** Fetches one page; must honour the signal (cancel in-flight HTTP). The first call gets `initial`. */
   fetchPage(cursor: TCursor, signal: AbortSignal): Promise<PageResult<TItem, TCursor>>;
 }
 
@@ -32,15 +36,19 @@ export function paginate<TItem, TCursor>(
     if (options.signal?.aborted) controller.abort(options.signal.reason);
 
     (async () => {
-      let cursor: TCursor | null = options.initial;
-      for (let page = 1; cursor !== null; page++) {
-        if (page > 1) await options.demand.ready(controller.signal);
+      // The first page is always fetched, whatever its cursor; later pages only while `next` names one.
+      let cursor = (options.initial ?? null) as TCursor;
+      for (let page = 1; ; page++) {
+        if (page > 1) {
+          if (cursor === null || cursor === undefined) break;
+          await options.demand.ready(controller.signal);
+        }
         if (controller.signal.aborted) throw new CancelledError();
         const result: PageResult<TItem, TCursor> = await options.fetchPage(cursor, controller.signal);
         if (controller.signal.aborted) throw new CancelledError();
         if (result.items.length === 0) break;
         subscriber.next({ contentType: options.contentType, items: result.items, page });
-        cursor = result.next;
+        cursor = result.next as TCursor;
       }
     })().then(
       () => subscriber.complete(),

@@ -135,12 +135,19 @@ export interface Clock {
 }
 
 export interface HttpClientOptions {
+  /** Checked against the https-or-loopback policy and the address guard (`checkBaseUrl`). */
   baseURL: string;
+  /** The config field the base URL came from, named when the policy refuses it (default `baseURL`). */
+  field?: string;
   timeoutMs?: number;
   headers?: Record<string, string>;
 }
 
+/** Built by the host; plugins get it injected (`TOKENS.HttpClientFactory`) and never read the environment. */
 export interface HttpClientFactory {
+  /** Development (the host's `CONNECTORS_DEV=1`): plain http to a loopback address is allowed. */
+  readonly development: boolean;
+  /** A client whose base URL passed the policy and whose connections pass the address guard. */
   create(options: HttpClientOptions): AxiosInstance;
 }
 

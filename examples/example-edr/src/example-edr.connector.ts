@@ -4,6 +4,7 @@ import {
   Connector,
   inject,
   injectable,
+  normalizeOneStep,
   paginate,
   TOKENS,
   UnknownActionError,
@@ -18,8 +19,6 @@ import {
   type RunContext,
   type TestStep,
 } from '@connectors/framework';
-// TODO(merge): replaced by the framework's stock normalize step (issue 17 item 3).
-import { buildEnvelope } from '@connectors/framework/engine';
 import { checkBaseUrl } from './base-url';
 import { ExampleEdrClient, vendorError, type Answer } from './example-edr.client';
 import { mapHost } from './host.mapper';
@@ -91,23 +90,12 @@ export class ExampleEdrConnector extends Connector<ExampleEdrConfig, EdrHost> {
           return first ? `first host: ${first.hostname ?? first.id}` : 'no hosts yet';
         },
       },
-      {
-        id: 'envelope',
-        title: 'Normalize one host into a record',
-        run: async (ctx) => {
-          if (!first) return 'no host to normalize yet';
-          const normalized = this.normalize(HOSTS, first);
-          const { manifest } = this;
-          const { entry } = buildEnvelope({
-            manifest,
-            instance: ctx.instance,
-            contentType: HOSTS,
-            normalized,
-            now: this.clock.now(),
-          });
-          return `record ${entry.record.id}${entry.asset ? `, asset by ${entry.asset.primaryKey.key}` : ''}`;
-        },
-      },
+      normalizeOneStep(this, {
+        contentType: HOSTS,
+        sample: () => first,
+        describe: (host) => `host ${host.hostname ?? host.id}`,
+        none: 'no host to normalize yet',
+      }),
     ];
   }
 

@@ -1,42 +1,12 @@
 import { EMPTY, type Observable } from 'rxjs';
-import {
-  AuthenticationError,
-  ConfigurationError,
-  Connector,
-  inject,
-  injectable,
-  paginate,
-  parseRetryAfter,
-  RateLimitError,
-  TOKENS,
-  VendorApiError,
-  withRetry,
-  wrapHttpError,
-  type Clock,
-  type CollectContext,
-  type CollectedPage,
-  type HttpClientFactory,
-  type NormalizedRecord,
-  type ResolvedConfig,
-  type TestStep,
-} from '@connectors/framework';
-// TODO(merge): replaced by the framework's stock normalize step (issue 17 item 3).
-import { buildEnvelope } from '@connectors/framework/engine';
-import type { ExampleEvent, ExampleJsonApiConfig } from './types';
-
-interface EventsPage {
-  events: ExampleEvent[];
-  nextPage: number | null;
-}
-
-type Client = ReturnType<HttpClientFactory['create']>;
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+import { checkBaseUrl, Connector, inject, injectable, normalizeOneStep } from '@connectors/framework';
+import { paginate, perConfig, requestJson, TOKENS, type Clock } from '@connectors/framework';
+import type { CollectContext, CollectedPage, HttpClientFactory } from '@connectors/framework';
+import type { NormalizedRecord, ResolvedConfig, TestStep } from '@connectors/framework';
+import type { EventsPage, ExampleJsonApiEvent, ExampleJsonApiConfig } from './types';
 
 @injectable()
-export class ExampleJsonApiConnector extends Connector<ExampleJsonApiConfig, ExampleEvent> {
-  private readonly clients = new WeakMap<ExampleJsonApiConfig, Client>();
-
+export class ExampleJsonApiConnector extends Connector<ExampleJsonApiConfig, ExampleJsonApiEvent> {
   constructor(
     @inject(TOKENS.HttpClientFactory) private readonly http: HttpClientFactory,
     @inject(TOKENS.Clock) private readonly clock: Clock,
@@ -44,56 +14,27 @@ export class ExampleJsonApiConnector extends Connector<ExampleJsonApiConfig, Exa
     super();
   }
 
-  /** https only (http just for loopback, where tests run their fake API); no trailing slash. */
+  /** The framework's URL policy: https (http only to loopback in development), no trailing slash. */
   protected override normalizeConfig(config: ResolvedConfig): ExampleJsonApiConfig {
-    let url: URL;
-    try {
-      url = new URL(String(config.baseUrl));
-    } catch {
-      throw new ConfigurationError('baseUrl', 'is not a URL', 'Use the form https://api.example.com.');
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
-      throw new ConfigurationError(
-        'baseUrl',
-        'must use https',
-        'Use https:// (http only for 127.0.0.1 or localhost).',
-      );
-    }
-    return { ...config, baseUrl: url.href.replace(/\/+$/, '') } as ExampleJsonApiConfig;
+    const baseUrl = checkBaseUrl(config.baseUrl, { field: 'baseUrl', development: this.http.development });
+    return { ...config, baseUrl } as ExampleJsonApiConfig;
   }
 
   protected testSteps(): TestStep<ExampleJsonApiConfig>[] {
-    let first: ExampleEvent[] = [];
-    return [
-      {
-        id: 'fetch',
-        title: 'Reach the API, authenticate and read the first page',
-        run: async (ctx) => {
-          first = (await this.fetchPage(ctx.config, 1, ctx.signal)).events;
-          return `${first.length} event(s) on the first page`;
-        },
+    let first: ExampleJsonApiEvent | undefined;
+    const fetch: TestStep<ExampleJsonApiConfig> = {
+      id: 'fetch',
+      title: 'Reach the API, authenticate and read the first page',
+      run: async (ctx) => {
+        const { events } = await this.fetchPage(ctx.config, 1, ctx.signal);
+        first = events[0];
+        return `${events.length} event(s) on the first page`;
       },
-      {
-        id: 'normalize',
-        title: 'Normalize one event into a record',
-        run: async (ctx) => {
-          if (!first.length) return 'no events yet, nothing to normalize';
-          const normalized = this.normalize('events', first[0]);
-          const { manifest } = this;
-          const { entry } = buildEnvelope({
-            manifest,
-            instance: ctx.instance,
-            contentType: 'events',
-            normalized,
-            now: this.clock.now(),
-          });
-          return `record ${entry.record.id}`;
-        },
-      },
-    ];
+    };
+    return [fetch, normalizeOneStep(this, { contentType: 'events', sample: () => first })];
   }
 
-  collect(ctx: CollectContext<ExampleJsonApiConfig>): Observable<CollectedPage<ExampleEvent>> {
+  collect(ctx: CollectContext<ExampleJsonApiConfig>): Observable<CollectedPage<ExampleJsonApiEvent>> {
     if (!ctx.contentTypes.includes('events')) return EMPTY;
     return paginate({
       contentType: 'events',
@@ -107,7 +48,7 @@ export class ExampleJsonApiConnector extends Connector<ExampleJsonApiConfig, Exa
     });
   }
 
-  normalize(_contentType: string, raw: ExampleEvent): NormalizedRecord {
+  normalize(_contentType: string, raw: ExampleJsonApiEvent): NormalizedRecord {
     return {
       key: raw.id,
       fields: {
@@ -120,44 +61,19 @@ export class ExampleJsonApiConnector extends Connector<ExampleJsonApiConfig, Exa
     };
   }
 
-  /** One page; 429, 5xx and network faults are retried with backoff, honouring Retry-After. */
+  /** One page: typed errors per status; 429, 5xx and network faults retried, honouring Retry-After. */
   private fetchPage(config: ExampleJsonApiConfig, page: number, signal: AbortSignal): Promise<EventsPage> {
-    const client = this.clientFor(config);
-    const attempt = async (): Promise<EventsPage> => {
-      const res = await client
-        .get('/v1/events', { params: { page, limit: config.pageSize }, signal })
-        .catch((err) => {
-          throw wrapHttpError(err, 'GET /v1/events');
-        });
-      if (res.status === 200) return res.data as EventsPage;
-      const details = { status: res.status, vendorMessage: res.data?.message };
-      if (res.status === 401 || res.status === 403) {
-        const hint = `Check apiKey: create a new token in the ${this.manifest.vendor} console.`;
-        throw new AuthenticationError(`the API refused the key (HTTP ${res.status})`, hint, details);
-      }
-      if (res.status === 429)
-        throw new RateLimitError('rate limited', parseRetryAfter(res.headers['retry-after']), details);
-      throw new VendorApiError(`GET /v1/events answered HTTP ${res.status}`, {
-        ...details,
-        retryable: res.status >= 500,
-      });
-    };
-    return withRetry(attempt, {
-      clock: this.clock,
-      signal,
-      retries: 4,
-      isRetryable: (err) => err instanceof RateLimitError || (err instanceof VendorApiError && err.retryable),
-      retryAfterMs: (err) => (err instanceof RateLimitError ? err.retryAfterMs : undefined),
-    });
+    const request = { url: '/v1/events', params: { page, limit: config.pageSize }, signal };
+    const hints = { 401: `Check apiKey: create a new token in the ${this.manifest.vendor} console.` };
+    return requestJson<EventsPage>(this.client(config), request, { clock: this.clock, hints });
   }
 
-  private clientFor(config: ExampleJsonApiConfig): Client {
-    let client = this.clients.get(config);
-    if (!client) {
-      const headers = { authorization: `Bearer ${config.apiKey.reveal()}` };
-      client = this.http.create({ baseURL: config.baseUrl, timeoutMs: 30_000, headers });
-      this.clients.set(config, client);
-    }
-    return client;
-  }
+  /** One client per resolved config, reused by every page and test step. */
+  private readonly client = perConfig((config: ExampleJsonApiConfig) =>
+    this.http.create({
+      baseURL: config.baseUrl,
+      field: 'baseUrl',
+      headers: { authorization: `Bearer ${config.apiKey.reveal()}` },
+    }),
+  );
 }

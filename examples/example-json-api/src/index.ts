@@ -1,2 +1,2 @@
 export { ExampleJsonApiConnector, ExampleJsonApiConnector as connector } from './example-json-api.connector';
-export type { ExampleEvent, ExampleJsonApiConfig } from './types';
+export type { ExampleJsonApiEvent, ExampleJsonApiConfig } from './types';

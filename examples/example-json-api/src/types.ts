@@ -9,14 +9,9 @@ export interface ExampleJsonApiConfig extends ResolvedConfig {
   pageSize: number;
 }
 
-/** One event as the API returns it. */
-export interface ExampleEvent {
-  id: string;
-  time?: string;
-  type?: string;
-  severity?: string;
-  host?: string;
-  ip?: string;
-  user?: string;
-  message?: string;
-}
+/** One event as the API returns it: an id, and text fields that may be missing. */
+export type ExampleJsonApiEvent = { id: string } & Partial<Record<EventField, string>>;
+type EventField = 'time' | 'type' | 'severity' | 'host' | 'ip' | 'user' | 'message';
+
+/** A page of `GET /v1/events`. */
+export type EventsPage = { events: ExampleJsonApiEvent[]; nextPage: number | null };

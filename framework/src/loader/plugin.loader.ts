@@ -172,7 +172,7 @@ async function loadConnectorClass(
   let pending = loaded.get(cacheKey);
   if (!pending) {
     pending = (async () => {
-      const mod = (await import(entryFile)) as Record<string, unknown>;
+      const mod = await importEntry(manifest, file, entryFile);
       const exportName = manifest.exportName ?? 'connector';
       const cls = mod[exportName] as ConnectorClass | undefined;
       if (typeof cls !== 'function' || !isConnectorClass(cls)) {
@@ -201,6 +201,49 @@ async function loadConnectorClass(
     pending.catch(() => loaded.delete(cacheKey));
   }
   return pending;
+}
+
+/**
+ * Imports the plugin's code. A module it needs that is not installed (a plugin from `--plugins-dir`
+ * whose dependencies were never installed) or code that throws while loading becomes a
+ * PluginLoadError naming the plugin, the module and the fix, never a bare stack.
+ */
+async function importEntry(
+  manifest: ConnectorManifest,
+  file: string,
+  entryFile: string,
+): Promise<Record<string, unknown>> {
+  const dir = path.dirname(file);
+  try {
+    return (await import(entryFile)) as Record<string, unknown>;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const missing = /Cannot find (?:module|package) '([^']+)'/.exec(e?.message ?? '')?.[1];
+    if ((e?.code === 'MODULE_NOT_FOUND' || e?.code === 'ERR_MODULE_NOT_FOUND') && missing) {
+      const own = missing.startsWith('.') || path.isAbsolute(missing);
+      const name = own ? path.relative(dir, missing) || missing : missing;
+      const error = new PluginLoadError(
+        'PLUGIN_DEPENDENCY_MISSING',
+        file,
+        undefined,
+        `plugin ${manifest.id} cannot load: its code needs module "${name}", which is not installed`,
+        own
+          ? `Rebuild the plugin (npm run build in ${dir}); its own file ${name} is missing.`
+          : `Install the plugin's dependencies (npm install --omit=dev in ${dir}), or add "${name}" to its package.json dependencies.`,
+        manifest.id,
+      );
+      (error.details as Record<string, unknown>).module = name;
+      throw error;
+    }
+    throw new PluginLoadError(
+      'PLUGIN_IMPORT_FAILED',
+      file,
+      undefined,
+      `plugin ${manifest.id} failed while loading ${manifest.entry}: ${String(e?.message ?? err).split('\n')[0]}`,
+      'Fix the error in the plugin code (run its tests), or remove the plugin folder.',
+      manifest.id,
+    );
+  }
 }
 
 /** instanceof fails when a plugin bundles its own framework copy; fall back to the lifecycle shape. */

@@ -47,6 +47,17 @@ const ctx = (): RunContext => ({
 
 describe('Connector', () => {
   describe('#test', () => {
+    it('should time the test and its steps on the injected clock', async () => {
+      let now = 1_000_000;
+      const clock = { now: () => (now += 250), sleep: async () => undefined };
+      const c = new StepsConnector([{ id: 'connect', title: 'Connect', run: async () => 'ok' }])
+        .bindManifest(validManifest())
+        .bindClock(clock);
+      const result = await c.test(ctx());
+      expect(result.steps[0].durationMs).to.equal(250);
+      expect(result.durationMs).to.equal(750);
+    });
+
     it('should pass when every step passes, in order, with details', async () => {
       const c = new StepsConnector([
         { id: 'connect', title: 'Connect', run: async () => 'reached api.acme.test' },

@@ -18,6 +18,36 @@ function pagesOf(total: number, size: number) {
 }
 
 describe('paginate', () => {
+  describe('when the first cursor is null or missing (a cursor API)', () => {
+    const cursorApi = () => {
+      const calls: Array<string | null> = [];
+      const pages: Record<string, { items: string[]; next: string | null }> = {
+        first: { items: ['a', 'b'], next: 'c2' },
+        c2: { items: ['c'], next: null },
+      };
+      const fetchPage = async (cursor: string | null): Promise<PageResult<string, string | null>> => {
+        calls.push(cursor);
+        return pages[cursor ?? 'first'];
+      };
+      return { calls, fetchPage };
+    };
+    const taken = { ready: async (): Promise<void> => undefined };
+
+    it('should fetch the first page with a null cursor and follow next until null', async () => {
+      for (const initial of [null, undefined]) {
+        const api = cursorApi();
+        const pages = await lastValueFrom(
+          paginate({ contentType: 'x', initial, demand: taken, fetchPage: api.fetchPage }).pipe(toArray()),
+        );
+        expect(
+          pages.map((p) => [...p.items]),
+          String(initial),
+        ).to.deep.equal([['a', 'b'], ['c']]);
+        expect(api.calls).to.deep.equal([null, 'c2']);
+      }
+    });
+  });
+
   it('should fetch nothing before subscription', async () => {
     const src = pagesOf(10, 3);
     paginate({ contentType: 'x', initial: 0, demand: IMMEDIATE_DEMAND, fetchPage: src.fetchPage });

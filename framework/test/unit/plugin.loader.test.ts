@@ -207,5 +207,27 @@ describe('discoverPlugins', () => {
         expect((err as PluginLoadError).field).to.equal('exportName');
       }
     });
+
+    it('should refuse on load a plugin whose dependency is not installed, naming the plugin, the module and the fix', async () => {
+      const dir = writePlugin(root, {
+        folder: 'plugins',
+        name: 'needs-dep',
+        manifest: validManifest({ id: 'needs-dep' }),
+        entrySource: `require('vendor-sdk-not-installed');\n${connectorSource()}`,
+      });
+      const { plugins } = discoverPlugins({ workspaceRoot: root });
+      try {
+        await plugins[0].load();
+        expect.fail('load should have been refused');
+      } catch (err) {
+        expect(err).to.be.instanceOf(PluginLoadError);
+        const e = err as PluginLoadError;
+        expect(e.code).to.equal('PLUGIN_DEPENDENCY_MISSING');
+        expect(e.pluginId).to.equal('needs-dep');
+        expect(e.message).to.contain('plugin needs-dep').and.contain('"vendor-sdk-not-installed"');
+        expect(e.hint).to.contain(`npm install --omit=dev in ${realpathSync(dir)}`);
+        expect(e.message).to.not.contain('Require stack');
+      }
+    });
   });
 });

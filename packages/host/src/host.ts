@@ -210,7 +210,9 @@ export class ConnectorHost {
       } else {
         budget = new MemoryRateBudget(clock, bucket);
       }
-      const httpClientFactory = options.httpClientFactory ?? new AxiosHttpClientFactory();
+      const httpClientFactory =
+        options.httpClientFactory ??
+        new AxiosHttpClientFactory({ development: process.env.CONNECTORS_DEV === '1' });
       const container = createHostContainer({ logger, clock, httpClientFactory });
       const factory = new ConnectorFactory(catalog, container, httpClientFactory, budget, clock, (text) =>
         box.keyedHash('rate-budget', text),

@@ -12,6 +12,7 @@ export function renderConnectorPage(manifest: ConnectorManifest): string {
   const m = manifest;
   const props = (m.configSchema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((m.configSchema.required as string[] | undefined) ?? []);
+  const secrets = Object.entries(props).filter(([, p]) => p.secret === true);
   const devices = m.runsOn.devices.map(
     (d) => `${DEVICE_TITLES[d] ?? d}${d === m.runsOn.recommended ? ' (recommended)' : ''}`,
   );
@@ -63,7 +64,7 @@ export function renderConnectorPage(manifest: ConnectorManifest): string {
         ]
       : ['N/A']),
     '',
-    '### Required credentials',
+    '### Settings',
     '',
     '| Setting | Required | Description |',
     '| --- | --- | --- |',
@@ -74,9 +75,13 @@ export function renderConnectorPage(manifest: ConnectorManifest): string {
     '',
     '## Obtaining the credentials',
     '',
-    `Create an API key in the ${m.vendor} console for a user with read access to the data above` +
-      `${m.capabilities.respond ? ' and permission to run the response actions' : ''}. ` +
-      'Note the key when it is shown: it is stored encrypted and never displayed again.',
+    ...(secrets.length
+      ? [
+          `Create ${secrets.map(([k, p]) => `the ${(p.description as string | undefined) ?? k} (\`${k}\`)`).join(' and ')} in the ${m.vendor} console` +
+            ` for a user with read access to the data above${m.capabilities.respond ? ' and permission to run the response actions' : ''}. ` +
+            'Secret settings are stored encrypted and never displayed again.',
+        ]
+      : [`${m.name} needs no secret setting.`]),
     '',
     '## Adding the connector',
     '',

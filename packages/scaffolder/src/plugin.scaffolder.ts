@@ -12,6 +12,7 @@ import { derivePluginNames, ORIGIN_CATEGORY, resolveCategory } from './plugin-na
 import { formatWithWorkspacePrettier } from './prettier.formatter';
 import { createRenamer } from './template.renderer';
 import type { PluginNames, ScaffoldOptions, ScaffoldResult, TemplateSpec } from './types';
+import { addWorkspaceToLock } from './package-lock';
 import { addProjectReference } from './workspace.tsconfig';
 
 /** The examples plugins are rendered from; their names are replaced spelling by spelling. */
@@ -74,8 +75,9 @@ export async function scaffoldPlugin(options: ScaffoldOptions): Promise<Scaffold
     const content = await readFile(path.join(templateDir, rel), 'utf8');
     rendered.push({ rel: renameAll(rel), content: renameAll(content) });
   }
+  refuseLeftovers(rendered, from);
   const manifest = renderManifest(rendered, names, category);
-  renderPackageJson(rendered, manifest);
+  const pkg = renderPackageJson(rendered, manifest);
   rendered.push({ rel: 'README.md', content: renderConnectorPage(manifest) });
   await formatWithWorkspacePrettier(root, rendered, dir);
 
@@ -98,16 +100,22 @@ export async function scaffoldPlugin(options: ScaffoldOptions): Promise<Scaffold
       },
     );
   }
+  const lockFile = path.join(root, 'package-lock.json');
+  const lockBefore = existsSync(lockFile) ? await readFile(lockFile, 'utf8') : undefined;
   try {
+    // The lock file must list the new workspace, or `npm ci` (what CI runs) refuses it.
+    await addWorkspaceToLock(lockFile, `plugins/${names.id}`, pkg);
     await addProjectReference(path.join(root, 'tsconfig.json'), `plugins/${names.id}`);
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
+    if (lockBefore !== undefined) await writeFile(lockFile, lockBefore);
     throw err;
   }
   const files = rendered
     .map((f) => path.posix.join('plugins', names.id, f.rel.split(path.sep).join('/')))
     .sort();
-  return { id: names.id, dir, files: [...files, 'tsconfig.json'] };
+  const touched = lockBefore !== undefined ? ['package-lock.json', 'tsconfig.json'] : ['tsconfig.json'];
+  return { id: names.id, dir, files: [...files, ...touched] };
 }
 
 function checkWorkspace(root: string): void {
@@ -192,11 +200,30 @@ function renderManifest(
   return manifest;
 }
 
-function renderPackageJson(files: RenderedFile[], manifest: ConnectorManifest): void {
+/**
+ * The template's own type names (`ExamplePage`) must all carry its full name, which the renamer
+ * replaces; one that only starts with the vendor word would survive into the new plugin.
+ */
+function refuseLeftovers(files: RenderedFile[], from: PluginNames): void {
+  const pattern = new RegExp(`\\b${from.vendor}[A-Z][A-Za-z0-9]*`, 'g');
+  for (const file of files) {
+    const left = [...new Set(file.content.match(pattern) ?? [])];
+    if (left.length) {
+      throw new ConnectorError(
+        'SCAFFOLD_TEMPLATE_LEFTOVER',
+        `the template's ${file.rel} names ${left.join(', ')}, which would survive renaming`,
+        { hint: `Rename it in the template to start with ${from.pascal} so the scaffolder renames it.` },
+      );
+    }
+  }
+}
+
+function renderPackageJson(files: RenderedFile[], manifest: ConnectorManifest): Record<string, unknown> {
   const file = findFile(files, 'package.json');
   const pkg = JSON.parse(file.content) as Record<string, unknown>;
   pkg.version = manifest.version;
   pkg.description = manifest.description;
   delete pkg.private;
   file.content = `${JSON.stringify(pkg, null, 2)}\n`;
+  return pkg;
 }

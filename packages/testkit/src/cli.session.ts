@@ -25,7 +25,9 @@ export async function createCliSession(options: CliSessionOptions): Promise<CliS
     );
   }
   const dataDir = await mkdtemp(path.join(tmpdir(), 'connectors-cli-'));
-  const env = { ...process.env, LOG_LEVEL: 'error', ...options.env };
+  // Development (test APIs listen on plain http at loopback) and embedded (no Redis) unless the test
+  // asks otherwise: a REDIS_URL in the runner's shell is not inherited.
+  const env = { ...process.env, LOG_LEVEL: 'error', CONNECTORS_DEV: '1', REDIS_URL: '', ...options.env };
   return {
     dataDir,
     run(...args: string[]): Promise<CliResult> {

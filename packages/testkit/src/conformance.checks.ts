@@ -63,3 +63,31 @@ export function stepShapeProblems(result: TestResult): string[] {
   if (!result.summary) problems.push('the result has no summary');
   return problems;
 }
+
+/** What one collect() of one content type showed: pages emitted and HTTP requests started. */
+export interface PagingObservation {
+  contentType: string;
+  pages: number;
+  requests: number;
+}
+
+/**
+ * The likely cause when a content type yields fewer pages than the suite needs, so a failure points
+ * at the plugin's paging code or at the test environment rather than at a symptom.
+ */
+export function likelyPagingCause(o: PagingObservation): string {
+  if (o.requests === 0)
+    return `collect() made no HTTP request for "${o.contentType}": it ended before fetching, or its client was not made by the injected HttpClientFactory`;
+  if (o.pages === 0)
+    return (
+      `collect() made ${o.requests} request(s) for "${o.contentType}" and emitted no page: the first answer had no items ` +
+      '(check the items path against the API answer and that the fake API serves data), or the first page was never ' +
+      'fetched (a first cursor of null must still fetch page 1)'
+    );
+  if (o.pages === 1)
+    return (
+      `"${o.contentType}" ended after one page (${o.requests} request(s)): either the next cursor was not read from the ` +
+      'answer (fetchPage returned next: null), or the page size in the config is not smaller than what the fake API serves'
+    );
+  return `"${o.contentType}" yielded ${o.pages} pages`;
+}

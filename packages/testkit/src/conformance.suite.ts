@@ -19,7 +19,14 @@ import {
   type PageDemand,
   type TestResult,
 } from '@connectors/framework/engine';
-import { blankPaths, leakedSecrets, renderings, stepShapeProblems, valueAt } from './conformance.checks';
+import {
+  blankPaths,
+  leakedSecrets,
+  likelyPagingCause,
+  renderings,
+  stepShapeProblems,
+  valueAt,
+} from './conformance.checks';
 import { findPluginRoot } from './package-root';
 import { UnreachableHttpClientFactory } from './recording-http.factory';
 import { createTestHost, loadPlugin } from './test-host';
@@ -137,6 +144,13 @@ export function describeConnectorConformance(plugin: string, options: Conformanc
 
     let firstRun: Promise<CollectedRecord[]> | undefined;
     const pagesByType = new Map<string, CollectedPage[]>();
+    const requestsByType = new Map<string, number>();
+    const causeFor = (contentType: string): string =>
+      likelyPagingCause({
+        contentType,
+        pages: pagesByType.get(contentType)?.length ?? 0,
+        requests: requestsByType.get(contentType) ?? 0,
+      });
     const collectAll = async (): Promise<CollectedRecord[]> => {
       const tc = instantiate(host());
       const records = await tc.collectRecords({ maxPages: maxPages + 1 });
@@ -147,11 +161,13 @@ export function describeConnectorConformance(plugin: string, options: Conformanc
     const pagesOf = async (contentType: string): Promise<CollectedPage[]> => {
       let pages = pagesByType.get(contentType);
       if (!pages) {
-        pages = await instantiate(host()).collectPages({
+        const h = host();
+        pages = await instantiate(h).collectPages({
           contentTypes: [contentType],
           maxPages: maxPages + 1,
         });
         pagesByType.set(contentType, pages);
+        requestsByType.set(contentType, h.http.started);
       }
       return pages;
     };
@@ -159,8 +175,8 @@ export function describeConnectorConformance(plugin: string, options: Conformanc
     const multiPageType = async (): Promise<string> => {
       for (const ct of contentTypeIds) if ((await pagesOf(ct)).length >= 2) return ct;
       throw new Error(
-        'no content type yields two pages or more: serve more objects from the fake API or lower the page size in ' +
-          'the config, so the suite can check that paging waits for demand and stops on unsubscribe',
+        'no content type yields two pages or more, so the suite cannot check that paging waits for demand and ' +
+          `stops on unsubscribe. Likely cause: ${contentTypeIds.map(causeFor).join('; ')}`,
       );
     };
 
@@ -366,7 +382,7 @@ export function describeConnectorConformance(plugin: string, options: Conformanc
       for (const ct of contentTypeIds) {
         it(`should yield "${ct}" in numbered, non-empty pages of that content type only`, async () => {
           const pages = await pagesOf(ct);
-          expect(pages.length, `the environment served no "${ct}" data`).to.be.greaterThan(0);
+          expect(pages.length, `no "${ct}" page. Likely cause: ${causeFor(ct)}`).to.be.greaterThan(0);
           expect(pages.length, `more than ${maxPages} pages`).to.be.at.most(maxPages);
           pages.forEach((p, i) => {
             expect(p.contentType).to.equal(ct);

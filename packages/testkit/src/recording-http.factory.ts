@@ -19,7 +19,13 @@ export class RecordingHttpClientFactory implements HttpClientFactory {
   private readonly listeners = new Set<(request: RecordedHttpRequest) => void>();
   private readonly byConfig = new WeakMap<object, RecordedHttpRequest>();
 
-  constructor(private readonly inner: HttpClientFactory = new AxiosHttpClientFactory()) {}
+  constructor(
+    private readonly inner: HttpClientFactory = new AxiosHttpClientFactory({ development: true }),
+  ) {}
+
+  get development(): boolean {
+    return this.inner.development;
+  }
 
   create(options: HttpClientOptions): AxiosInstance {
     const client = this.inner.create(options);
@@ -85,6 +91,8 @@ export class RecordingHttpClientFactory implements HttpClientFactory {
  * sending anything: for "test() reports an unreachable API instead of throwing".
  */
 export class UnreachableHttpClientFactory implements HttpClientFactory {
+  readonly development = true;
+
   constructor(private readonly code = 'ECONNREFUSED') {}
 
   create(options: HttpClientOptions): AxiosInstance {

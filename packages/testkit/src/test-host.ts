@@ -1,5 +1,6 @@
 import { lastValueFrom, take, toArray } from 'rxjs';
 import {
+  AxiosHttpClientFactory,
   buildEnvelope,
   createConnectorContainer,
   createHostContainer,
@@ -51,7 +52,9 @@ export function createTestHost(options: TestHostOptions = {}): TestHost {
   const clock = options.clock ?? new FakeClock({ autoAdvance: true });
   const captured = createCapturingLogger();
   const logger = options.logger ?? captured.logger;
-  const http = new RecordingHttpClientFactory(options.httpClientFactory);
+  const http = new RecordingHttpClientFactory(
+    options.httpClientFactory ?? new AxiosHttpClientFactory({ development: options.development ?? true }),
+  );
   const container = createHostContainer({ clock, logger, httpClientFactory: http });
   const tenant = options.tenant ?? 'tenant-test';
   let counter = 0;

@@ -79,6 +79,11 @@ export interface TestHostOptions {
   clock?: Clock;
   /** The factory requests go through (default: real axios); the host always wraps it in a recorder. */
   httpClientFactory?: HttpClientFactory;
+  /**
+   * Development mode of the default factory (default true: test APIs listen on plain http at a
+   * loopback address). False tests the production policy: https only, loopback refused.
+   */
+  development?: boolean;
   /** Default: a capturing logger at `trace` level (see `logs`). */
   logger?: Logger;
   /** Tenant of the instances this host creates (default `tenant-test`). */
@@ -252,7 +257,10 @@ export interface FakeApi {
 export interface CliSessionOptions {
   /** Working directory: the plugin or workspace directory (the CLI finds plugins from here). */
   cwd: string;
-  /** Extra environment (e.g. `CONNECTORS_DEV: '1'`). */
+  /**
+   * Extra environment. Sessions run with `CONNECTORS_DEV=1` (plain http to loopback allowed) and
+   * without Redis; pass `CONNECTORS_DEV: ''` for the production policy or `REDIS_URL` for Redis.
+   */
   env?: Record<string, string>;
   /** Longest a command may run (default 60 000 ms). */
   timeoutMs?: number;

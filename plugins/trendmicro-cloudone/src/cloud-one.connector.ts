@@ -3,6 +3,7 @@ import {
   ConnectorError,
   inject,
   injectable,
+  perConfig,
   TOKENS,
   type Clock,
   type CollectContext,
@@ -26,9 +27,6 @@ import { COMPUTERS, type CloudOneConfig } from './types';
 /** Trend Micro Cloud One Workload Security: the computer inventory to the Syslog index and assets. */
 @injectable()
 export class CloudOneConnector extends Connector<CloudOneConfig, ComputerDto> {
-  // One client per resolved config: its HTTP agent keeps connections alive across pages and runs.
-  private readonly clients = new WeakMap<CloudOneConfig, CloudOneClient>();
-
   constructor(
     @inject(TOKENS.HttpClientFactory) private readonly httpClientFactory: HttpClientFactory,
     @inject(TOKENS.Clock) private readonly clock: Clock,
@@ -38,11 +36,11 @@ export class CloudOneConnector extends Connector<CloudOneConfig, ComputerDto> {
   }
 
   protected override normalizeConfig(config: ResolvedConfig): CloudOneConfig {
-    return normalizeCloudOneConfig(config);
+    return normalizeCloudOneConfig(config, { development: this.httpClientFactory.development });
   }
 
   protected override testSteps(ctx: RunContext<CloudOneConfig>): TestStep<CloudOneConfig>[] {
-    return connectionChecks(this.clientFor(ctx.config, ctx.logger), this.manifest, () => this.clock.now());
+    return connectionChecks(this.clientFor(ctx.config), this);
   }
 
   collect(ctx: CollectContext<CloudOneConfig>): Observable<CollectedPage<ComputerDto>> {
@@ -56,7 +54,7 @@ export class CloudOneConnector extends Connector<CloudOneConfig, ComputerDto> {
             }),
         );
       }
-      const client = this.clientFor(ctx.config, ctx.logger);
+      const client = this.clientFor(ctx.config);
       // One stream per requested content type, each once (there is one today: computers).
       const streams = [...new Set(ctx.contentTypes)].map(() =>
         computersStream({
@@ -81,16 +79,12 @@ export class CloudOneConnector extends Connector<CloudOneConfig, ComputerDto> {
     return normalizeComputer(raw);
   }
 
-  private clientFor(config: CloudOneConfig, logger: Logger = this.logger): CloudOneClient {
-    let client = this.clients.get(config);
-    if (!client) {
-      client = CloudOneClient.fromConfig(config, {
-        httpClientFactory: this.httpClientFactory,
-        clock: this.clock,
-        logger,
-      });
-      this.clients.set(config, client);
-    }
-    return client;
-  }
+  // One client per resolved config: its HTTP agent keeps connections alive across pages.
+  private readonly clientFor = perConfig((config: CloudOneConfig) =>
+    CloudOneClient.fromConfig(config, {
+      httpClientFactory: this.httpClientFactory,
+      clock: this.clock,
+      logger: this.logger,
+    }),
+  );
 }

@@ -17,7 +17,10 @@ describe(ExampleEdrClient.name, () => {
   beforeEach(() => {
     clock = new FakeClock({ autoAdvance: true });
     const config = { baseUrl: BASE, apiKey: new Secret(KEY), pageSize: 2 };
-    client = ExampleEdrClient.fromConfig(config, { http: new AxiosHttpClientFactory(), clock });
+    client = ExampleEdrClient.fromConfig(config, {
+      http: new AxiosHttpClientFactory({ development: true }),
+      clock,
+    });
   });
 
   afterEach(() => nock.cleanAll());

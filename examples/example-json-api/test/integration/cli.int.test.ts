@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createCliSession, findPluginRoot, readFixture, type CliSession } from '@connectors/testkit';
-import type { ExampleEvent } from '../../src';
+import type { ExampleJsonApiEvent } from '../../src';
 import { startExampleJsonApiFake, type ExampleJsonApiFake } from '../support/example-json-api.fake-api';
 
 /** The plugin through the real `connectors` CLI: listed, created, tested; Respond refused by the framework. */
@@ -10,7 +10,7 @@ describe('connectors CLI with the example-json-api plugin', function () {
   let cli: CliSession;
 
   before(async () => {
-    api = await startExampleJsonApiFake(readFixture<ExampleEvent[]>(__dirname, 'events', 'sample'));
+    api = await startExampleJsonApiFake(readFixture<ExampleJsonApiEvent[]>(__dirname, 'events', 'sample'));
     cli = await createCliSession({ cwd: findPluginRoot(__dirname) });
     await cli.run('tenants', 'create', 'acme');
     const created = await cli.run(
@@ -41,7 +41,7 @@ describe('connectors CLI with the example-json-api plugin', function () {
     expect(code, stdout + stderr).to.equal(0);
     expect(stdout)
       .to.contain('Reach the API, authenticate and read the first page')
-      .and.contain('Normalize one event into a record');
+      .and.contain('One record normalized and enveloped');
     expect(stdout).to.not.contain(api.apiKey);
   });
 

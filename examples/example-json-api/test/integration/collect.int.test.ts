@@ -6,7 +6,7 @@ import {
   type FakeClock,
   type LoadedPlugin,
 } from '@connectors/testkit';
-import type { ExampleEvent } from '../../src';
+import type { ExampleJsonApiEvent } from '../../src';
 import { startExampleJsonApiFake, type ExampleJsonApiFake } from '../support/example-json-api.fake-api';
 
 describe('ExampleJsonApiConnector over HTTP', () => {
@@ -15,7 +15,7 @@ describe('ExampleJsonApiConnector over HTTP', () => {
 
   before(async () => {
     plugin = await loadPlugin(__dirname);
-    api = await startExampleJsonApiFake(readFixture<ExampleEvent[]>(__dirname, 'events', 'sample'));
+    api = await startExampleJsonApiFake(readFixture<ExampleJsonApiEvent[]>(__dirname, 'events', 'sample'));
   });
 
   after(() => api.stop());

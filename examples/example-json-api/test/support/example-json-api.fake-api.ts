@@ -1,5 +1,5 @@
 import { startFakeApi, type FakeApi } from '@connectors/testkit';
-import type { ExampleEvent } from '../../src';
+import type { ExampleJsonApiEvent } from '../../src';
 
 export interface ExampleJsonApiFake extends FakeApi {
   apiKey: string;
@@ -7,7 +7,7 @@ export interface ExampleJsonApiFake extends FakeApi {
 
 /** The vendor API the example talks to: `GET /v1/events?page=&limit=` behind a Bearer token. */
 export async function startExampleJsonApiFake(
-  events: ExampleEvent[],
+  events: ExampleJsonApiEvent[],
   apiKey = 'example-token-0123456789',
 ): Promise<ExampleJsonApiFake> {
   const api = await startFakeApi();

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { buildEnvelope, ConfigurationErrors, isSecret, type ConnectorError } from '@connectors/framework/engine';
 import { createFixtureReader, createTestHost, loadPlugin, type LoadedPlugin } from '@connectors/testkit';
-import { ExampleJsonApiConnector, type ExampleEvent } from '../../src';
+import { ExampleJsonApiConnector, type ExampleJsonApiEvent } from '../../src';
 
 const fixtures = createFixtureReader(__dirname);
 
@@ -42,7 +42,7 @@ describe(ExampleJsonApiConnector.name, () => {
   });
 
   describe('#normalize', () => {
-    const [full, withBlanks] = fixtures.read<ExampleEvent[]>('events', 'sample');
+    const [full, withBlanks] = fixtures.read<ExampleJsonApiEvent[]>('events', 'sample');
 
     it('should map event, host and user fields and keep the vendor object under its source key', () => {
       const { key, fields } = createTestHost().create(plugin).normalize('events', full);

@@ -126,6 +126,10 @@ export class BudgetedHttpClientFactory implements HttpClientFactory {
     private readonly key: () => string,
   ) {}
 
+  get development(): boolean {
+    return this.inner.development;
+  }
+
   create(options: HttpClientOptions): HttpClient {
     const client = this.inner.create(options);
     client.interceptors.request.use(async (config) => {

@@ -53,7 +53,7 @@ class RecordingQueue implements Queue {
 
 function connector(config: Partial<FakeConfig> = {}): { c: FakeConnector; config: FakeConfig } {
   const child = container.createChildContainer();
-  child.registerInstance(TOKENS.HttpClientFactory, new AxiosHttpClientFactory());
+  child.registerInstance(TOKENS.HttpClientFactory, new AxiosHttpClientFactory({ development: true }));
   const c = child.resolve(FakeConnector).bindManifest({ ...FAKE_MANIFEST, entry: 'x' }) as FakeConnector;
   const resolved = c.configure({ apiKey: 'key-1234', count: 12, pageSize: 5, ...config }) as FakeConfig;
   return { c, config: resolved };

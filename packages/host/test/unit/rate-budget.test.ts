@@ -72,7 +72,7 @@ describe('BudgetedHttpClientFactory', () => {
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       const taken: string[] = [];
       const factory = new BudgetedHttpClientFactory(
-        new AxiosHttpClientFactory(),
+        new AxiosHttpClientFactory({ development: true }),
         { take: async (key) => void taken.push(key) },
         () => 'cred-1',
       );

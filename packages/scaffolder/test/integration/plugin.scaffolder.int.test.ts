@@ -99,6 +99,50 @@ describe('scaffoldPlugin', () => {
         .and.contain('`msg_class: globex_mail_gateway_events`');
     });
 
+    it('should add the plugin to package-lock.json the way npm does, so npm ci accepts the lock file', async () => {
+      await scaffoldPlugin({
+        workspaceRoot: ws.root,
+        vendor: 'Globex',
+        product: 'Mail Gateway',
+        category: 'Email',
+      });
+      const lock = await json<{ packages: Record<string, Record<string, unknown>> }>('package-lock.json');
+      const pkg = await json<Record<string, unknown>>('plugins/globex-mail-gateway/package.json');
+      expect(lock.packages['plugins/globex-mail-gateway']).to.deep.equal({
+        name: '@connectors/plugin-globex-mail-gateway',
+        version: '0.1.0',
+        license: pkg.license,
+        dependencies: pkg.dependencies,
+        devDependencies: pkg.devDependencies,
+      });
+      expect(lock.packages['node_modules/@connectors/plugin-globex-mail-gateway']).to.deep.equal({
+        resolved: 'plugins/globex-mail-gateway',
+        link: true,
+      });
+      // Every dependency of the new workspace is already locked (npm ci installs nothing new).
+      for (const dep of Object.keys({ ...(pkg.dependencies as object), ...(pkg.devDependencies as object) }))
+        expect(lock.packages, dep).to.have.property(`node_modules/${dep}`);
+      const keys = Object.keys(lock.packages).slice(1);
+      expect(keys).to.deep.equal([...keys].sort((a, b) => a.localeCompare(b, 'en')));
+    });
+
+    it('should leave no template type name in the plugin and a README that follows the manifest', async () => {
+      const result = await scaffoldPlugin({
+        workspaceRoot: ws.root,
+        vendor: 'Globex',
+        product: 'Mail Gateway',
+        category: 'Email',
+      });
+      expect(await readAll(result.dir)).to.not.match(/\bExample[A-Z]\w*/);
+      const manifest = await json<ConnectorManifest>('plugins/globex-mail-gateway/connector.json');
+      const readme = await readFile(path.join(result.dir, 'README.md'), 'utf8');
+      expect(readme)
+        .to.contain(manifest.description!)
+        .and.contain(`Create the API token (\`apiKey\`) in the Globex console`);
+      for (const key of Object.keys(manifest.configSchema.properties as object))
+        expect(readme).to.contain(`| \`${key}\``);
+    });
+
     it('should add the plugin to the root tsconfig references once, after the last plugin', async () => {
       const existing = ['framework', 'plugins/trendmicro-cloudone', 'examples/example-edr', 'bench'].map(
         (p) => ({ path: p }),

@@ -47,7 +47,7 @@ export async function copyWorkspace(
   source = WORKSPACE_ROOT,
 ): Promise<WorkspaceCopy> {
   const root = await mkdtemp(path.join(tmpdir(), 'scaffold-ws-'));
-  for (const file of ['package.json', 'tsconfig.base.json', '.prettierrc.json']) {
+  for (const file of ['package.json', 'package-lock.json', 'tsconfig.base.json', '.prettierrc.json']) {
     await cp(path.join(source, file), path.join(root, file), { preserveTimestamps: true });
   }
   // Without packages the copy is enough to scaffold into (templates, Prettier), not to build.

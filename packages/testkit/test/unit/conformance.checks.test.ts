@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Secret, type TestResult } from '@connectors/framework/engine';
 import { blankPaths, leakedSecrets, renderings, stepShapeProblems, valueAt } from '../../src';
+import { likelyPagingCause } from '../../src/conformance.checks';
 
 describe('conformance checks', () => {
   describe('blankPaths', () => {
@@ -69,6 +70,25 @@ describe('conformance checks', () => {
         'the failed step "s1" has no detail',
       ]);
       expect(stepShapeProblems(result(['passed', 'passed']))).to.deep.equal(['no step has status "failed"']);
+    });
+  });
+
+  describe('likelyPagingCause', () => {
+    it('should point a run that fetched and emitted nothing at the items path and the first cursor, not the page size', () => {
+      const cause = likelyPagingCause({ contentType: 'events', pages: 0, requests: 1 });
+      expect(cause)
+        .to.match(/first cursor of null/)
+        .and.match(/items path/);
+      expect(cause).to.not.match(/page size/);
+    });
+
+    it('should name the next cursor and the page size for a single page, and the factory for no request', () => {
+      expect(likelyPagingCause({ contentType: 'events', pages: 1, requests: 1 }))
+        .to.match(/next: null/)
+        .and.match(/page size/);
+      expect(likelyPagingCause({ contentType: 'events', pages: 0, requests: 0 })).to.match(
+        /HttpClientFactory/,
+      );
     });
   });
 });

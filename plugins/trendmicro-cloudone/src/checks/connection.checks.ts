@@ -1,19 +1,16 @@
 import {
   AuthenticationError,
-  ConnectorError,
+  FORBIDDEN_ADDRESS_CODE,
+  normalizeOneStep,
   PermissionError,
   VendorApiError,
-  type ConnectorManifest,
+  type Connector,
   type RunContext,
   type TestStep,
 } from '@connectors/framework';
-// TODO(merge): replaced by the framework's stock normalize step (issue 17 item 3).
-import { buildEnvelope } from '@connectors/framework/engine';
 import type { CloudOneClient } from '../client/cloud-one.client';
 import { describeScheme } from '../config/auth-scheme.resolver';
-import { FORBIDDEN_ADDRESS_CODE } from '../client/guarded.lookup';
 import type { ComputerDto } from '../internal-types';
-import { normalizeComputer } from '../normalize/computer.mapper';
 import { COMPUTERS, type CloudOneConfig } from '../types';
 
 /** Computers the first-page check asks for: enough to prove data flows, small enough to be quick. */
@@ -44,8 +41,7 @@ function networkHint(err: VendorApiError, apiUrl: string): string {
  */
 export function connectionChecks(
   client: CloudOneClient,
-  manifest: ConnectorManifest,
-  now: () => number,
+  connector: Connector<CloudOneConfig, ComputerDto>,
 ): TestStep<CloudOneConfig>[] {
   let access: Promise<unknown> | undefined;
   const accessCheck = (ctx: RunContext<CloudOneConfig>): Promise<unknown> => {
@@ -128,38 +124,11 @@ export function connectionChecks(
         return `${page.length} computer(s) read with expand ${ctx.config.expand.join(',')} (first ID ${first.ID})`;
       },
     },
-    {
-      id: 'normalize',
-      title: 'One record normalized and enveloped',
-      run: async (ctx) => {
-        if (!first) return 'no computer to normalize (the account has none)';
-        const normalized = normalizeComputer(first);
-        const { entry } = buildEnvelope({
-          manifest,
-          instance: ctx.instance,
-          contentType: COMPUTERS,
-          normalized,
-          now: now(),
-        });
-        const spec = manifest.contentTypes.find((c) => c.id === COMPUTERS)!;
-        const problems: string[] = [];
-        if (entry.record.msg_class !== spec.msgClass) problems.push(`msg_class is ${entry.record.msg_class}`);
-        if (entry.record.msg_origin.source !== manifest.origin.source)
-          problems.push('msg_origin.source differs from the manifest');
-        if (!entry.record.id) problems.push('no record id');
-        if (spec.yieldsAssets && !entry.asset) problems.push('no asset record');
-        if (problems.length) {
-          throw new ConnectorError(
-            'NORMALIZE_CHECK_FAILED',
-            `computer ${first.ID} did not normalize into a valid record: ${problems.join('; ')}`,
-            {
-              hint: 'This is a connector defect; report it with the computer object (without secrets).',
-            },
-          );
-        }
-        const host = (entry.record.host as Record<string, unknown> | undefined)?.hostname;
-        return `computer ${first.ID}${host ? ` (${String(host)})` : ''} → record ${entry.record.id.slice(0, 12)}…, asset by ${entry.asset?.primaryKey.key}`;
-      },
-    },
+    normalizeOneStep(connector, {
+      contentType: COMPUTERS,
+      sample: () => first,
+      describe: (c) => `computer ${c.ID}${c.hostName ? ` (${c.hostName})` : ''}`,
+      none: 'no computer to normalize (the account has none)',
+    }),
   ];
 }

@@ -1,23 +1,18 @@
 import {
   ConnectorError,
+  errorForStatus,
+  retryAfterOf,
+  vendorMessageOf,
   withRetry,
   wrapHttpError,
   type Clock,
   type HttpClientFactory,
   type Logger,
 } from '@connectors/framework';
-import type { AxiosInstance, AxiosRequestConfig, AxiosResponseHeaders, RawAxiosResponseHeaders } from 'axios';
-import { isDevelopment } from '../config/cloud-one.config';
+import type { AxiosInstance, AxiosResponseHeaders, RawAxiosResponseHeaders } from 'axios';
 import type { ComputerDto } from '../internal-types';
 import type { CloudOneConfig } from '../types';
-import {
-  errorForStatus,
-  isRetryable,
-  MalformedResponseError,
-  retryAfterOf,
-  vendorMessageOf,
-} from './cloud-one.errors';
-import { guardedLookup, type LookupFunction } from './guarded.lookup';
+import { cloudOneHints, isRetryable, MalformedResponseError } from './cloud-one.errors';
 
 const USER_AGENT = 'connectors-trendmicro-cloudone/0.1';
 
@@ -25,11 +20,8 @@ export interface CloudOneClientDeps {
   httpClientFactory: HttpClientFactory;
   clock: Clock;
   logger: Logger;
-  /** DNS lookup used for connections (default: the system resolver, refusing forbidden addresses). */
-  lookup?: LookupFunction;
   /** Jitter source in [0, 1) (default Math.random). */
   random?: () => number;
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface SearchRequest {
@@ -70,18 +62,20 @@ export class CloudOneClient {
     private readonly http: AxiosInstance,
     private readonly config: CloudOneConfig,
     private readonly deps: CloudOneClientDeps,
-    private readonly lookup: LookupFunction,
   ) {}
 
-  /** The one seam for the vendor: tests stub this (or inject an HTTP client factory). */
+  /**
+   * The one seam for the vendor: tests stub this (or inject an HTTP client factory). The factory
+   * applies the URL policy and the address guard to every connection.
+   */
   static fromConfig(config: CloudOneConfig, deps: CloudOneClientDeps): CloudOneClient {
     const http = deps.httpClientFactory.create({
       baseURL: config.apiUrl,
+      field: 'apiUrl',
       timeoutMs: Math.round(config.requestTimeoutSeconds * 1000),
       headers: { 'api-version': 'v1', Accept: 'application/json', 'User-Agent': USER_AGENT },
     });
-    const lookup = deps.lookup ?? guardedLookup({ development: isDevelopment(deps.env) });
-    return new CloudOneClient(http, config, deps, lookup);
+    return new CloudOneClient(http, config, deps);
   }
 
   get apiUrl(): string {
@@ -178,8 +172,8 @@ export class CloudOneClient {
       action,
       method,
       url: `${this.config.apiUrl}/${path}`,
-      scheme: this.config.authScheme,
       now: this.deps.clock.now(),
+      hints: cloudOneHints(this.config.authScheme),
     });
   }
 
@@ -207,8 +201,6 @@ export class CloudOneClient {
         signal: options.signal,
         headers: options.authenticated ? this.authHeader() : {},
         validateStatus: () => true,
-        // Node's lookup signature; axios types `family` more narrowly than node:dns does.
-        lookup: this.lookup as unknown as AxiosRequestConfig['lookup'],
       });
       return {
         status: res.status,

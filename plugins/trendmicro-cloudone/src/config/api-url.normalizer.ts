@@ -1,11 +1,10 @@
-import { ConfigurationError } from '@connectors/framework';
+import { ConfigurationError, isLoopbackHost, parseBaseUrl } from '@connectors/framework';
 import { CLOUD_ONE_REGIONS, LEGACY_HOSTS, type EndpointInfo } from '../types';
-import { forbiddenAddressReason, isLoopbackHost } from './address.guard';
 
 export interface ApiUrlOptions {
   /** The config allows a host that is not a Trend Micro endpoint (an on-premises manager). */
   onPremises: boolean;
-  /** Development mode (`CONNECTORS_DEV=1`): plain http to a loopback address is accepted. */
+  /** The host's development mode (the injected HttpClientFactory's): plain http to loopback is accepted. */
   development: boolean;
 }
 
@@ -20,40 +19,16 @@ function fail(message: string, hint: string): never {
 }
 
 /**
- * Validates and normalizes the API URL to `https://host[:port]/api`: a missing scheme becomes https,
- * a trailing `/` or a missing `/api` is fixed (a pasted `/api/computers…` is cut back to `/api`).
+ * Validates and normalizes the API URL to `https://host[:port]/api`. The framework's policy comes
+ * first (https or development loopback, no credentials, never a metadata address); then the Trend
+ * Micro forms: a trailing `/` or a missing `/api` is fixed (a pasted `/api/computers…` is cut back).
  */
 export function normalizeApiUrl(
   input: string,
   options: ApiUrlOptions,
 ): { apiUrl: string; endpoint: EndpointInfo } {
-  const text = input.trim();
-  if (!text) fail('is empty', FORMS_HINT);
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    fail('is not a valid URL', FORMS_HINT);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    fail(`must use https (got ${url.protocol.replace(':', '')})`, FORMS_HINT);
-  if (url.username || url.password) {
-    fail(
-      'must not contain a user name or password',
-      'Remove the credentials from the URL; the API key goes in apiKey.',
-    );
-  }
-  if (url.search || url.hash) fail('must not contain a query string or fragment', FORMS_HINT);
-
-  const host = url.hostname.toLowerCase();
-  const forbidden = forbiddenAddressReason(host);
-  if (forbidden) {
-    fail(
-      `host ${host} ${forbidden}; it is never accepted`,
-      'Point apiUrl at the Workload Security API, not at a link-local or metadata address.',
-    );
-  }
+  const url = parseBaseUrl(input, { field: 'apiUrl', development: options.development, hint: FORMS_HINT });
+  const host = url.hostname;
 
   let path = url.pathname.replace(/\/+$/, '');
   const cut = /^(.*?\/api)(\/computers(\/.*)?)?$/i.exec(path);
@@ -64,19 +39,8 @@ export function normalizeApiUrl(
 
   let endpoint: EndpointInfo;
   if (isLoopbackHost(host)) {
-    if (!options.development) {
-      fail(
-        `loopback address ${host} is accepted only in development`,
-        'Use the vendor API URL; loopback addresses (a local simulator) need CONNECTORS_DEV=1 in the environment.',
-      );
-    }
     endpoint = { kind: 'development', host };
   } else {
-    if (url.protocol !== 'https:')
-      fail(
-        'must use https',
-        'Plain http is accepted only for a loopback address in development (CONNECTORS_DEV=1).',
-      );
     const regional = REGIONAL.exec(host);
     if (regional) {
       const region = regional[1];
@@ -104,10 +68,5 @@ export function normalizeApiUrl(
       fail(`port ${url.port} is not used by ${host}`, 'Remove the port: the Cloud One API listens on 443.');
     }
   }
-  return { apiUrl: `${url.protocol}//${url.host.toLowerCase()}${path}`, endpoint };
-}
-
-/** Classifies an already normalized URL (for code that receives a resolved config). */
-export function endpointOf(apiUrl: string, options: ApiUrlOptions): EndpointInfo {
-  return normalizeApiUrl(apiUrl, options).endpoint;
+  return { apiUrl: `${url.protocol}//${url.host}${path}`, endpoint };
 }

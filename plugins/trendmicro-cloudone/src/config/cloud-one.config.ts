@@ -3,18 +3,14 @@ import type { AuthScheme, CloudOneConfig, EndpointInfo } from '../types';
 import { resolveAuthScheme } from './auth-scheme.resolver';
 import { normalizeApiUrl } from './api-url.normalizer';
 
-/** Development mode: plain http to loopback is allowed (the simulator, tests, the demo). */
-export function isDevelopment(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.CONNECTORS_DEV === '1';
-}
-
 /**
  * What the schema cannot say: URL forms and allowed hosts, the key's shape and header scheme, and
  * consistent `expand` values. Every problem names its field; several are reported together.
  */
 export function normalizeCloudOneConfig(
   config: ResolvedConfig,
-  env: NodeJS.ProcessEnv = process.env,
+  /** The host's development mode (the injected HttpClientFactory's): plain http to loopback is accepted. */
+  options: { development: boolean },
 ): CloudOneConfig {
   const errors: ConfigurationError[] = [];
   const attempt = <T>(fn: () => T): T | undefined => {
@@ -29,7 +25,7 @@ export function normalizeCloudOneConfig(
 
   const onPremises = config.onPremises === true;
   const url = attempt(() =>
-    normalizeApiUrl(String(config.apiUrl ?? ''), { onPremises, development: isDevelopment(env) }),
+    normalizeApiUrl(String(config.apiUrl ?? ''), { onPremises, development: options.development }),
   );
 
   const secret = config.apiKey;

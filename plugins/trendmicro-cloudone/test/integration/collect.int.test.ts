@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { types } from 'node:util';
-import sinon from 'sinon';
 import {
   buildEnvelope,
   ConnectorError,
@@ -13,7 +12,6 @@ import { FakeClock } from '@connectors/testkit';
 import { cloudOnePlugin, collect, connectTo, sleep } from './simulated-connector';
 
 describe('CloudOneConnector#collect() against the simulator', () => {
-  const sandbox = sinon.createSandbox();
   const started: SimulatorHandle[] = [];
   const simulator = async (options: Parameters<typeof startSimulator>[0]): Promise<SimulatorHandle> => {
     const sim = await startSimulator({ seed: 11, ...options });
@@ -21,9 +19,7 @@ describe('CloudOneConnector#collect() against the simulator', () => {
     return sim;
   };
 
-  beforeEach(() => sandbox.stub(process, 'env').value({ ...process.env, CONNECTORS_DEV: '1' }));
   afterEach(async () => {
-    sandbox.restore();
     await Promise.all(started.splice(0).map((s) => s.stop()));
   });
 

@@ -4,9 +4,6 @@ import { describeConnectorConformance } from '@connectors/testkit';
 describeConnectorConformance(__dirname, {
   secretFields: ['apiKey'],
   async setup() {
-    // The simulator listens on plain http at 127.0.0.1, which the plugin accepts only in development.
-    const previousDev = process.env.CONNECTORS_DEV;
-    process.env.CONNECTORS_DEV = '1';
     const readLimitedApiKey = generateCloudOneKey();
     const sim = await startSimulator({ computers: 7, port: 0, readLimitedApiKey });
     // Three computers per search page: seven computers make three pages, so paging rules can be checked.
@@ -20,8 +17,6 @@ describeConnectorConformance(__dirname, {
       requestCount: () => sim.requests.total,
       async teardown() {
         await sim.stop();
-        if (previousDev === undefined) delete process.env.CONNECTORS_DEV;
-        else process.env.CONNECTORS_DEV = previousDev;
       },
     };
   },

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import https from 'node:https';
 import { createServer } from 'node:net';
-import sinon from 'sinon';
 import {
   AxiosHttpClientFactory,
   type HttpClientFactory,
@@ -15,8 +14,9 @@ const STEP_IDS = ['connect', 'authenticate', 'permission', 'first-page', 'normal
 
 /** Trusts the simulator's self-signed certificate, as a device with a private CA installed would. */
 class TrustingHttpClientFactory implements HttpClientFactory {
+  readonly development = true;
   create(options: HttpClientOptions) {
-    const client = new AxiosHttpClientFactory().create(options);
+    const client = new AxiosHttpClientFactory({ development: true }).create(options);
     client.defaults.httpsAgent = new https.Agent({ ca: localhostTls().ca, keepAlive: true });
     return client;
   }
@@ -34,7 +34,6 @@ function freePort(): Promise<number> {
 const statuses = (r: TestResult) => r.steps.map((s) => `${s.id}:${s.status}`);
 
 describe('CloudOneConnector#test() against the simulator', () => {
-  const sandbox = sinon.createSandbox();
   const started: SimulatorHandle[] = [];
   const simulator = async (options: Parameters<typeof startSimulator>[0] = {}): Promise<SimulatorHandle> => {
     const sim = await startSimulator({ computers: 25, ...options });
@@ -42,9 +41,7 @@ describe('CloudOneConnector#test() against the simulator', () => {
     return sim;
   };
 
-  beforeEach(() => sandbox.stub(process, 'env').value({ ...process.env, CONNECTORS_DEV: '1' }));
   afterEach(async () => {
-    sandbox.restore();
     await Promise.all(started.splice(0).map((s) => s.stop()));
   });
 

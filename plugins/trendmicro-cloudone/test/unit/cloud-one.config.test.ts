@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import sinon from 'sinon';
 import { ConfigurationError, ConfigurationErrors, ConnectorError } from '@connectors/framework/engine';
 import { createTestHost, loadPlugin, type LoadedPlugin } from '@connectors/testkit';
 import { CLOUD_ONE_REGIONS, type CloudOneConfig } from '../../src';
@@ -11,15 +10,18 @@ const DSM_KEY = '2:vJC6lckDygB6FYURIvR0WK2ZTAhIY8rb0Amy9UMn4mo=';
 
 describe('CloudOneConnector', () => {
   let plugin: LoadedPlugin;
-  const sandbox = sinon.createSandbox();
+  // The host's development mode, handed to the plugin through its HttpClientFactory (production by default).
+  let dev = false;
 
   before(async () => {
     plugin = await loadPlugin(__dirname);
   });
-  afterEach(() => sandbox.restore());
+  afterEach(() => {
+    dev = false;
+  });
 
   const configure = (input: Record<string, unknown>): CloudOneConfig =>
-    createTestHost()
+    createTestHost({ development: dev })
       .create<CloudOneConfig>(plugin)
       .configure({ apiKey: CLOUD_ONE_KEY, ...input });
   const failure = (input: Record<string, unknown>): ConnectorError => {
@@ -37,7 +39,7 @@ describe('CloudOneConnector', () => {
         ? [err.field]
         : [];
   const development = (on: boolean): void => {
-    sandbox.stub(process, 'env').value({ ...process.env, CONNECTORS_DEV: on ? '1' : '0' });
+    dev = on;
   };
 
   describe('#configure()', () => {
@@ -85,14 +87,13 @@ describe('CloudOneConnector', () => {
         );
       });
 
-      it('should accept plain http to a loopback address only when CONNECTORS_DEV=1', () => {
+      it('should accept plain http to a loopback address only when the host runs in development', () => {
         development(true);
         expect(configure({ apiUrl: 'http://127.0.0.1:8080/api' }).apiUrl).to.equal(
           'http://127.0.0.1:8080/api',
         );
         expect(configure({ apiUrl: 'http://localhost:8080' }).apiUrl).to.equal('http://localhost:8080/api');
         expect(configure({ apiUrl: 'http://[::1]:8080/api/' }).apiUrl).to.equal('http://[::1]:8080/api');
-        sandbox.restore();
         development(false);
         const err = failure({ apiUrl: 'http://127.0.0.1:8080/api' });
         expect(fields(err)).to.deep.equal(['apiUrl']);

@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { forbiddenAddressReason, isLoopbackHost } from '../config/address.guard';
+import { forbiddenAddressReason, isLoopbackHost } from './address.guard';
 
 export const FORBIDDEN_ADDRESS_CODE = 'ERR_FORBIDDEN_ADDRESS';
 
@@ -15,7 +15,7 @@ function forbidden(hostname: string, address: string, reason: string): NodeJS.Er
 /**
  * A DNS lookup for the HTTP client that refuses link-local and metadata addresses (and loopback
  * outside development) at connection time, so a name that resolves there (or is re-pointed there
- * later) is refused as surely as a literal address in the config.
+ * later) is refused as surely as a literal address in the config (docs/adr/0013-http-policy-in-framework.md).
  */
 export function guardedLookup(options: { development: boolean; resolve?: typeof dnsLookup }): LookupFunction {
   const resolve = options.resolve ?? dnsLookup;
@@ -27,7 +27,11 @@ export function guardedLookup(options: { development: boolean; resolve?: typeof 
         if (reason) return callback(forbidden(hostname, a.address, reason), []);
         if (!options.development && isLoopbackHost(a.address)) {
           return callback(
-            forbidden(hostname, a.address, 'is a loopback address (allowed only with CONNECTORS_DEV=1)'),
+            forbidden(
+              hostname,
+              a.address,
+              'is a loopback address (allowed only in development, CONNECTORS_DEV=1)',
+            ),
             [],
           );
         }

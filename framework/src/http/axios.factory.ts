@@ -1,15 +1,45 @@
+import type { lookup as dnsLookup } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import axios, { AxiosError, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
-import { CancelledError, VendorApiError } from './errors';
-import { parseJsonBody } from './json-body';
-import type { HttpClientFactory, HttpClientOptions } from './types';
+import axios, {
+  AxiosError,
+  type AxiosInstance,
+  type AxiosRequestConfig,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import { CancelledError, VendorApiError } from '../errors';
+import { parseJsonBody } from '../json-body';
+import type { HttpClientFactory, HttpClientOptions } from '../types';
+import { parseBaseUrl } from './base-url';
+import { guardedLookup, type LookupFunction } from './guarded.lookup';
 
-/** axios with keep-alive agents; one per connector instance so sockets are reused across pages. */
+export interface AxiosHttpClientFactoryOptions {
+  /** Development, decided by the host (`CONNECTORS_DEV=1`): plain http to loopback is allowed. */
+  development?: boolean;
+  /** The DNS resolver behind the address guard (default the system's; tests inject one). */
+  resolve?: typeof dnsLookup;
+}
+
+/**
+ * axios with keep-alive agents; one per connector instance so sockets are reused across pages. Every
+ * client passes the base URL policy when created and the address guard at each connection, so no
+ * plugin can reach a metadata or link-local address (docs/adr/0013-http-policy-in-framework.md).
+ */
 export class AxiosHttpClientFactory implements HttpClientFactory {
+  readonly development: boolean;
+  private readonly lookup: LookupFunction;
+
+  constructor(options: AxiosHttpClientFactoryOptions = {}) {
+    this.development = options.development ?? false;
+    this.lookup = guardedLookup({ development: this.development, resolve: options.resolve });
+  }
+
   create(options: HttpClientOptions): AxiosInstance {
+    parseBaseUrl(options.baseURL, { field: options.field ?? 'baseURL', development: this.development });
     return axios.create({
       baseURL: options.baseURL,
+      // Node's lookup signature; axios types `family` more narrowly than node:dns does.
+      lookup: this.lookup as unknown as AxiosRequestConfig['lookup'],
       timeout: options.timeoutMs ?? 30_000,
       headers: options.headers,
       httpAgent: new http.Agent({ keepAlive: true, maxSockets: 4 }),

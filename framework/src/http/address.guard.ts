@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 
-// Where an API URL may never point: link-local ranges and cloud metadata services (a connector
+// Where a vendor API URL may never point: link-local ranges and cloud metadata services (a connector
 // that can be aimed at them is a server-side request forgery tool), and unspecified addresses.
 
 const METADATA_HOSTS = new Set([

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { LookupAddress, LookupOptions } from 'node:dns';
-import { FORBIDDEN_ADDRESS_CODE, guardedLookup } from '../../src/client/guarded.lookup';
+import { FORBIDDEN_ADDRESS_CODE, guardedLookup } from '../../src/http/guarded.lookup';
 
 type Resolve = (
   host: string,
