@@ -3,6 +3,7 @@
 // measure the pipeline without the host's registry.
 import {
   createConnectorContainer,
+  AxiosHttpClientFactory,
   createHostContainer,
   createSilentLogger,
   instantiateConnector,
@@ -39,7 +40,11 @@ export async function setUpCloudOne(options: CloudOneSetupOptions): Promise<Clou
   const manifest = descriptor.manifest;
   const tenant = options.tenant ?? 'bench';
   const instance: ConnectorInstanceInfo = { id: `bench-${tenant}`, name: 'bench', tenant, type: manifest.id };
-  const host = createHostContainer({ logger: createSilentLogger() });
+  // As the host does: development (plain http to the loopback simulator) is the host's decision.
+  const host = createHostContainer({
+    logger: createSilentLogger(),
+    httpClientFactory: new AxiosHttpClientFactory({ development: process.env.CONNECTORS_DEV === '1' }),
+  });
   const connector = instantiateConnector(
     cls,
     createConnectorContainer(host, { manifest, instance }),
