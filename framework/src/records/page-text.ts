@@ -242,7 +242,7 @@ function newScan(text: string): Scan {
  * the array): the caller parses it as a whole. An item the scan accepts but that is not in canonical
  * form may still be invalid JSON; one in canonical form is valid.
  */
-export function scanPage(page: string, key: string): PageScan | undefined {
+function scanPage(page: string, key: string): PageScan | undefined {
   const prefix = `{${JSON.stringify(key)}:[`;
   if (!page.startsWith(prefix) || !page.endsWith(']}')) return undefined;
   const scan = newScan(page);
@@ -268,7 +268,7 @@ export function scanPage(page: string, key: string): PageScan | undefined {
 }
 
 /** Marks `item` with its text, for the envelope (see `prunedJson`). */
-export function markPrunedJson(item: object, json: string): void {
+function markPrunedJson(item: object, json: string): void {
   Object.defineProperty(item, PRUNED_JSON, { value: json, configurable: true, writable: true });
 }
 

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 
 /** SQLite's own default: a checkpoint on commit once the WAL holds this many pages. */
-export const INLINE_CHECKPOINT_PAGES = 1000;
+const INLINE_CHECKPOINT_PAGES = 1000;
 
 /** How long `stop` waits for the thread to close its connection (it may be in a checkpoint). */
 const STOP_WAIT_MS = 10_000;

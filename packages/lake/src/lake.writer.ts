@@ -31,7 +31,7 @@ type WriterAssetRow = Pick<
 type Touched = Map<string, number | null>;
 
 /** Default `LakeOptions.snapshotExpiryMs`: a day without a marker. */
-export const DEFAULT_SNAPSHOT_EXPIRY_MS = 86_400_000;
+const DEFAULT_SNAPSHOT_EXPIRY_MS = 86_400_000;
 /** How often a writing lake looks for abandoned snapshots. */
 const EXPIRY_CHECK_MS = 60_000;
 
