@@ -5,6 +5,16 @@ export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'bench/results/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
+    // Type-aware rules for async code: a promise is awaited, returned, or handed to `void` with its errors
+    // handled; never dropped.
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
@@ -20,8 +30,15 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@connectors/framework/*', '@connectors/host', '@connectors/queue-*', '@connectors/ingest', '@connectors/lake'],
-              message: 'A plugin imports the author API (@connectors/framework) only; the engine belongs to the host (docs/adr/0008-two-doors.md).',
+              group: [
+                '@connectors/framework/*',
+                '@connectors/host',
+                '@connectors/queue-*',
+                '@connectors/ingest',
+                '@connectors/lake',
+              ],
+              message:
+                'A plugin imports the author API (@connectors/framework) only; the engine belongs to the host (docs/adr/0008-two-doors.md).',
             },
           ],
         },

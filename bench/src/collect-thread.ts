@@ -83,4 +83,5 @@ async function main(): Promise<void> {
   }
 }
 
+// main() reports every failure to the parent as a `failed` message; it never rejects.
 if (parentPort) void main();
