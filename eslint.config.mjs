@@ -1,4 +1,4 @@
-// Flat config: typescript-eslint's recommended rules over every package's sources and tests.
+// Flat config: typescript-eslint's recommended rules, type-aware async rules and layering by area.
 import tseslint from 'typescript-eslint';
 
 /** Another package's files by path: its `exports` are the contract (the engine is a named subpath). */
@@ -35,6 +35,15 @@ const CLI_HOST_NAMES = [
   'DEFAULT_PAGES_IN_FLIGHT',
   'KEY_FILE_NAME',
   'resolveSecretKey',
+];
+
+/** Front doors, tooling and plugins: nothing at or below the host imports them. */
+const ABOVE_HOST = [
+  '@connectors/cli',
+  '@connectors/scaffolder',
+  '@connectors/testkit',
+  '@connectors/plugin-*',
+  '@connectors/example-*',
 ];
 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
@@ -85,14 +94,7 @@ export default tseslint.config(
     files: ['packages/{queue-memory,queue-redis,lake,ingest}/src/**/*.ts'],
     rules: restrict([
       {
-        group: [
-          '@connectors/host',
-          '@connectors/cli',
-          '@connectors/scaffolder',
-          '@connectors/testkit',
-          '@connectors/plugin-*',
-          '@connectors/example-*',
-        ],
+        group: ['@connectors/host', ...ABOVE_HOST],
         message:
           'layering: queues, lake and ingest use the framework and its engine, never the host or its front doors (docs/adr/0004-host-outside-framework.md).',
       },
@@ -103,13 +105,7 @@ export default tseslint.config(
     files: ['packages/host/src/**/*.ts'],
     rules: restrict([
       {
-        group: [
-          '@connectors/cli',
-          '@connectors/scaffolder',
-          '@connectors/testkit',
-          '@connectors/plugin-*',
-          '@connectors/example-*',
-        ],
+        group: ABOVE_HOST,
         message:
           'layering: the host uses the engine packages; it loads plugins by path and knows no front door (docs/adr/0004-host-outside-framework.md).',
       },
