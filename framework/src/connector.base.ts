@@ -76,12 +76,17 @@ export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig,
 
   /**
    * Runs the plugin's ordered test steps. Never throws: the first failing step ends the test with
-   * its detail and hint; the remaining steps are reported as skipped.
+   * its detail and hint; the remaining steps are reported as skipped. `onStep` gets each step's
+   * result as soon as it is known (a console shows progress while the test runs).
    */
-  async test(ctx: RunContext<TConfig>): Promise<TestResult> {
+  async test(ctx: RunContext<TConfig>, onStep?: (step: TestStepResult) => void): Promise<TestResult> {
     const now = (): number => this.now();
     const started = now();
     const steps: TestStepResult[] = [];
+    const record = (step: TestStepResult): void => {
+      steps.push(step);
+      onStep?.(step);
+    };
     let definitions: TestStep<TConfig>[];
     try {
       definitions = this.testSteps(ctx);
@@ -93,7 +98,7 @@ export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig,
       const t0 = now();
       try {
         const detail = await step.run(ctx);
-        steps.push({
+        record({
           id: step.id,
           title: step.title,
           status: 'passed',
@@ -103,7 +108,7 @@ export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig,
       } catch (thrown) {
         const err = toConnectorError(thrown);
         const details = err.details ?? {};
-        steps.push({
+        record({
           id: step.id,
           title: step.title,
           status: 'failed',
@@ -114,7 +119,7 @@ export abstract class Connector<TConfig extends ResolvedConfig = ResolvedConfig,
           ...(typeof details.vendorMessage === 'string' ? { vendorMessage: details.vendorMessage } : {}),
         });
         for (const rest of definitions.slice(i + 1)) {
-          steps.push({ id: rest.id, title: rest.title, status: 'skipped', durationMs: 0 });
+          record({ id: rest.id, title: rest.title, status: 'skipped', durationMs: 0 });
         }
         return failedResult(now() - started, steps, err, step.title);
       }

@@ -58,6 +58,32 @@ describe('Connector', () => {
       expect(result.durationMs).to.equal(750);
     });
 
+    it('should report each step to onStep as it finishes, before the next one starts', async () => {
+      const seen: string[] = [];
+      const c = new StepsConnector([
+        { id: 'a', title: 'A', run: async () => void seen.push('run a') },
+        { id: 'b', title: 'B', run: async () => void seen.push('run b') },
+        {
+          id: 'c',
+          title: 'C',
+          run: async () => {
+            throw new AuthenticationError('bad key');
+          },
+        },
+        { id: 'd', title: 'D', run: async () => 'never' },
+      ]).bindManifest(validManifest());
+      const result = await c.test(ctx(), (step) => seen.push(`${step.id} ${step.status}`));
+      expect(seen).to.deep.equal([
+        'run a',
+        'a passed',
+        'run b',
+        'b passed',
+        'c failed',
+        'd skipped',
+      ]);
+      expect(result.steps.map((s) => s.id)).to.deep.equal(['a', 'b', 'c', 'd']);
+    });
+
     it('should pass when every step passes, in order, with details', async () => {
       const c = new StepsConnector([
         { id: 'connect', title: 'Connect', run: async () => 'reached api.acme.test' },

@@ -265,8 +265,8 @@ export class ConnectorHost {
   }
 
   /**
-   * @internal Runs the connector's live test; one test at a time per connector, across hosts. The
-   * steps reach `onStep` when the test ends: the framework's `Connector.test` reports them together.
+   * @internal Runs the connector's live test; one test at a time per connector, across hosts. Each
+   * step reaches `onStep` as soon as it finishes.
    */
   async test(tenant: string | undefined, name: string, options: TestRunOptions = {}): Promise<TestOutcome> {
     const { signal } = options;
@@ -296,7 +296,7 @@ export class ConnectorHost {
       onLost: (reason) => lost.abort(reason),
     });
     try {
-      const started = Date.now();
+      const started = this.clock.now();
       const testSignal = AbortSignal.any([
         lost.signal,
         AbortSignal.timeout(TEST_TIMEOUT_MS),
@@ -309,34 +309,37 @@ export class ConnectorHost {
           instanceOf(def),
           this.connectors.plainConfig(def),
         );
-        result = await configured.connector.test({
-          config: configured.config,
-          instance: configured.instance,
-          logger: configured.logger,
-          signal: testSignal,
-        });
+        result = await configured.connector.test(
+          {
+            config: configured.config,
+            instance: configured.instance,
+            logger: configured.logger,
+            signal: testSignal,
+          },
+          options.onStep,
+        );
       } catch (err) {
         const e = toConnectorError(err);
+        const durationMs = this.clock.now() - started;
+        const step: TestStepResult = {
+          id: 'configuration',
+          title: 'configuration',
+          status: 'failed',
+          durationMs,
+          detail: e.message,
+          ...(e.hint ? { hint: e.hint } : {}),
+        };
+        options.onStep?.(step);
         result = {
           ok: false,
           summary: `failed at "configuration": ${e.message}`,
           detail: e.message,
           ...(e.hint ? { hint: e.hint } : {}),
-          durationMs: Date.now() - started,
-          steps: [
-            {
-              id: 'configuration',
-              title: 'configuration',
-              status: 'failed',
-              durationMs: Date.now() - started,
-              detail: e.message,
-              ...(e.hint ? { hint: e.hint } : {}),
-            },
-          ],
+          durationMs,
+          steps: [step],
         };
       }
       const status = await this.status.afterTest(def, result);
-      for (const step of result.steps) options.onStep?.(step);
       return { connector: def, result, status };
     } finally {
       keeper.stop();
