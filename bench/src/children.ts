@@ -8,18 +8,12 @@ import { createInterface } from 'node:readline';
 import { procStats, type ProcStats } from './proc';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
-export const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
-export const SIMULATOR_BIN = path.join(
-  ROOT,
-  'packages',
-  'cloudone-simulator',
-  'bin',
-  'cloudone-simulator.js',
-);
+const RESULTS_DIR = path.join(ROOT, 'bench', 'results');
+const SIMULATOR_BIN = path.join(ROOT, 'packages', 'cloudone-simulator', 'bin', 'cloudone-simulator.js');
 export const PLUGIN_DIR = path.join(ROOT, 'plugins', 'trendmicro-cloudone');
 
 /** Resolves with the first stdout line of `child` parsed as JSON; rejects if it exits first. */
-export function firstJsonLine<T>(child: ChildProcess, what: string): Promise<T> {
+function firstJsonLine<T>(child: ChildProcess, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
@@ -53,7 +47,7 @@ function waitExit(child: ChildProcess): Promise<void> {
 }
 
 /** Where `--cpu-prof` writes: bench/results/profiles/<label> (git-ignored). */
-export function profileDir(label: string): string {
+function profileDir(label: string): string {
   const dir = path.join(RESULTS_DIR, 'profiles', label);
   mkdirSync(dir, { recursive: true });
   return dir;

@@ -1,7 +1,7 @@
 // Experiment (bench only, not a host feature): the collection of one run — fetch, parse, normalize,
 // envelope, encode — on a worker thread, the queue, ingest and the lake on the main thread. It measures
-// what moving the collection off the host's thread would buy on this machine (docs/PERFORMANCE.md,
-// round 3). Entries cross in the queues' own layout (`encodeEntry` here, `decodeEntry` there).
+// what moving the collection off the host's thread would buy on this machine. Entries cross in the
+// queues' own layout (`encodeEntry` here, `decodeEntry` there).
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeEntry, type Queue, type QueueEntry } from '@connectors/framework/engine';
@@ -83,4 +83,5 @@ async function main(): Promise<void> {
   }
 }
 
+// main() reports every failure to the parent as a `failed` message; it never rejects.
 if (parentPort) void main();

@@ -5,7 +5,13 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createSilentLogger, decodeEntry, SystemClock, type Queue, type Sink } from '@connectors/framework/engine';
+import {
+  createSilentLogger,
+  decodeEntry,
+  SystemClock,
+  type Queue,
+  type Sink,
+} from '@connectors/framework/engine';
 import { ExcludeFilters, hostIngestReading, runCollection, type CollectionInput } from '@connectors/host';
 import { IngestWorker } from '@connectors/ingest';
 import { NdjsonSink } from '@connectors/ingest';

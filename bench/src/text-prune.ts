@@ -1,9 +1,8 @@
-// Prototype (bench only, not product code) of the step round 4 proposed in docs/PERFORMANCE.md: the
-// vendor part of a record's JSON built from the page's own text, blank members removed from the text,
-// instead of pruning the parsed object and serializing it again. `npm run bench -- envelope` times it
-// against the framework's path and counts how often the two texts are equal (the record id's input);
-// round 5 measured it no faster, so it stays here as the evidence. It assumes well-formed JSON (the page
-// was parsed before) and is not hardened beyond that.
+// Prototype (bench only, not product code): the vendor part of a record's JSON built from the page's
+// own text by a general JSON splitter, blank members removed from the text, instead of pruning the
+// parsed object and serializing it again. `npm run bench -- envelope` times it against the framework's
+// path (ADR 0006) and counts how often the two texts are equal (the record id's input). It assumes
+// well-formed JSON (the page was parsed before) and is not hardened beyond that.
 
 const QUOTE = 34;
 const BACKSLASH = 92;

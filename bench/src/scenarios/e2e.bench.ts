@@ -25,7 +25,11 @@
 //   naive-default   the same script with SQLite as better-sqlite3 opens it (rollback journal,
 //                   synchronous=FULL: an fsync per INSERT); --naive-default-computers of them
 // A pipeline variant's time runs from the first request to the last record committed by the sink and
-// acknowledged (the queue drained).
+// acknowledged (the queue drained). Each pipeline variant is bracketed by fetch-parse runs and compared
+// with their mean (`of adjacent ceiling`); `--ceiling-each false`, or `--profile`, measures the ceiling
+// once, at the start. Each also reports its busiest thread's event-loop busy time and CPU per record
+// (`busiest thread µs/rec`, `its CPU µs/rec`), next to the half-ceiling budget (2,000,000 / ceiling µs)
+// in the JSON's `targets`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';

@@ -7,13 +7,13 @@
 //
 // In-process (a micro benchmark): the simulator's generator builds the objects (no HTTP), the plugin
 // normalizes them once, then each variant runs over all records, best of --repeat after a warm-up.
-// The last two parts size open finding 1's larger step on the vendor object alone (the computer as the
-// record carries it under `trendmicro_cloudone`): prune + stringify of the parsed object, against a
-// prototype that splits the page's text into computers and prunes each computer's text
-// (src/text-prune.ts); `equalVendorTexts` counts the computers for which both give the same text.
-// Round 7 adds what the product now does (ADR 0006): the framework's `adoptPageTexts` over the page
-// (`equalCutTexts` counts the texts equal to the framework's), and `buildEnvelope` from the marked
-// page's computers, against the first row's `buildEnvelope` from computers parsed one by one.
+// Then the vendor object alone (the computer as the record carries it under `trendmicro_cloudone`):
+// prune + stringify of the parsed object, against a prototype that splits the page's text into
+// computers and prunes each computer's text (src/text-prune.ts); `equalVendorTexts` counts the
+// computers for which both give the same text. Last, what the product does (ADR 0006): the framework's
+// `adoptPageTexts` over the page (`equalCutTexts` counts the texts equal to the framework's), and
+// `buildEnvelope` from the marked page's computers, against the first row's `buildEnvelope` from
+// computers parsed one by one.
 import { createHash } from 'node:crypto';
 import { adoptPageTexts, buildEnvelope } from '@connectors/framework/engine';
 // Internal to the framework (not exported): measured here on purpose, it is the envelope's hot spot.
@@ -25,7 +25,7 @@ import { round } from '../proc';
 import { pruneJsonText, splitArrayItems } from '../text-prune';
 import type { BenchArgs, Figures } from '../types';
 
-/** A deep-copy prune (round 1's canonical form without its key sort): every object copied. */
+/** A deep-copy prune (the canonical form before ADR 0005, without its key sort): every object copied. */
 function pruneUnsorted(value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') return value.trim() === '' ? undefined : value;

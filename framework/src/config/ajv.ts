@@ -2,7 +2,7 @@ import Ajv, { type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 
 /** Keywords the framework adds to JSON Schema: `secret` marks write-only secrets, `x-hint` says how to fix a value. */
-export const CUSTOM_KEYWORDS = ['secret', 'x-hint'] as const;
+const CUSTOM_KEYWORDS = ['secret', 'x-hint'] as const;
 
 export function createAjv(options: Options = {}): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, ...options });

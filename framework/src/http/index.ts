@@ -3,7 +3,7 @@ export type { AxiosHttpClientFactoryOptions, HttpFailure } from './axios.factory
 export { checkBaseUrl, parseBaseUrl } from './base-url';
 export type { BaseUrlOptions } from './base-url';
 export { forbiddenAddressReason, isLoopbackHost } from './address.guard';
-export { FORBIDDEN_ADDRESS_CODE, guardedLookup } from './guarded.lookup';
+export { FORBIDDEN_ADDRESS_CODE } from './guarded.lookup';
 export type { LookupFunction } from './guarded.lookup';
 export { errorForStatus, isRetryableHttpError, retryAfterOf, vendorMessageOf } from './status.errors';
 export type { StatusContext, StatusHints } from './status.errors';

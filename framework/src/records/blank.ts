@@ -54,11 +54,11 @@ export interface Canonical<T> {
 
 /**
  * `pruneBlank` and `JSON.stringify` for the record hot path (the record text and the input of its id).
- * Copy-on-write: a subtree without blanks is returned as is, not copied, so a 4 KB vendor object with a
- * few blank fields costs a few small copies rather than a deep one. Keys keep the order received: a
+ * Copy-on-write: a subtree without blanks is returned as is, not copied, so a vendor object with a few
+ * blank fields costs a few small copies rather than a deep one. Keys keep the order received: a
  * vendor serializes one API version in a fixed order and a plugin builds its fields in code order, so
- * equal data gives equal text; sorting every object cost more than the copy and the stringify together
- * (docs/adr/0005-record-id-key-order.md). The input must not be mutated afterwards (it is shared).
+ * equal data gives equal text; sorting every object would cost more than the copy and the stringify
+ * together (docs/adr/0005-record-id-key-order.md). The input must not be mutated afterwards (it is shared).
  */
 export function canonicalize<T>(value: T): Canonical<T> | undefined {
   const pruned = pruneShared(value);
@@ -82,7 +82,7 @@ function prunedJsonOf(value: unknown): string | undefined {
  * The members of `canonicalize(fields).json`, without its braces, made without pruning or serializing
  * the members whose JSON is known (`PRUNED_JSON`, on the fields' own members: where a plugin puts the
  * vendor object); undefined when none is, for the caller to take `canonicalize`. Without braces, so the
- * envelope joins them with its own members and the record text is made of the 4 KB once, not twice.
+ * envelope joins them with its own members and the vendor object's text is copied once, not twice.
  */
 export function splicedMembers(fields: unknown): string | undefined {
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) return undefined;
@@ -120,9 +120,9 @@ export function pruneShared(value: unknown): unknown {
   if (typeof value !== 'object') return value;
   if (Array.isArray(value)) return pruneArray(value);
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
-  // `for…in` walks a plain object's keys from V8's enum cache without allocating a key array (≈ 25 %
-  // of this function on Cloud One computers); it would also list inherited enumerable keys, which
-  // JSON ignores, so objects with another prototype take the `Object.keys` path.
+  // `for…in` walks a plain object's keys from V8's enum cache without allocating a key array; it would
+  // also list inherited enumerable keys, which JSON ignores, so objects with another prototype take the
+  // `Object.keys` path.
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null
     ? prunePlain(value as Record<string, unknown>)

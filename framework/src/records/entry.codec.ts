@@ -35,8 +35,8 @@ export function encodeEntry(entry: QueueEntry): EncodedEntry {
 
 /**
  * An entry's payload bytes as `encodeEntry` would count them, without building the fields (the header,
- * ≈ 150 bytes derived from the record, is left out): what the in-process queue, which holds entries as
- * published, bounds its backlog by.
+ * derived from the record, is left out): what the in-process queue, which holds entries as published,
+ * bounds its backlog by.
  */
 export function entryBytes(entry: QueueEntry): number {
   if (entry.kind === 'record') {
@@ -51,8 +51,8 @@ export function entryBytes(entry: QueueEntry): number {
 /**
  * The entry as an in-process queue holds it: the record reduced to its JSON text and header (a
  * `lazyRecord`, parsed only if a consumer reads past the header) and the asset with its JSON kept. The
- * producer's record shares the vendor's parsed objects: held as published, the backlog kept them alive
- * past the young generation (e2e NDJSON peak RSS 271 → 304 MB, and a fraction of this form's gain).
+ * producer's record shares the vendor's parsed objects: held as published, the backlog would keep them
+ * alive past the young generation (docs/adr/0006-record-text-from-page-text.md).
  */
 export function holdEntry(entry: QueueEntry): QueueEntry {
   if (entry.kind !== 'record') return entry;

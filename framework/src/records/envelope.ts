@@ -36,8 +36,8 @@ export interface EnvelopeOutput {
   truncated: boolean;
 }
 
-// Node's one-shot hash (20.12 and later) skips the Hash object and its stream machinery: 3.7 against
-// 5.8 µs for a 4 KB record. Same digest, so ids do not change with the Node version.
+// Node's one-shot hash (20.12 and later) skips the Hash object and its stream machinery. Same digest, so
+// ids do not change with the Node version.
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 /** The 32-hex sha256 of the parts' concatenation. */
@@ -208,8 +208,8 @@ function recordFromObject(
   record.msg_class = msgClass;
   record.msg_origin = constants.msgOrigin;
   // The record's JSON is the canonical fields' JSON joined with the envelope's: remembered here, so
-  // queues and sinks need not serialize a 2–4 KB record again. Its length also proves most records
-  // are under the size limit.
+  // queues and sinks need not serialize the record again (docs/adr/0006-record-text-from-page-text.md).
+  // Its length also proves most records are under the size limit.
   const recordJson = collidesWithEnvelope(fields)
     ? undefined
     : joinJson(canonical?.json ?? '{}', envelopeJson(id, now, constants));

@@ -56,8 +56,7 @@ function load(target: Lazy): object {
   return target;
 }
 
-// One handler for every lazy record (the state lives in the target): per-record closures were a
-// measurable share of the ingest side's garbage.
+// One handler for every lazy record (the state lives in the target), so a record allocates no closures.
 const handler: ProxyHandler<Lazy> = {
   get(target, key) {
     // The remembered text (see jsonOf) is served without parsing, before and after.
@@ -77,10 +76,10 @@ const handler: ProxyHandler<Lazy> = {
 
 /**
  * A record read from a queue whose text is parsed only when something reads beyond its header. The
- * ingest side mostly needs the header (lake columns) and the text (lake document, NDJSON line): the
- * profile showed `JSON.parse` of each 4–6 KB record as a quarter of the ingest process, only to hand
- * the text back. Anything else — a field read, `Object.keys`, `JSON.stringify`, deep equality — parses
- * once and from then on behaves as the plain object.
+ * ingest side mostly needs the header (lake columns) and the text (lake document, NDJSON line), so it
+ * should not parse a record only to hand its text back (docs/adr/0006-record-text-from-page-text.md).
+ * Anything else — a field read, `Object.keys`, `JSON.stringify`, deep equality — parses once and from
+ * then on behaves as the plain object.
  */
 export function lazyRecord(json: string, header: RecordHeader): SyslogRecord {
   const target = { [HEADER]: header } as Lazy;

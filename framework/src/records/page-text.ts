@@ -1,9 +1,8 @@
 // The vendor's own text as the record's JSON. A page of N objects is parsed once (the plugin needs the
 // objects to normalize them); the record then needs each object again as JSON without its blank members
-// (the record text and the input of its id). Pruning the parsed object and serializing it again cost
-// ≈ 20 µs per 4 KB Cloud One computer, the envelope's largest part; cutting the blank members out of
-// the page's text, which is already that JSON but for the blanks, costs a third to a half of it
-// (docs/PERFORMANCE.md, round 7).
+// (the record text and the input of its id). Cutting the blank members out of the page's text, which is
+// already that JSON but for the blanks, is cheaper than pruning the parsed object and serializing it
+// again (docs/adr/0006-record-text-from-page-text.md).
 //
 // The cut text must be exactly what `canonicalize` gives for the parsed object, or ids would change with
 // the path a record took. So an object is marked only when its text is what `JSON.stringify` writes: no
@@ -242,7 +241,7 @@ function newScan(text: string): Scan {
  * the array): the caller parses it as a whole. An item the scan accepts but that is not in canonical
  * form may still be invalid JSON; one in canonical form is valid.
  */
-export function scanPage(page: string, key: string): PageScan | undefined {
+function scanPage(page: string, key: string): PageScan | undefined {
   const prefix = `{${JSON.stringify(key)}:[`;
   if (!page.startsWith(prefix) || !page.endsWith(']}')) return undefined;
   const scan = newScan(page);
@@ -268,7 +267,7 @@ export function scanPage(page: string, key: string): PageScan | undefined {
 }
 
 /** Marks `item` with its text, for the envelope (see `prunedJson`). */
-export function markPrunedJson(item: object, json: string): void {
+function markPrunedJson(item: object, json: string): void {
   Object.defineProperty(item, PRUNED_JSON, { value: json, configurable: true, writable: true });
 }
 

@@ -3,8 +3,9 @@
 // that changed one would make the remembered text stale.
 //
 // Kept on the object under a non-enumerable symbol (invisible to JSON, spread, Object.keys and deep
-// equality; a spread copy does not inherit a text that may no longer match it). A WeakMap did the same
-// but its lookups and the garbage collector's ephemeron work cost ≈ 13 % of the in-process queue's CPU.
+// equality; a spread copy does not inherit a text that may no longer match it). A property, not a
+// WeakMap: a WeakMap lookup per record and its ephemeron work in the garbage collector are the cost
+// this text exists to save.
 // Symbol.for: a plugin bundling its own copy of the framework shares the key.
 export const JSON_TEXT: unique symbol = Symbol.for('@connectors/framework.jsonText') as never;
 

@@ -73,14 +73,7 @@ describe('Connector', () => {
         { id: 'd', title: 'D', run: async () => 'never' },
       ]).bindManifest(validManifest());
       const result = await c.test(ctx(), (step) => seen.push(`${step.id} ${step.status}`));
-      expect(seen).to.deep.equal([
-        'run a',
-        'a passed',
-        'run b',
-        'b passed',
-        'c failed',
-        'd skipped',
-      ]);
+      expect(seen).to.deep.equal(['run a', 'a passed', 'run b', 'b passed', 'c failed', 'd skipped']);
       expect(result.steps.map((s) => s.id)).to.deep.equal(['a', 'b', 'c', 'd']);
     });
 

@@ -69,6 +69,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    // handle() answers every failure itself (an error status or a destroyed socket); it never rejects.
     void handler.handle(req, res);
   };
   const server: Server = options.tls

@@ -231,8 +231,8 @@ export interface HostOptions {
   firstRunPacing?: FirstRunPacingOptions;
   /**
    * Write the lake on a worker thread (`LakeThreadSink`) instead of the host's thread (default false).
-   * Measured (docs/PERFORMANCE.md): 8–23 % more records per second on two cores without a heap cap, for
-   * about 100 MB more resident memory; under the daemon's 96 MB heap cap it was slower than the default.
+   * Faster without a heap cap, for more resident memory; under the daemon's heap cap it is slower, hence
+   * off by default (docs/PERFORMANCE.md).
    */
   lakeThread?: boolean;
   /**
@@ -241,9 +241,7 @@ export interface HostOptions {
    * page waits for a permit; the page it fetches ahead (each run holds at most two pages,
    * `CollectionInput.pagesInFlight`) only when one is free. So memory held by pages is bounded by this
    * number whatever `maxConcurrentRuns` is, and more runs can be started to hide vendor latency. The
-   * default is what the scheduler's default of 4 concurrent runs could hold before (4 × 2), so a host on
-   * defaults behaves as it did; with the largest pages measured (Cloud One, 1,000 computers, ≈ 15–20 MB
-   * of heap each once parsed) 8 pages are 120–160 MB at most. A whole number ≥ 1.
+   * default is what the scheduler's default of 4 concurrent runs can hold (4 × 2). A whole number ≥ 1.
    */
   pagesInFlight?: number;
   /**

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 
 /** SQLite's own default: a checkpoint on commit once the WAL holds this many pages. */
-export const INLINE_CHECKPOINT_PAGES = 1000;
+const INLINE_CHECKPOINT_PAGES = 1000;
 
 /** How long `stop` waits for the thread to close its connection (it may be in a checkpoint). */
 const STOP_WAIT_MS = 10_000;
@@ -29,7 +29,7 @@ export interface BackgroundCheckpointOptions {
 /**
  * Moves the lake's WAL checkpoints off the writer's thread. SQLite checkpoints on commit by default, in
  * the writer: it copies the WAL's pages into the database and waits for two fsyncs, in the middle of the
- * host's event loop (≈ 3–8 µs per record in the end-to-end benchmark, docs/PERFORMANCE.md round 8). Here
+ * host's event loop, which then neither collects nor ingests. Here
  * the writer's connection never checkpoints (`wal_autocheckpoint = 0`) and a worker thread with its own
  * connection does it every `intervalMs`. If the thread dies, the writer checkpoints on commit again.
  */

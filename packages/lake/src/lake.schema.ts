@@ -3,8 +3,8 @@
 // Version 2 gives records and assets an explicit integer key (`seq`, the rowid, stable across VACUUM)
 // so that the two per-record bookkeeping indexes are keyed by it instead of by a random 32-hex id:
 // `snapshot_records` by record seq and `asset_changes_asset` by asset seq. New rows get increasing
-// seqs, so those indexes grow at their end instead of dirtying a random 32 KiB page per record
-// (measured: the lake's CPU per record doubled between its first and third 100,000 records in v1).
+// seqs, so those indexes grow at their end instead of dirtying a random page per record, a cost that
+// would grow with the lake.
 //
 // Version 3 scopes asset ids of vendor-local identity keys to their connector (docs/adr/0012): the
 // upgrade re-keys the assets whose id is the tenant-wide hash of their primary key (`rekeyAssets`).

@@ -31,7 +31,7 @@ type WriterAssetRow = Pick<
 type Touched = Map<string, number | null>;
 
 /** Default `LakeOptions.snapshotExpiryMs`: a day without a marker. */
-export const DEFAULT_SNAPSHOT_EXPIRY_MS = 86_400_000;
+const DEFAULT_SNAPSHOT_EXPIRY_MS = 86_400_000;
 /** How often a writing lake looks for abandoned snapshots. */
 const EXPIRY_CHECK_MS = 60_000;
 
@@ -288,7 +288,7 @@ export class LakeWriter {
     if (entry.kind === 'snapshot') return this.applyMarker(entry.marker, touched);
     const r = entry.record;
     // No RETURNING here: it makes SQLite keep a statement journal, a copy of every page the statement
-    // touches (measured: 185 instead of 15 KB written per record).
+    // touches, which multiplies the bytes written per record.
     this.upsertRecord.run(
       r.id,
       r.timestamp,

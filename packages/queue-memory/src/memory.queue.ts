@@ -17,9 +17,9 @@ interface Slot {
   id: string;
   /**
    * The entry as `holdEntry` keeps it: the record as its JSON text and header (a change the producer
-   * makes to its record later changes nothing), the asset as published with its JSON kept. Serializing
-   * whole entries and parsing them back cost the in-process path ≈ 10 µs per Cloud One computer; the
-   * byte bound counts the same JSON (`entryBytes`).
+   * makes to its record later changes nothing), the asset as published with its JSON kept, so the
+   * in-process path never serializes whole entries and parses them back. The byte bound counts the same
+   * JSON (`entryBytes`).
    */
   entry: QueueEntry;
   bytes: number;
@@ -28,9 +28,9 @@ interface Slot {
   deliveredAt: number;
 }
 
-// 16 MiB of entries (≈ 2,700 Cloud One computers with their assets: almost three pages) decouples the
-// collector from ingestion as well as more would, and it lives in the host's heap: with 64 MiB a host
-// under the daemon's 96 MB heap cap ran out of memory once the lake fell behind (PERFORMANCE.md).
+// 16 MiB of entries (a few pages of records with their assets) decouples the collector from ingestion
+// as well as more would, and it lives in the host's heap: a larger bound can exhaust the daemon's heap
+// cap once the lake falls behind (docs/PERFORMANCE.md).
 const DEFAULTS = { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024, maxDeliveries: 5, claimIdleMs: 30_000 };
 
 export function queueClosedError(kind: string): ConnectorError {

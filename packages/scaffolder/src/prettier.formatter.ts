@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 interface Prettier {
@@ -18,7 +19,7 @@ export async function formatWithWorkspacePrettier(
   let prettier: Prettier;
   try {
     // require, not import(): Prettier's CommonJS entry exposes the API as the module itself.
-    prettier = require(require.resolve('prettier', { paths: [workspaceRoot] })) as Prettier;
+    prettier = createRequire(path.join(workspaceRoot, 'package.json'))('prettier') as Prettier;
   } catch {
     return;
   }

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { buildEnvelope, ConfigurationErrors, isSecret, type ConnectorError } from '@connectors/framework/engine';
+import {
+  buildEnvelope,
+  ConfigurationErrors,
+  isSecret,
+  type ConnectorError,
+} from '@connectors/framework/engine';
 import { createFixtureReader, createTestHost, loadPlugin, type LoadedPlugin } from '@connectors/testkit';
 import { ExampleJsonApiConnector, type ExampleJsonApiEvent } from '../../src';
 

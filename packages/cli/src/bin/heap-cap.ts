@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 
-/** The V8 old-space cap of the daemon (MB): measured RSS ≤ 200 MB at 1,000,000 computers, same throughput. */
+/** The V8 old-space cap of the daemon (MB): keeps the host within its memory target (docs/PERFORMANCE.md). */
 export const DEFAULT_DAEMON_HEAP_MB = 96;
 /**
- * The daemon's young generation (V8 semi-space, MB). Under the old-space cap node lets it grow to 16 MB,
- * which put the host at 197–207 MB of peak RSS on one machine; 8 MB measured 165–171 MB, at 5–10 % of
- * throughput (docs/PERFORMANCE.md, round 7). Semi-spaces come in powers of two: 12 measured as 16.
+ * The daemon's young generation (V8 semi-space, MB). Under the old-space cap node lets it grow to 16 MB;
+ * capping it trades a little throughput for peak RSS (docs/PERFORMANCE.md). Semi-spaces come in powers of
+ * two, so a value between two powers acts as the larger one.
  */
 export const DEFAULT_DAEMON_SEMI_SPACE_MB = 8;
 /** Set in the re-executed process, so it never re-executes itself again. */
@@ -60,9 +60,9 @@ export function commandOf(args: readonly string[]): string | undefined {
 /**
  * Whether to run this CLI again under `node --max-old-space-size=<MB> --max-semi-space-size=8`, and with
  * which node flags.
- * Only the daemon and `run` are capped: a host's RSS is mostly V8 heap slack (280–297 MB with node's defaults,
- * 188–201 MB with 96 MB, same throughput; 174 MB with the 8 MB young generation too). A cap already given
- * (node flag or NODE_OPTIONS) wins, and the re-executed process is marked so it never re-executes itself.
+ * Only the daemon and `run` are capped: a host's RSS is mostly V8 heap slack, which the cap removes without
+ * slowing collection. A cap already given (node flag or NODE_OPTIONS) wins, and the re-executed process is
+ * marked so it never re-executes itself.
  */
 export function planHeapCap({ args, execArgv, env }: HeapCapInput): HeapCapPlan {
   if (!LONG_RUNNING.has(commandOf(args) ?? '')) return { reexec: false, reason: 'not a collecting command' };

@@ -3,7 +3,7 @@ import type { FilterCondition } from '@connectors/host';
 import { renderTable } from '../output/table';
 import { bind, collect, listOpt, optString, requireOpt, type ProgramState } from './shared';
 
-export function formatCondition(c: FilterCondition): string {
+function formatCondition(c: FilterCondition): string {
   return [c.field, c.operator, c.values.join(',')].filter(Boolean).join(' ');
 }
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 /** The repository root (this file runs from packages/cli/dist/test/helpers). */
-export const WORKSPACE = path.resolve(__dirname, '..', '..', '..', '..', '..');
+const WORKSPACE = path.resolve(__dirname, '..', '..', '..', '..', '..');
 export const BIN = path.join(WORKSPACE, 'packages', 'cli', 'bin', 'connectors.js');
 export const SECRET_KEY = randomBytes(32).toString('base64');
 

@@ -112,7 +112,13 @@ async function main(): Promise<void> {
     );
   }
   const stop = (): void => {
-    void sim.stop().then(() => process.exit(0));
+    sim.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`simulator: stop failed: ${(err as Error)?.message ?? String(err)}`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,7 +1,7 @@
 // The `expand` enum of the Computers API (SDK 50.0.810, models/expand.py) and the object keys each
 // value brings into a response. Top-level scalars are always returned.
 
-export const MODULE_KEYS = [
+const MODULE_KEYS = [
   'antiMalware',
   'webReputation',
   'activityMonitoring',
@@ -13,7 +13,7 @@ export const MODULE_KEYS = [
   'SAP',
 ] as const;
 
-export const VM_SUMMARY_KEYS = [
+const VM_SUMMARY_KEYS = [
   'azureARMVirtualMachineSummary',
   'azureVMVirtualMachineSummary',
   'ec2VirtualMachineSummary',

@@ -1,5 +1,10 @@
 import type Redis from 'ioredis';
-import { isSecret, type Clock, type HttpClientFactory, type HttpClientOptions } from '@connectors/framework/engine';
+import {
+  isSecret,
+  type Clock,
+  type HttpClientFactory,
+  type HttpClientOptions,
+} from '@connectors/framework/engine';
 
 type HttpClient = ReturnType<HttpClientFactory['create']>;
 

@@ -1,6 +1,11 @@
 // Inputs and outputs of the façade's use cases: plain JSON-like objects (docs/adr/0010-host-facade.md).
 // Each input matches its schema in INPUT_SCHEMAS; outputs never hold a secret value.
-import type { ConnectorManifest, RespondResult, TestResult, TestStepResult } from '@connectors/framework/engine';
+import type {
+  ConnectorManifest,
+  RespondResult,
+  TestResult,
+  TestStepResult,
+} from '@connectors/framework/engine';
 import type { PluginSummary } from '../catalog/plugin.catalog';
 import type {
   AnalyzerProfile,

@@ -57,10 +57,9 @@ export interface CollectionResult extends RunFigures {
 const INVALID_LOG_LIMIT = 5;
 
 /**
- * The next turn of the event loop. A page is built (normalize → envelope: ≈ 110 ms for 1,000 Cloud One
- * computers here) in one synchronous stretch; started from inside the plugin's emission, it ran before the
- * plugin could ask for its look-ahead page, so the next fetch never overlapped the build and the host
- * thread sat idle ≈ 100 ms a page waiting for the vendor (docs/PERFORMANCE.md, round 4).
+ * The next turn of the event loop. A page is built (normalize → envelope) in one synchronous stretch;
+ * started from inside the plugin's emission, it would run before the plugin asks for its look-ahead page,
+ * so the next fetch would never overlap the build and the host would wait for the vendor on every page.
  */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

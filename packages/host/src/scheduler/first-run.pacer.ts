@@ -3,7 +3,7 @@ import type { HostStore } from '../store/host-store';
 import type { FirstRunPacingOptions } from '../types';
 
 /** Where the pacer keeps its burst (its own collection: Redis watches a whole collection per update). */
-export const PACING_COLLECTION = 'pacing';
+const PACING_COLLECTION = 'pacing';
 const FIRST_RUN_KEY = 'first-run';
 
 interface BurstState {
@@ -15,8 +15,8 @@ interface BurstState {
   lastAt: number;
 }
 
-export const DEFAULT_FIRST_RUN_WINDOW_MS = 60_000;
-export const DEFAULT_FIRST_RUN_BURST_GAP_MS = 1_000;
+const DEFAULT_FIRST_RUN_WINDOW_MS = 60_000;
+const DEFAULT_FIRST_RUN_BURST_GAP_MS = 1_000;
 
 /**
  * Chooses when a newly active connector pulls for the first time. A connector activated alone is due

@@ -71,11 +71,11 @@ export { LeaseLostError, StoreUnreachableError } from '../store/lease.keeper';
 const INFRASTRUCTURE_CODES = new Set(['STORE_UNREACHABLE', 'RUN_LEASE_LOST', 'QUEUE_UNAVAILABLE']);
 
 /** Default for `RunCoordinatorOptions.deadlineMs`. */
-export const DEFAULT_STORE_DEADLINE_MS = 15_000;
+const DEFAULT_STORE_DEADLINE_MS = 15_000;
 /** Default `RunCoordinator.settleMs`, the scheduler's default shutdown grace. */
 const DEFAULT_SETTLE_MS = 10_000;
 /** Default run lease TTL: a killed run's lease frees this long after its last renewal. */
-export const DEFAULT_LEASE_TTL_MS = 10_000;
+const DEFAULT_LEASE_TTL_MS = 10_000;
 
 /** What a run records when it starts; still there with its lease gone, the run was interrupted. */
 export interface ActiveRun {
@@ -91,7 +91,7 @@ export interface ActiveRun {
 }
 
 /** The history entry of a run that started and never recorded an outcome (its process died). */
-export function interruptedRun(active: ActiveRun, now: number): RunSummary {
+function interruptedRun(active: ActiveRun, now: number): RunSummary {
   return {
     ...emptyFigures(),
     ...active,

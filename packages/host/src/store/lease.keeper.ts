@@ -61,6 +61,7 @@ export class LeaseKeeper {
     this.lastRenewSentAt = acquiredAt;
     const atRisk = Math.floor(options.ttlMs * 0.8);
     this.limitMs = Math.min(atRisk, options.deadlineMs ?? atRisk);
+    // loop() never rejects: a failed renewal is recorded in lastError and ends in fail() or check().
     void this.loop();
   }
 

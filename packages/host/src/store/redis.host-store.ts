@@ -208,7 +208,7 @@ function holder(lease: Lease): string {
 }
 
 /** The longest any store command may take before it fails (and is retried by its caller). */
-export const COMMAND_TIMEOUT_MS = 5_000;
+const COMMAND_TIMEOUT_MS = 5_000;
 
 /**
  * An ioredis client that fails fast on the first connect (a wrong URL is reported, not retried
@@ -232,7 +232,7 @@ export function createRedisClient(url: string, onError?: (err: Error) => void): 
 }
 
 /** The URL without its password, for messages. */
-export function safeRedisUrl(url: string): string {
+function safeRedisUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

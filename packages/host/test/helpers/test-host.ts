@@ -19,7 +19,7 @@ export interface TestHostContext {
   cleanup(): Promise<void>;
 }
 
-export const TEST_SECRET_KEY = randomBytes(32).toString('base64');
+const TEST_SECRET_KEY = randomBytes(32).toString('base64');
 
 /** A host on a temp data dir, a fake clock, the fake plugin, an in-memory queue and an array "lake". */
 export async function openTestHost(

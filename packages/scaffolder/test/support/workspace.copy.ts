@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /** The monorepo root this test runs in (tests run from packages/scaffolder/dist/test/…). */
-export const WORKSPACE_ROOT = path.resolve(__dirname, '../../../../..');
+const WORKSPACE_ROOT = path.resolve(__dirname, '../../../../..');
 
 export interface WorkspaceCopy {
   root: string;

@@ -230,7 +230,7 @@ function headersOf(headers: RawAxiosResponseHeaders | AxiosResponseHeaders): Rec
  * Reads `{"computers": [...]}`: each computer an object with a positive integer ID. Anything else is a
  * malformed page (retried, then fails the run). A body that is not JSON arrives as text.
  */
-export function parseComputersPage(data: unknown, action: string, url: string): ComputerDto[] {
+function parseComputersPage(data: unknown, action: string, url: string): ComputerDto[] {
   if (typeof data === 'string') {
     throw new MalformedResponseError(`${action}: the API returned malformed JSON (${data.length} bytes)`, {
       url,

@@ -22,7 +22,7 @@ export function cloudOnePlugin(): Promise<LoadedPlugin> {
 }
 
 /** Fast retries for tests: real backoff shape, milliseconds instead of seconds. */
-export const FAST_RETRIES = { retryBaseDelayMs: 5, retryMaxDelayMs: 200, requestTimeoutSeconds: 2 };
+const FAST_RETRIES = { retryBaseDelayMs: 5, retryMaxDelayMs: 200, requestTimeoutSeconds: 2 };
 
 export interface Simulated {
   host: TestHost;
