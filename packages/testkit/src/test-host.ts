@@ -125,6 +125,14 @@ function wrapConnector<TConfig extends ResolvedConfig>(
     contentTypes: o.contentTypes ?? manifest.contentTypes.map((c) => c.id),
     demand: o.demand ?? IMMEDIATE_DEMAND,
   });
+  const envelope = (contentType: string, raw: unknown): CollectedRecord['entry'] =>
+    buildEnvelope({
+      manifest,
+      instance,
+      contentType,
+      normalized: connector.normalize(contentType, raw),
+      now: now(),
+    }).entry;
   const collectPages = (o: CollectOptions & { maxPages?: number } = {}): Promise<CollectedPage[]> =>
     lastValueFrom(connector.collect(collectContext(o)).pipe(take(o.maxPages ?? 1000), toArray()));
   return {
@@ -153,6 +161,7 @@ function wrapConnector<TConfig extends ResolvedConfig>(
       }
       return out;
     },
+    envelope,
     test: (signal) => connector.test(runContext(signal)),
     respond: (action, target) => runRespond(connector, { action, target }, runContext()),
   };

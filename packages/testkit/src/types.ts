@@ -145,6 +145,8 @@ export interface TestConnector<TConfig extends ResolvedConfig = ResolvedConfig> 
   collectPages(options?: CollectOptions & { maxPages?: number }): Promise<CollectedPage[]>;
   /** Every record of a run, normalized and enveloped with the framework's `buildEnvelope`. */
   collectRecords(options?: CollectOptions & { maxPages?: number }): Promise<CollectedRecord[]>;
+  /** One vendor object normalized and enveloped as the host does: the record and its asset. */
+  envelope(contentType: string, raw: unknown): CollectedRecord['entry'];
   test(signal?: AbortSignal): Promise<TestResult>;
   /** Through the framework's `runRespond` (capability, action and target checks first). */
   respond(action: string, target: Record<string, string>): Promise<RespondResult>;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ConnectorError } from '@connectors/framework/engine';
+import type { ConnectorError } from '@connectors/framework';
 import {
   createTestHost,
   loadPlugin,

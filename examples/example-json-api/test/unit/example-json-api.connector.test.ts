@@ -1,10 +1,5 @@
 import { expect } from 'chai';
-import {
-  buildEnvelope,
-  ConfigurationErrors,
-  isSecret,
-  type ConnectorError,
-} from '@connectors/framework/engine';
+import { ConfigurationErrors, Secret, type ConnectorError } from '@connectors/framework';
 import { createFixtureReader, createTestHost, loadPlugin, type LoadedPlugin } from '@connectors/testkit';
 import { ExampleJsonApiConnector, type ExampleJsonApiEvent } from '../../src';
 
@@ -23,7 +18,7 @@ describe(ExampleJsonApiConnector.name, () => {
       const tc = createTestHost().instantiate(plugin, config);
       expect(tc.config.baseUrl).to.equal('https://api.example.com');
       expect(tc.config.pageSize).to.equal(100);
-      expect(isSecret(tc.config.apiKey)).to.equal(true);
+      expect(tc.config.apiKey).to.be.instanceOf(Secret);
     });
 
     it('should refuse plain http to a remote host, naming baseUrl', () => {
@@ -64,14 +59,7 @@ describe(ExampleJsonApiConnector.name, () => {
 
     it('should leave blank vendor values out of the enveloped record', () => {
       const tc = createTestHost().instantiate(plugin, config);
-      const normalized = tc.connector.normalize('events', withBlanks);
-      const { entry } = buildEnvelope({
-        manifest: plugin.manifest,
-        instance: tc.instance,
-        contentType: 'events',
-        normalized,
-        now: 1,
-      });
+      const entry = tc.envelope('events', withBlanks);
       expect(entry.record).to.not.have.property('user');
       expect(entry.record.example_json_api).to.not.have.property('user');
       expect(entry.record.host).to.deep.equal({ name: 'db-1', ip: ['10.0.0.9'] });
