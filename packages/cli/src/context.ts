@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createLogger, type Logger } from '@connectors/framework/engine';
 import {
@@ -38,6 +38,31 @@ export const processIO = (): CliIO => ({
  * carries only the command's output), and the host's façade, opened on first use and closed at exit.
  * Commands call the façade's use cases only (docs/adr/0010-host-facade.md).
  */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Global flags checked before any command runs: a bad one exits 2 naming it, nothing is created. */
+export function checkGlobals(globals: GlobalOptions, io: CliIO): void {
+  if (globals.logLevel !== undefined && !LOG_LEVELS.includes(globals.logLevel)) {
+    throw new UsageError(
+      '--log-level',
+      `"${globals.logLevel}" is not a log level`,
+      `Use one of ${LOG_LEVELS.join(', ')}.`,
+    );
+  }
+  const dir = globals.dataDir ?? io.env.CONNECTORS_DATA_DIR;
+  if (dir !== undefined) {
+    const resolved = path.resolve(io.cwd, dir);
+    const stat = statSync(resolved, { throwIfNoEntry: false });
+    if (stat && !stat.isDirectory()) {
+      throw new UsageError(
+        globals.dataDir !== undefined ? '--data-dir' : 'CONNECTORS_DATA_DIR',
+        `${resolved} is a file, not a directory`,
+        'Name a directory (it is created if missing).',
+      );
+    }
+  }
+}
+
 export class CliContext {
   private hostPromise?: Promise<ConnectorHost>;
   private loggerInstance?: Logger;

@@ -15,7 +15,7 @@ import { collect } from './commands/shared';
 import { registerStart } from './commands/start.command';
 import { registerRuns, registerStatus } from './commands/status.command';
 import { registerTest } from './commands/test.command';
-import { CliContext, processIO, type CliIO, type GlobalOptions } from './context';
+import { checkGlobals, CliContext, processIO, type CliIO, type GlobalOptions } from './context';
 import { exitCodeOf } from './exit-codes';
 
 export type Registrar = (program: Command, state: ProgramState) => void;
@@ -50,7 +50,9 @@ export function buildProgram(io: CliIO, state: ProgramState): Command {
       writeErr: (s) => io.stderr.write(s),
     });
   program.hook('preAction', (_thisCommand, actionCommand) => {
-    state.ctx = new CliContext(io, actionCommand.optsWithGlobals() as GlobalOptions);
+    const globals = actionCommand.optsWithGlobals() as GlobalOptions;
+    checkGlobals(globals, io);
+    state.ctx = new CliContext(io, globals);
   });
   for (const register of [
     registerPlugins,
@@ -70,9 +72,10 @@ export function buildProgram(io: CliIO, state: ProgramState): Command {
   ]) {
     register(program, state);
   }
-  // Subcommands inherit the override and the output settings.
+  // Subcommands inherit the override and the output settings; extra positional arguments are refused.
   const apply = (cmd: Command): void => {
     cmd
+      .allowExcessArguments(false)
       .exitOverride()
       .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
     cmd.commands.forEach(apply);
@@ -83,17 +86,49 @@ export function buildProgram(io: CliIO, state: ProgramState): Command {
 
 /** Runs the CLI; resolves to the exit code. Errors are printed here, never thrown. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  const state: ProgramState = { json: argv.includes('--json') };
+  const state: ProgramState = { json: false };
   const program = buildProgram(io, state);
+  state.json = jsonRequested(argv, program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return state.code ?? 0;
   } catch (err) {
     if (!(err instanceof CommanderError)) report(io, err, state.json);
+    else if (state.json && err.exitCode !== 0) reportUsage(io, err);
     return exitCodeOf(err);
   } finally {
     await state.ctx?.close().catch(() => undefined);
   }
+}
+
+/**
+ * Whether `--json` is one of the flags: a `--json` that is the value of another option (`--name
+ * --json`) does not count. Decided before parsing, so that parser errors are reported as JSON too.
+ */
+export function jsonRequested(argv: readonly string[], program: Command): boolean {
+  const takesValue = new Set<string>();
+  const walk = (cmd: Command): void => {
+    for (const o of cmd.options) {
+      if (!o.required && !o.optional) continue;
+      if (o.long) takesValue.add(o.long);
+      if (o.short) takesValue.add(o.short);
+    }
+    cmd.commands.forEach(walk);
+  };
+  walk(program);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') return false;
+    if (arg === '--json') return true;
+    if (takesValue.has(arg)) i++;
+  }
+  return false;
+}
+
+/** A parser error (unknown command or option, a missing value) as the JSON error document. */
+function reportUsage(io: CliIO, err: CommanderError): void {
+  const message = err.message.replace(/^error: /, '');
+  io.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message, hint: 'Run with --help for usage.' } }, null, 2)}\n`);
 }
 
 function report(io: CliIO, thrown: unknown, json: boolean): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -142,6 +142,7 @@ describe('connectors CLI bad input (end to end)', () => {
     ],
     ['a prototype path in --where', ['search', '--where', '__proto__.x=1'], 'where', /names "__proto__"/],
     ['an unknown tenant on a read command', ['status', '--tenant', 'nobody'], 'tenant', /no tenant "nobody"/],
+    ['an unknown log level', ['--log-level', 'loud', 'list'], '--log-level', /"loud" is not a log level/],
     // Refused by the façade's input schema (INPUT_INVALID), not by the CLI's own option parsing.
     ['a limit of 0 on assets', ['assets', '--limit', '0'], 'limit', /limit: must be >= 1/],
   ];
@@ -180,6 +181,37 @@ describe('connectors CLI bad input (end to end)', () => {
     const r = await cli('create', '--plugin', 'trendmicro-cloudone');
     expect(r.code).to.equal(2);
     expect(r.stderr).to.match(/required option/);
+  });
+
+  it('should refuse a --data-dir that names a file with exit 2, creating nothing', async () => {
+    const file = path.join(dataDir, 'registry-copy.txt');
+    writeFileSync(file, 'not a directory');
+    const r = await runCli(['--data-dir', file, 'tenants', 'list'], { dataDir });
+    expect(r.code, r.stderr).to.equal(2);
+    expect(r.stderr).to.match(/--data-dir: .*is a file, not a directory/);
+    expect(r.stderr).to.match(/^fix: /m);
+  });
+
+  it('should refuse extra positional arguments with exit 2', async () => {
+    const r = await cli('list', '--tenant', 'acme', 'extra');
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.match(/too many arguments/);
+  });
+
+  it('should print parser errors as the JSON error document with --json', async () => {
+    for (const args of [
+      ['list', '--json', '--bogus'],
+      ['create', '--plugin', 'trendmicro-cloudone', '--json'],
+    ]) {
+      const r = await cli(...args);
+      expect(r.code, args.join(' ')).to.equal(2);
+      expect(r.json<{ error: Record<string, string> }>().error.code, args.join(' ')).to.equal('USAGE');
+    }
+  });
+
+  it('should not switch JSON on for a --json that is the value of another option', async () => {
+    const r = await cli('search', '--where', '--json');
+    expect(r.stdout).to.not.match(/^\{/);
   });
 
   it('should have changed nothing', async () => {
