@@ -24,6 +24,8 @@ export interface CliIO {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Read only when a command asks for it (`--set-secret KEY=-`). */
+  stdin?: NodeJS.ReadableStream;
 }
 
 export const processIO = (): CliIO => ({
@@ -31,6 +33,7 @@ export const processIO = (): CliIO => ({
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
+  stdin: process.stdin,
 });
 
 /**

@@ -105,7 +105,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
  * Whether `--json` is one of the flags: a `--json` that is the value of another option (`--name
  * --json`) does not count. Decided before parsing, so that parser errors are reported as JSON too.
  */
-export function jsonRequested(argv: readonly string[], program: Command): boolean {
+function jsonRequested(argv: readonly string[], program: Command): boolean {
   const takesValue = new Set<string>();
   const walk = (cmd: Command): void => {
     for (const o of cmd.options) {
@@ -128,7 +128,9 @@ export function jsonRequested(argv: readonly string[], program: Command): boolea
 /** A parser error (unknown command or option, a missing value) as the JSON error document. */
 function reportUsage(io: CliIO, err: CommanderError): void {
   const message = err.message.replace(/^error: /, '');
-  io.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message, hint: 'Run with --help for usage.' } }, null, 2)}\n`);
+  io.stdout.write(
+    `${JSON.stringify({ error: { code: 'USAGE', message, hint: 'Run with --help for usage.' } }, null, 2)}\n`,
+  );
 }
 
 function report(io: CliIO, thrown: unknown, json: boolean): void {

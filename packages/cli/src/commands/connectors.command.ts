@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseSettings, type ConnectorStatus, type ConnectorView } from '@connectors/host';
 import type { CliContext } from '../context';
 import { UsageError } from '../exit-codes';
+import { readSecretSettings } from './secret-input';
 import { formatTime, renderTable } from '../output/table';
 import { bind, collect, listOpt, optString, requireOpt, type ProgramState } from './shared';
 
@@ -25,6 +26,12 @@ export function registerConnectors(program: Command, state: ProgramState): void 
       collect,
       [],
     )
+    .option(
+      '--set-secret <key=source>',
+      'a secret setting read from standard input (apiKey=-), a file (apiKey=file:PATH) or a variable (apiKey=env:NAME) (repeatable)',
+      collect,
+      [],
+    )
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts) => {
@@ -39,7 +46,10 @@ export function registerConnectors(program: Command, state: ProgramState): void 
           runOn: requireOpt(opts, 'runOn', 'run-on'),
           ...(profile !== undefined ? { profile } : {}),
           filters: listOpt(opts, 'filter'),
-          config: parseSettings(manifest, listOpt(opts, 'set')),
+          config: {
+            ...parseSettings(manifest, listOpt(opts, 'set')),
+            ...(await readSecretSettings(ctx.io, manifest, listOpt(opts, 'setSecret'))),
+          },
         });
         if (opts.json) return ctx.json(view);
         ctx.print(
@@ -66,6 +76,12 @@ export function registerConnectors(program: Command, state: ProgramState): void 
     .requiredOption('--tenant <tenant>', 'tenant')
     .option('--set <key=value>', 'a setting to change (repeatable)', collect, [])
     .option('--unset <key>', 'a setting to remove, back to its default (repeatable)', collect, [])
+    .option(
+      '--set-secret <key=source>',
+      'a secret setting read from standard input (apiKey=-), a file (apiKey=file:PATH) or a variable (apiKey=env:NAME) (repeatable)',
+      collect,
+      [],
+    )
     .option('--json', 'print JSON')
     .action(
       bind(state, async (ctx, opts, [name]) => {
@@ -73,17 +89,24 @@ export function registerConnectors(program: Command, state: ProgramState): void 
         const current = await facade.getConnector({ tenant: requireOpt(opts, 'tenant'), name });
         const sets = listOpt(opts, 'set');
         const unsets = listOpt(opts, 'unset');
-        if (!sets.length && !unsets.length)
-          throw new UsageError('set', 'nothing to change', 'Pass --set key=value or --unset key.');
+        const secrets = listOpt(opts, 'setSecret');
+        if (!sets.length && !unsets.length && !secrets.length)
+          throw new UsageError(
+            'set',
+            'nothing to change',
+            'Pass --set key=value, --set-secret key=SOURCE or --unset key.',
+          );
         const { manifest } = await facade.showPlugin({ plugin: current.plugin });
+        const secretSettings = await readSecretSettings(ctx.io, manifest, secrets);
         const view = await facade.editConnector({
           tenant: current.tenant,
           name: current.name,
-          set: parseSettings(manifest, sets),
+          set: { ...parseSettings(manifest, sets), ...secretSettings },
           unset: unsets,
         });
         if (opts.json) return ctx.json(view);
-        ctx.print(`Updated "${view.name}": ${[...sets.map((s) => s.split('=')[0]), ...unsets].join(', ')}.`);
+        const changed = [...sets.map((s) => s.split('=')[0]), ...Object.keys(secretSettings), ...unsets];
+        ctx.print(`Updated "${view.name}": ${changed.join(', ')}.`);
         ctx.print(`Test it: connectors test "${view.name}" --tenant ${view.tenant}`);
       }),
     );

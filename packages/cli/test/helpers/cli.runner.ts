@@ -20,6 +20,8 @@ export interface CliEnv {
   redisUrl?: string;
   redisPrefix?: string;
   env?: Record<string, string>;
+  /** Written to the command's standard input, which is then closed (default: no input). */
+  input?: string;
   /** Run as an unprivileged user (`nobody` through setpriv when the tests run as root, who may write anywhere). */
   unprivileged?: boolean;
 }
@@ -52,13 +54,14 @@ export function runCli(args: string[], e: CliEnv): Promise<CliResult> {
       {
         env: cliEnv(e),
         cwd: e.dataDir,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [e.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       },
     );
+    if (e.input !== undefined) child.stdin?.end(e.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) =>
       resolve({
