@@ -47,10 +47,16 @@ export class ConfigurationErrors extends ConnectorError {
   constructor(errors: ConfigurationError[]) {
     super('CONFIG_INVALID', errors.map((e) => e.message).join('; '), {
       hint: errors
+        .filter((e) => e.hint)
         .map((e) => e.hint)
-        .filter(Boolean)
-        .join(' '),
-      details: { fields: errors.map((e) => e.field) },
+        .join('; '),
+      details: {
+        fields: errors.map((e) => ({
+          path: e.field,
+          message: e.message,
+          ...(e.hint ? { hint: e.hint } : {}),
+        })),
+      },
     });
     this.errors = errors;
   }

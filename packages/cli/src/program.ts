@@ -137,7 +137,10 @@ function report(io: CliIO, thrown: unknown, json: boolean): void {
   const err = toConnectorError(thrown);
   const field = (err.details as { field?: string } | undefined)?.field;
   // The façade's INPUT_INVALID names every bad field (path, message, fix); its message lists them all.
-  const fields = thrown instanceof InputError ? thrown.fields : undefined;
+  const fields =
+    thrown instanceof InputError
+      ? thrown.fields
+      : (err.details as { fields?: unknown[] } | undefined)?.fields?.filter((f) => typeof f === 'object');
   if (json) {
     io.stdout.write(
       `${JSON.stringify({ error: { code: err.code, message: err.message, ...(field ? { field } : {}), ...(fields ? { fields } : {}), ...(err.hint ? { hint: err.hint } : {}) } }, null, 2)}\n`,

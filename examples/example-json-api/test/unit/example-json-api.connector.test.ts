@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConfigurationErrors, Secret, type ConnectorError } from '@connectors/framework';
+import { ConfigurationErrors, Secret } from '@connectors/framework';
 import { createFixtureReader, createTestHost, loadPlugin, type LoadedPlugin } from '@connectors/testkit';
 import { ExampleJsonApiConnector, type ExampleJsonApiEvent } from '../../src';
 
@@ -36,7 +36,7 @@ describe(ExampleJsonApiConnector.name, () => {
         expect.fail('configure() accepted a config without apiKey');
       } catch (err) {
         expect(err).to.be.instanceOf(ConfigurationErrors);
-        expect((err as ConnectorError).details?.fields).to.deep.equal(['apiKey']);
+        expect((err as ConfigurationErrors).errors.map((e) => e.field)).to.deep.equal(['apiKey']);
       }
     });
   });

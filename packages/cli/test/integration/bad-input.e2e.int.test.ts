@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { runCli, type CliResult } from '../helpers/cli.runner';
+import { spawn } from 'node:child_process';
+import { BIN, cliEnv, runCli, type CliResult } from '../helpers/cli.runner';
 
 /** The listing without the time it was read at. */
 const registryState = (json: string): string => json.replace(/"refreshedAt": \d+,?/g, '');
@@ -142,6 +143,18 @@ describe('connectors CLI bad input (end to end)', () => {
     ],
     ['a prototype path in --where', ['search', '--where', '__proto__.x=1'], 'where', /names "__proto__"/],
     ['an unknown tenant on a read command', ['status', '--tenant', 'nobody'], 'tenant', /no tenant "nobody"/],
+    [
+      'an unknown setting on --unset',
+      ['edit', 'taken', '--tenant', 'acme', '--unset', 'bogus'],
+      'unset',
+      /"bogus" is not a setting of trendmicro-cloudone/,
+    ],
+    [
+      'a line break in a name',
+      ['create', ...base, '--name', 'x\ny', ...good],
+      'name',
+      /control characters such as line breaks/,
+    ],
     ['an unknown log level', ['--log-level', 'loud', 'list'], '--log-level', /"loud" is not a log level/],
     // Refused by the façade's input schema (INPUT_INVALID), not by the CLI's own option parsing.
     ['a limit of 0 on assets', ['assets', '--limit', '0'], 'limit', /limit: must be >= 1/],
@@ -181,6 +194,36 @@ describe('connectors CLI bad input (end to end)', () => {
     const r = await cli('create', '--plugin', 'trendmicro-cloudone');
     expect(r.code).to.equal(2);
     expect(r.stderr).to.match(/required option/);
+  });
+
+  it('should list every bad field of a CONFIG_INVALID under --json', async () => {
+    const r = await cli(
+      'create',
+      ...base,
+      '--name',
+      'x',
+      '--set',
+      'apiUrl=https://workload.us-1.cloudone.trendmicro.com/api',
+      '--json',
+    );
+    expect(r.code).to.equal(2);
+    const { error } = r.json<{ error: { code: string; fields: Array<{ path: string; hint?: string }> } }>();
+    expect(error.code).to.equal('CONFIG_INVALID');
+    expect(error.fields.map((f) => f.path)).to.deep.equal(['apiKey']);
+    expect(error.fields[0].hint).to.match(/apiKey/);
+  });
+
+  it('should stop quietly with exit 0 when its reader closes the pipe early', async () => {
+    const child = spawn(process.execPath, [BIN, 'plugins'], {
+      env: cliEnv({ dataDir }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).to.not.match(/EPIPE/);
+    expect(code).to.equal(0);
   });
 
   it('should refuse a --data-dir that names a file with exit 2, creating nothing', async () => {

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { SyslogRecord } from '@connectors/framework/engine';
+import { isUnsafeKey, type SyslogRecord } from '@connectors/framework/engine';
 import { Lake, LAKE_FILE, type AssetChange, type LakeAsset } from '@connectors/lake';
 import { summarize } from '../catalog/plugin.catalog';
+import { HostInputError } from '../errors';
 import type { ConnectorHost } from '../host';
 import type { AnalyzerProfile, LogFilter, Sensor, Tenant } from '../types';
 import { checkInput } from './input';
@@ -220,7 +221,26 @@ export class HostFacade {
     const tenant = this.begin('editConnector', input, scope).tenantFor(input.tenant)!;
     // No prototype: an unset `__proto__` stays a key the registry refuses, instead of vanishing.
     const changes = Object.assign(Object.create(null) as Record<string, unknown>, input.set);
-    for (const key of input.unset ?? []) changes[key] = undefined;
+    if (input.unset?.length) {
+      const def = await this.host.connectors.get(tenant, input.name);
+      const settings = [
+        ...Object.keys(this.host.catalog.manifest(def.plugin).configSchema.properties ?? {}),
+        'interval',
+        'contentTypes',
+      ];
+      for (const key of input.unset) {
+        // Only a known setting can go back to its default; a typo must not pass as a change.
+        if (!isUnsafeKey(key) && !settings.includes(key.split('.')[0])) {
+          throw new HostInputError(
+            'SETTING_UNKNOWN',
+            'unset',
+            `"${key}" is not a setting of ${def.plugin}`,
+            `Its settings: ${settings.join(', ')}.`,
+          );
+        }
+        changes[key] = undefined;
+      }
+    }
     const updated = await this.host.connectors.edit(tenant, input.name, changes);
     return this.host.connectors.view(updated);
   }

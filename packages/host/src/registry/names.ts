@@ -11,10 +11,13 @@ export function checkName(name: unknown, field = 'name'): string {
   if (!value) throw new HostInputError('NAME_REQUIRED', field, 'is required', `Pass --${field} with a name.`);
   if (!CONNECTOR_NAME_RE.test(value)) {
     const bad = [...value].find((ch) => !CONNECTOR_NAME_RE.test(ch)) ?? '';
+    const control = bad.length === 1 && bad.charCodeAt(0) < 0x20;
     throw new HostInputError(
-      'NAME_MULTIBYTE',
+      control ? 'NAME_CONTROL_CHARACTER' : 'NAME_MULTIBYTE',
       field,
-      `"${value}" contains a character that is not allowed (${JSON.stringify(bad)}): multibyte characters are not accepted`,
+      `${JSON.stringify(value)} contains a character that is not allowed (${JSON.stringify(bad)}): ${
+        control ? 'control characters such as line breaks and tabs' : 'multibyte characters'
+      } are not accepted`,
       'Use ASCII letters, digits, spaces and punctuation only.',
     );
   }
