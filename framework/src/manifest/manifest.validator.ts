@@ -141,6 +141,7 @@ function checkSemantics(m: ConnectorManifest, file: string): void {
   if (defaultMinutes < minMinutes || defaultMinutes > maxMinutes) {
     fail('interval.defaultMinutes', `must lie between ${minMinutes} and ${maxMinutes}`);
   }
+  checkSecretFields(m.configSchema, 'configSchema', fail);
   const ids = new Set<string>();
   m.contentTypes.forEach((ct, i) => {
     if (ids.has(ct.id)) fail(`contentTypes[${i}].id`, `duplicate content type "${ct.id}"`);
@@ -189,5 +190,26 @@ function checkSemantics(m: ConnectorManifest, file: string): void {
       `is not valid JSON Schema: ${(err as Error).message}`,
       'Fix the schema; it is compiled with ajv in strict mode.',
     );
+  }
+}
+
+/** `"secret": true` only on string settings: a secret is a `Secret` wrapping a string (ADR 0002). */
+function checkSecretFields(
+  schema: Record<string, unknown>,
+  at: string,
+  fail: (field: string, message: string, hint?: string) => never,
+): void {
+  const props = (schema.properties ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  for (const [key, sub] of Object.entries(props)) {
+    if (!sub || typeof sub !== 'object') continue;
+    const field = `${at}.properties.${key}`;
+    if (sub.secret === true && sub.type !== 'string') {
+      fail(
+        `${field}.secret`,
+        `"secret": true is only allowed on a string setting (this one is ${JSON.stringify(sub.type ?? 'untyped')})`,
+        'Declare the secret as "type": "string", or remove "secret".',
+      );
+    }
+    if (sub.type === 'object') checkSecretFields(sub, field, fail);
   }
 }

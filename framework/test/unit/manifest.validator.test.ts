@@ -134,6 +134,15 @@ describe('validateManifest', () => {
     expect(err.hint).to.contain('Endpoint Security').and.contain('Firewall');
   });
 
+  it('should refuse "secret": true on a setting that is not a string, naming it', () => {
+    const err = refusal((m) => {
+      const schema = m.configSchema as { properties: Record<string, unknown> };
+      schema.properties.retries = { type: 'integer', secret: true };
+    });
+    expect(err.field).to.equal('configSchema.properties.retries.secret');
+    expect(err.message).to.match(/only allowed on a string setting/);
+  });
+
   it('should refuse a manifest that is not an object', () => {
     expect(() => validateManifest([] as unknown as ConnectorManifest, 'connector.json')).to.throw(
       PluginLoadError,
