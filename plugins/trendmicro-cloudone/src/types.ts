@@ -90,5 +90,7 @@ export interface EndpointInfo {
   kind: EndpointKind;
   /** The region of a regional endpoint. */
   region?: string;
+  /** A regional host whose region is not among `CLOUD_ONE_REGIONS` (accepted; checked by resolving it). */
+  unknownRegion?: boolean;
   host: string;
 }

@@ -11,7 +11,7 @@ import {
 import type { CloudOneClient } from '../client/cloud-one.client';
 import { describeScheme } from '../config/auth-scheme.resolver';
 import type { ComputerDto } from '../internal-types';
-import { COMPUTERS, type CloudOneConfig } from '../types';
+import { CLOUD_ONE_REGIONS, COMPUTERS, type CloudOneConfig } from '../types';
 
 /** Computers the first-page check asks for: enough to prove data flows, small enough to be quick. */
 const FIRST_PAGE_ITEMS = 10;
@@ -23,8 +23,13 @@ function networkHint(err: VendorApiError, apiUrl: string): string {
   const host = new URL(apiUrl).host;
   if (code === FORBIDDEN_ADDRESS_CODE)
     return 'Point apiUrl at the Workload Security API; link-local, metadata and (outside development) loopback addresses are refused.';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-    return `The name ${host} does not resolve: check apiUrl (and the region in it) and this device's DNS.`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    const region = /^workload\.([a-z0-9-]+)\.cloudone\.trendmicro\.com$/.exec(host)?.[1];
+    const unknown = region !== undefined && !(CLOUD_ONE_REGIONS as readonly string[]).includes(region);
+    return `The name ${host} does not resolve: check apiUrl (and the region in it) and this device's DNS.${
+      unknown ? ` "${region}" is not a region this plugin knows (${CLOUD_ONE_REGIONS.join(', ')}).` : ''
+    }`;
+  }
   if (code === 'ECONNREFUSED')
     return `Nothing accepts connections at ${host}: check apiUrl and any firewall between this device and the API.`;
   if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {

@@ -43,14 +43,11 @@ export function normalizeApiUrl(
   } else {
     const regional = REGIONAL.exec(host);
     if (regional) {
+      // A region the list does not know yet is accepted: the test's address step says whether its
+      // name resolves, so a new Trend Micro region needs no new release.
       const region = regional[1];
-      if (!(CLOUD_ONE_REGIONS as readonly string[]).includes(region)) {
-        fail(
-          `unknown Cloud One region "${region}"`,
-          `Known regions: ${CLOUD_ONE_REGIONS.join(', ')}. Copy the region from the Cloud One console URL.`,
-        );
-      }
-      endpoint = { kind: 'regional', region, host };
+      const known = (CLOUD_ONE_REGIONS as readonly string[]).includes(region);
+      endpoint = { kind: 'regional', region, host, ...(known ? {} : { unknownRegion: true }) };
     } else if ((LEGACY_HOSTS as readonly string[]).includes(host)) {
       endpoint = { kind: 'legacy', host };
     } else if (options.onPremises) {

@@ -59,6 +59,30 @@ describe('CloudOneConnector#test() against the simulator', () => {
     expect(sim.requests.log.map((e) => e.maxItems ?? null)).to.deep.equal([null, 1, 10]);
   });
 
+  it('should say at the address step that a region it does not know does not resolve', async () => {
+    const sim = await simulator();
+    // A resolver that knows no name, as DNS answers for a region that does not exist.
+    const resolve = ((
+      hostname: string,
+      _options: unknown,
+      callback: (err: NodeJS.ErrnoException) => void,
+    ) => {
+      const err: NodeJS.ErrnoException = new Error(`getaddrinfo ENOTFOUND ${hostname}`);
+      err.code = 'ENOTFOUND';
+      callback(err);
+    }) as unknown as NonNullable<ConstructorParameters<typeof AxiosHttpClientFactory>[0]>['resolve'];
+    const { connector } = await connectTo(
+      sim,
+      { apiUrl: 'https://workload.zz-9.cloudone.trendmicro.com/api', maxRetries: 0 },
+      { httpClientFactory: new AxiosHttpClientFactory({ development: true, resolve }) },
+    );
+    const result = await connector.test();
+    expect(statuses(result)[0]).to.equal('connect:failed');
+    expect(result.steps[0].hint)
+      .to.match(/workload\.zz-9\.cloudone\.trendmicro\.com does not resolve/)
+      .and.match(/"zz-9" is not a region this plugin knows \(us-1,/);
+  });
+
   it('should fail at authentication with status, vendor message and a fix for a bad key', async () => {
     const sim = await simulator();
     const { connector } = await connectTo(sim, {
