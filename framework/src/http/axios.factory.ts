@@ -119,10 +119,18 @@ export function wrapHttpError(err: unknown, context = 'request'): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
+/** The request's URL as axios builds it (base URL and path joined, never resolved) without credentials or query. */
 export function safeUrl(baseURL?: string, url?: string): string | undefined {
   if (!baseURL && !url) return undefined;
   try {
-    const u = new URL(url ?? '', baseURL);
+    const absolute = url !== undefined && /^[a-z][a-z\d+.-]*:\/\//i.test(url);
+    const joined =
+      absolute || !baseURL
+        ? (url ?? '')
+        : url
+          ? `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`
+          : baseURL;
+    const u = new URL(joined);
     u.username = '';
     u.password = '';
     return `${u.origin}${u.pathname}`;

@@ -12,6 +12,7 @@ import {
   perConfig,
   RateLimitError,
   requestJson,
+  safeUrl,
   VendorApiError,
   type Clock,
 } from '../../src/engine';
@@ -24,6 +25,17 @@ const failure = (fn: () => unknown): ConfigurationError => {
   }
   throw new Error('accepted');
 };
+
+describe('safeUrl', () => {
+  it('should join the base path and the request path as axios does, without credentials or query', () => {
+    expect(safeUrl('http://u:p@host:8080/api', 'computers/search?x=1')).to.equal(
+      'http://host:8080/api/computers/search',
+    );
+    expect(safeUrl('http://host/api/', '/computers')).to.equal('http://host/api/computers');
+    expect(safeUrl('http://host/api', 'https://other/x')).to.equal('https://other/x');
+    expect(safeUrl('http://host/api')).to.equal('http://host/api');
+  });
+});
 
 describe('checkBaseUrl', () => {
   it('should add https to a bare host and drop the trailing slash', () => {
