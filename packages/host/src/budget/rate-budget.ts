@@ -36,22 +36,26 @@ export class MemoryRateBudget implements RateBudget {
   }
 
   async take(key: string, signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      const now = this.clock.now();
-      const b = this.buckets.get(key) ?? { tokens: this.options.burst, at: now };
-      b.tokens = Math.min(this.options.burst, b.tokens + (now - b.at) * this.perMs);
-      b.at = now;
-      this.buckets.set(key, b);
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
-        return;
-      }
-      await this.clock.sleep(Math.ceil((1 - b.tokens) / this.perMs), signal);
+    const now = this.clock.now();
+    const b = this.buckets.get(key) ?? { tokens: this.options.burst, at: now };
+    b.tokens = Math.min(this.options.burst, b.tokens + (now - b.at) * this.perMs);
+    b.at = now;
+    this.buckets.set(key, b);
+    // A waiter reserves its token (the bucket goes into debt) and sleeps once until it exists, so a
+    // herd of waiters is served in turn, one evaluation each; an abort gives the token back.
+    b.tokens -= 1;
+    if (b.tokens >= 0) return;
+    try {
+      await this.clock.sleep(Math.ceil(-b.tokens / this.perMs), signal);
+    } catch (err) {
+      b.tokens += 1;
+      throw err;
     }
   }
 }
 
-// Token bucket in one script with the server's clock, so every host agrees on time.
+// Token bucket in one script with the server's clock, so every host agrees on time. A caller always
+// takes its token, going into debt when there is none, and is told how long until it exists.
 const TAKE = `
 local cap = tonumber(ARGV[1])
 local perMs = tonumber(ARGV[2])
@@ -61,10 +65,11 @@ local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens = tonumber(state[1]) or cap
 local at = tonumber(state[2]) or now
 tokens = math.min(cap, tokens + math.max(0, now - at) * perMs)
+tokens = tokens - 1
 local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / perMs) end
+if tokens < 0 then wait = math.ceil(-tokens / perMs) end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-redis.call('PEXPIRE', KEYS[1], math.ceil(cap / perMs) + 60000)
+redis.call('PEXPIRE', KEYS[1], math.ceil((cap - tokens) / perMs) + 60000)
 return wait`;
 
 /** The distributed budget: one Redis token bucket per credential, shared by every host. */
@@ -81,18 +86,17 @@ export class RedisRateBudget implements RateBudget {
   }
 
   async take(key: string, signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      const wait = Number(
-        await this.redis.eval(
-          TAKE,
-          1,
-          `${this.keyPrefix}:budget:${key}`,
-          String(this.options.burst),
-          String(this.perMs),
-        ),
-      );
-      if (wait <= 0) return;
+    const bucket = `${this.keyPrefix}:budget:${key}`;
+    const wait = Number(
+      await this.redis.eval(TAKE, 1, bucket, String(this.options.burst), String(this.perMs)),
+    );
+    if (wait <= 0) return;
+    try {
       await this.clock.sleep(wait, signal);
+    } catch (err) {
+      // The reserved token goes back (best effort: a lost refund only slows this credential briefly).
+      await this.redis.hincrbyfloat(bucket, 'tokens', 1).catch(() => undefined);
+      throw err;
     }
   }
 }

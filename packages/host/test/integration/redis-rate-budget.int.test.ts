@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { expect } from 'chai';
 import { SystemClock } from '@connectors/framework/engine';
+import sinon from 'sinon';
 import { RedisRateBudget } from '../../src/budget/rate-budget';
+import { FakeClock } from '../helpers/fake-clock';
 
 describe('RedisRateBudget', () => {
   let redis: Redis;
@@ -31,6 +33,28 @@ describe('RedisRateBudget', () => {
         expect(Number(after.tokens)).to.be.below(1);
       } finally {
         await other.quit();
+      }
+    });
+
+    it('should answer a herd of waiters with one evaluation each, in turn', async () => {
+      const clock = new FakeClock();
+      const budget = new RedisRateBudget(redis, prefix, clock, { requestsPerMinute: 60, burst: 1 });
+      const evals = sinon.spy(redis, 'eval');
+      try {
+        await budget.take('herd');
+        const done: number[] = [];
+        const herd = [1, 2, 3, 4].map((n) => budget.take('herd').then(() => done.push(n)));
+        // Each waiter reserved its token: all four sleep (about 1, 2, 3 and 4 seconds), once each.
+        for (let i = 0; i < 200 && clock.pendingSleepers < 4; i++)
+          await new Promise((r) => setTimeout(r, 10));
+        expect(clock.pendingSleepers).to.equal(4);
+        expect(evals.callCount).to.equal(5);
+        await clock.advance(4_500, 500);
+        await Promise.all(herd);
+        expect(done).to.deep.equal([1, 2, 3, 4]);
+        expect(evals.callCount).to.equal(5);
+      } finally {
+        evals.restore();
       }
     });
   });

@@ -5,6 +5,7 @@ import { AxiosHttpClientFactory, Secret } from '@connectors/framework/engine';
 import { BudgetedHttpClientFactory, budgetKey, MemoryRateBudget } from '../../src/budget/rate-budget';
 import { SecretBox } from '../../src/crypto/secret-box';
 import { createHash, randomBytes } from 'node:crypto';
+import sinon from 'sinon';
 import { FakeClock, settle } from '../helpers/fake-clock';
 
 describe('MemoryRateBudget', () => {
@@ -21,6 +22,35 @@ describe('MemoryRateBudget', () => {
       await budget.take('cred-b'); // another credential has its own budget
       await clock.advance(1_000, 1_000);
       expect(third).to.equal(true);
+    });
+
+    it('should serve a herd of waiters in turn, each sleeping once', async () => {
+      const clock = new FakeClock();
+      const budget = new MemoryRateBudget(clock, { requestsPerMinute: 60, burst: 1 });
+      await budget.take('cred');
+      const sleeps = sinon.spy(clock, 'sleep');
+      const done: number[] = [];
+      const herd = [1, 2, 3].map((n) => budget.take('cred').then(() => done.push(n)));
+      await clock.advance(1_000, 1_000);
+      expect(done).to.deep.equal([1]);
+      await clock.advance(2_000, 1_000);
+      await Promise.all(herd);
+      expect(done).to.deep.equal([1, 2, 3]);
+      expect(sleeps.callCount).to.equal(3);
+    });
+
+    it("should give an aborted waiter's token back to the next one", async () => {
+      const clock = new FakeClock();
+      const budget = new MemoryRateBudget(clock, { requestsPerMinute: 60, burst: 1 });
+      await budget.take('cred');
+      const abort = new AbortController();
+      const first = budget.take('cred', abort.signal).catch(() => 'aborted');
+      abort.abort();
+      expect(await first).to.equal('aborted');
+      let second = false;
+      void budget.take('cred').then(() => (second = true));
+      await clock.advance(1_000, 1_000);
+      expect(second).to.equal(true);
     });
   });
 });
