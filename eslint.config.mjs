@@ -139,7 +139,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/{testkit,scaffolder,cloudone-simulator}/src/**/*.ts', 'bench/src/**/*.ts'],
+    files: ['packages/{testkit,scaffolder,cloudone-simulator,falcon-simulator}/src/**/*.ts', 'bench/src/**/*.ts'],
     rules: restrict([DEEP_IMPORT]),
   },
   {

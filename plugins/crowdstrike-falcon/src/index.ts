@@ -1,0 +1,2 @@
+export { FalconConnector, FalconConnector as connector } from './falcon.connector';
+export type { FalconConfig } from './types';
