@@ -13,7 +13,7 @@ const SIMULATOR_BIN = path.join(ROOT, 'packages', 'cloudone-simulator', 'bin', '
 export const PLUGIN_DIR = path.join(ROOT, 'plugins', 'trendmicro-cloudone');
 
 /** Resolves with the first stdout line of `child` parsed as JSON; rejects if it exits first. */
-function firstJsonLine<T>(child: ChildProcess, what: string): Promise<T> {
+export function firstJsonLine<T>(child: ChildProcess, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
@@ -39,7 +39,7 @@ function firstJsonLine<T>(child: ChildProcess, what: string): Promise<T> {
   });
 }
 
-function waitExit(child: ChildProcess): Promise<void> {
+export function waitExit(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());

@@ -23,6 +23,8 @@ export interface CloudOneSetup {
   manifest: ConnectorManifest;
   instance: ConnectorInstanceInfo;
   config: ResolvedConfig;
+  /** What the bench collects (default Cloud One's `computers`). */
+  contentTypes?: string[];
 }
 
 export interface CloudOneSetupOptions {

@@ -84,7 +84,7 @@ export function benchCollection(setup: CloudOneSetup, queue: Queue, pagesInFligh
     manifest: setup.manifest,
     instance: setup.instance,
     config: setup.config,
-    contentTypes: ['computers'],
+    contentTypes: setup.contentTypes ?? ['computers'],
     queue,
     filters: new ExcludeFilters([]),
     clock: new SystemClock(),
