@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { generateCloudOneKey, startSimulator, type SimulatorHandle } from '@connectors/cloudone-simulator';
 import { RedisHostStore, type ConnectorStatus, type RunSummary } from '@connectors/host';
-import { runCli, SECRET_KEY, startDaemon, type CliEnv } from '../helpers/cli.runner';
+import { runCli, SECRET_KEY, startDaemon, waitForOutput, type CliEnv } from '../helpers/cli.runner';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -124,13 +124,23 @@ describe('connectors start: two hosts sharing a Redis (end to end)', () => {
     // The daemons' ingest workers took the records from the Redis stream into the lake, once per id.
     const lake = await runCli(['search', '--tenant', 'acme', '--limit', '10000', '--json'], env);
     expect(lake.json<unknown[]>()).to.have.length(300);
-    // A manual run in Redis mode waits for its own in-process ingest worker.
+    // A manual run in Redis mode never ingests into a lake of its own: with no live host ingesting it
+    // fails before collecting, naming the fix.
+    const refused = await runCli(['run', 'every-minute', '--tenant', 'acme'], env);
+    expect(refused.code, refused.stderr).to.equal(1);
+    expect(refused.stderr).to.contain('no live host runs ingest workers on this Redis');
+    expect(refused.stderr).to.match(/^fix: Start a host that ingests \(`connectors start`/m);
+    // With a live ingesting host (one that takes no dp connector) it waits for that host's ingestion.
+    const ingester = startDaemon(['--host-id', 'ingester', '--role', 'sensor:none', '--tick-ms', '100'], env);
+    daemons.push(ingester);
+    await waitForOutput(ingester, /connectors daemon ingester started as sensor:none/);
     const manual = await runCli(['run', 'every-minute', '--tenant', 'acme', '--json'], env);
     expect(manual.code, manual.stderr).to.equal(0);
-    expect(manual.json<RunSummary>()).to.include({
+    expect(manual.json<RunSummary>()).to.deep.include({
       ok: true,
       records: 300,
       ingested: 300,
+      ingestedBy: ['ingester'],
       trigger: 'manual',
     });
   });
