@@ -465,7 +465,9 @@ export class ConnectorHost {
       const stats = await queue.stats();
       if (stats.length === 0) return;
       if (polls % 10 === 9 && !(await this.liveIngestHosts()).length) {
-        throw noIngestHost(` (${stats.length} entries wait in the queue; they are ingested once one is back)`);
+        throw noIngestHost(
+          ` (${stats.length} entries wait in the queue; they are ingested once one is back)`,
+        );
       }
       await this.clock.sleep(100, signal);
     }

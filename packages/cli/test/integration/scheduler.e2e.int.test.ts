@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { generateCloudOneKey, startSimulator, type SimulatorHandle } from '@connectors/cloudone-simulator';
-import { RedisHostStore, type ConnectorStatus, type RunSummary } from '@connectors/host';
+import { RedisHostStore, type ConnectorStatus, type HostView, type RunSummary } from '@connectors/host';
 import { runCli, SECRET_KEY, startDaemon, waitForOutput, type CliEnv } from '../helpers/cli.runner';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -23,7 +23,9 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
  * Two `connectors start` processes share one Redis. An interval "minute" is shortened to one second
  * (CONNECTORS_MINUTE_MS) so several scheduled pulls happen in a few seconds.
  */
-describe('connectors start: two hosts sharing a Redis (end to end)', () => {
+describe('connectors start: two hosts sharing a Redis (end to end)', function () {
+  // Each step is a CLI process or a daemon; on a loaded machine a test takes well over 20 s.
+  this.timeout(60_000);
   let sim: SimulatorHandle;
   let slowSim: SimulatorHandle;
   let dataDir: string;
@@ -99,6 +101,13 @@ describe('connectors start: two hosts sharing a Redis (end to end)', () => {
       },
       30_000,
     );
+    // Both hosts heartbeat into the shared Redis.
+    const hosts = (await runCli(['hosts', '--json'], env)).json<HostView[]>();
+    expect(hosts.map((h) => [h.hostId, h.roles, h.alive])).to.deep.equal([
+      ['host-a', ['dp'], true],
+      ['host-b', ['dp'], true],
+    ]);
+    expect((await runCli(['hosts'], env)).stdout).to.match(/^host-a +dp +\S+ .* yes$/m);
     const stopped = daemons.splice(0, 2);
     for (const d of stopped) d.child.kill('SIGTERM');
     expect(await Promise.all(stopped.map((d) => d.exited))).to.deep.equal([0, 0]);
@@ -143,6 +152,9 @@ describe('connectors start: two hosts sharing a Redis (end to end)', () => {
       ingestedBy: ['ingester'],
       trigger: 'manual',
     });
+    daemons.splice(daemons.indexOf(ingester), 1);
+    ingester.child.kill('SIGTERM');
+    expect(await ingester.exited).to.equal(0);
   });
 
   it('should run a collection cut short by a crash again as soon as its lease expires', async () => {

@@ -40,7 +40,10 @@ describe('placement and heartbeats on a shared Redis', function () {
     for (const c of contexts.reverse()) await c.cleanup();
   });
 
-  const open = async (overrides: Partial<HostOptions>, shared?: TestHostContext): Promise<TestHostContext> => {
+  const open = async (
+    overrides: Partial<HostOptions>,
+    shared?: TestHostContext,
+  ): Promise<TestHostContext> => {
     const t = await openTestHost({ ...redis, ...overrides }, shared);
     contexts.push(t);
     return t;
@@ -50,7 +53,11 @@ describe('placement and heartbeats on a shared Redis', function () {
     const dp = await open({ hostId: 'dp-host' });
     const sensor = await open({ hostId: 'sensor-host', roles: ['sensor:s1'] }, dp);
     await dp.host.facade.createSensor({ id: 's1' });
-    const onSensor = await createFakeConnector(dp.host, { name: 'on sensor', runOn: 'sensor:s1', profile: null });
+    const onSensor = await createFakeConnector(dp.host, {
+      name: 'on sensor',
+      runOn: 'sensor:s1',
+      profile: null,
+    });
     const onDp = await createFakeConnector(dp.host, { name: 'on dp' });
     const runs: RunSummary[] = [];
     for (const t of [dp, sensor]) daemons.push(await Daemon.start(t.host, DAEMON, (r) => runs.push(r)));
@@ -66,7 +73,9 @@ describe('placement and heartbeats on a shared Redis', function () {
       ['dp-host', ['dp'], true, 1],
       ['sensor-host', ['sensor:s1'], true, 1],
     ]);
-    expect((await dp.host.facade.status({ tenant: 'acme', name: 'on sensor' }))[0].noHost).to.equal(undefined);
+    expect((await dp.host.facade.status({ tenant: 'acme', name: 'on sensor' }))[0].noHost).to.equal(
+      undefined,
+    );
 
     // The sensor host is killed: its record stays, its heartbeat ages past the TTL.
     const killed = daemons.splice(1, 1)[0];
@@ -82,9 +91,9 @@ describe('placement and heartbeats on a shared Redis', function () {
     );
     await killed.stop(0);
     // The dp host never took the sensor connector, however often it came due.
-    expect(runs.filter((r) => r.connectorId === onSensor.id).every((r) => r.hostId === 'sensor-host')).to.equal(
-      true,
-    );
+    expect(
+      runs.filter((r) => r.connectorId === onSensor.id).every((r) => r.hostId === 'sensor-host'),
+    ).to.equal(true);
   });
 
   it('should not ingest a manual run into a lake of its own: it fails with no ingest host, then waits for the cluster', async () => {

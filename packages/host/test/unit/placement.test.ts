@@ -96,7 +96,11 @@ describe('Heartbeat', () => {
     expect(h).to.include({ hostId: 'h1', runsInProgress: 2, ttlMs: 9_000, alive: true });
     expect(t.clock.now() - h.lastSeenAt).to.be.below(3_001);
     // A host that stops beating without removing its record (killed) is dead one TTL later.
-    await t.host.store.put('hosts', 'h2', { ...record('h2', ['dp']), lastSeenAt: t.clock.now(), ttlMs: 9_000 });
+    await t.host.store.put('hosts', 'h2', {
+      ...record('h2', ['dp']),
+      lastSeenAt: t.clock.now(),
+      ttlMs: 9_000,
+    });
     await t.clock.advance(9_001);
     expect((await directory.live()).map((x) => x.hostId)).to.deep.equal(['h1']);
     await heartbeat.stop();
@@ -139,7 +143,11 @@ describe('placement', () => {
 
   describe('Scheduler#tick', () => {
     it('should start a connector only on a host whose roles include its run on', async () => {
-      const onSensor = await createFakeConnector(dp.host, { name: 'on sensor', runOn: 'sensor:s1', profile: null });
+      const onSensor = await createFakeConnector(dp.host, {
+        name: 'on sensor',
+        runOn: 'sensor:s1',
+        profile: null,
+      });
       const onDp = await createFakeConnector(dp.host, { name: 'on dp' });
       await dp.clock.advance(60_000); // past both first pulls
       const dpRuns: RunSummary[] = [];
@@ -166,7 +174,11 @@ describe('placement', () => {
 
   describe('RunCoordinator#tryRun', () => {
     it('should not take a scheduled pull placed elsewhere', async () => {
-      const def = await createFakeConnector(dp.host, { name: 'on sensor', runOn: 'sensor:s1', profile: null });
+      const def = await createFakeConnector(dp.host, {
+        name: 'on sensor',
+        runOn: 'sensor:s1',
+        profile: null,
+      });
       expect(await dp.host.coordinator.tryRun(def, { trigger: 'schedule' })).to.equal(undefined);
       expect(fakeControls.collectsStarted).to.equal(0);
       expect(await sensor.host.coordinator.tryRun(def, { trigger: 'schedule' })).to.include({ ok: true });
