@@ -6,7 +6,7 @@ import type { HostStore } from '../store/host-store';
 import type { HostRecord, HostView } from '../types';
 
 /** A heartbeat older than this means the host is gone (a third of it is the heartbeat period). */
-export const DEFAULT_HOST_TTL_MS = 15_000;
+const DEFAULT_HOST_TTL_MS = 15_000;
 /** Records of hosts not seen for this long are removed by the live hosts' heartbeats. */
 export const HOST_RECORD_RETENTION_MS = 24 * 3_600_000;
 
@@ -59,7 +59,7 @@ export class HostDirectory {
   }
 }
 
-export function isAlive(record: Pick<HostRecord, 'lastSeenAt' | 'ttlMs'>, now: number): boolean {
+function isAlive(record: Pick<HostRecord, 'lastSeenAt' | 'ttlMs'>, now: number): boolean {
   return now - record.lastSeenAt <= record.ttlMs;
 }
 
