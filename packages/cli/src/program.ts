@@ -4,6 +4,7 @@ import { InputError } from '@connectors/host';
 import { registerConnectors } from './commands/connectors.command';
 import { registerDemo } from './commands/demo.command';
 import { registerFilters } from './commands/filters.command';
+import { registerHosts } from './commands/hosts.command';
 import { registerInventory } from './commands/inventory.command';
 import { registerLake } from './commands/lake.command';
 import { registerNew } from './commands/new.command';
@@ -64,6 +65,7 @@ export function buildProgram(io: CliIO, state: ProgramState): Command {
     registerStart,
     registerStatus,
     registerRuns,
+    registerHosts,
     registerLake,
     registerRespond,
     registerNew,

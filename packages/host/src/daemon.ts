@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { ConnectorError, toConnectorError } from '@connectors/framework/engine';
+import { Heartbeat, HOST_VERSION } from './cluster/host.directory';
 import type { ConnectorHost } from './host';
 import { HealthServer } from './metrics/health.server';
 import { Scheduler } from './scheduler/scheduler';
@@ -13,6 +14,8 @@ import type { DaemonOptions, IngestHandle, RunSummary } from './types';
  */
 export class Daemon {
   readonly scheduler: Scheduler;
+  /** This host's record in the shared store: id, roles, version, runs in progress. */
+  readonly heartbeat: Heartbeat;
   private readonly ingest: IngestHandle[] = [];
   private health?: HealthServer;
   private refreshLoop?: Promise<void>;
@@ -45,6 +48,23 @@ export class Daemon {
       },
       options,
     );
+    const startedAt = host.clock.now();
+    const ingestWorkers = options.ingestWorkers ?? 1;
+    this.heartbeat = new Heartbeat({
+      directory: host.directory,
+      clock: host.clock,
+      logger: host.logger,
+      ttlMs: options.heartbeatTtlMs,
+      describe: () => ({
+        hostId: host.hostId,
+        roles: [...host.roles],
+        version: HOST_VERSION,
+        startedAt,
+        runsInProgress: host.coordinator.runsInProgress,
+        ingestWorkers,
+        sharedLake: host.options.sharedLake === true,
+      }),
+    });
   }
 
   static async start(
@@ -76,6 +96,8 @@ export class Daemon {
       }
       if (options.leaseTtlMs !== undefined) host.coordinator.leaseTtlMs = options.leaseTtlMs;
       if (options.shutdownGraceMs !== undefined) host.coordinator.settleMs = options.shutdownGraceMs;
+      // Listed before the scheduler takes work: a manual run looks for live ingest workers here.
+      await d.heartbeat.start();
       d.scheduler.start();
       d.startRefresh(options.statusRefreshMs ?? STATUS_REFRESH_MS);
     } catch (err) {
@@ -85,6 +107,7 @@ export class Daemon {
     host.logger.info(
       {
         hostId: host.hostId,
+        roles: host.roles,
         store: host.store.kind,
         ingestWorkers: workers,
         maxConcurrentRuns: d.scheduler.maxConcurrent,
@@ -122,6 +145,7 @@ export class Daemon {
       await this.scheduler.stop(graceMs ?? this.options.shutdownGraceMs);
       await this.refreshLoop;
       await Promise.all(this.ingest.map((w) => w.stop().catch(() => undefined)));
+      await this.heartbeat.stop();
       await this.health?.close();
       process.off('unhandledRejection', this.onEscapedRejection);
       this.host.logger.info({ hostId: this.host.hostId }, 'daemon stopped');

@@ -23,6 +23,8 @@ import { PageBudget } from './pipeline/page-demand';
 import { MemoryRateBudget, RedisRateBudget, DEFAULT_BUCKET, type RateBudget } from './budget/rate-budget';
 import { PluginCatalog } from './catalog/plugin.catalog';
 import { ConnectorFactory } from './connector.factory';
+import { HostDirectory } from './cluster/host.directory';
+import { describePlacement, parseRoles, placementOf } from './cluster/placement';
 import { openSecretBox } from './crypto/key-check';
 import { BusyError, HostInputError } from './errors';
 import { HostFacade } from './facade/host.facade';
@@ -33,7 +35,12 @@ import { COLLECTIONS, testLeaseName } from './registry/collections';
 import { ConnectorRegistry, instanceOf } from './registry/connector.registry';
 import { InventoryRegistry } from './registry/inventory.registry';
 import { FirstRunPacer } from './scheduler/first-run.pacer';
-import { findInterruptedRun, RunCoordinator, type RunRequest } from './scheduler/run.coordinator';
+import {
+  findInterruptedRun,
+  RunCoordinator,
+  type RunIngestion,
+  type RunRequest,
+} from './scheduler/run.coordinator';
 import { acquireLease, LeaseKeeper } from './store/lease.keeper';
 import { StatusTracker, toStatusError } from './status/status.tracker';
 import type { HostStore } from './store/host-store';
@@ -44,6 +51,7 @@ import type {
   ConnectorStatus,
   HostBackends,
   HostOptions,
+  HostView,
   IngestHandle,
   RunFigures,
   RunProgress,
@@ -128,6 +136,10 @@ export class ConnectorHost {
   readonly container: DependencyContainer;
   /** Pages in flight across every run of this host (`HostOptions.pagesInFlight`). */
   readonly pageBudget: PageBudget;
+  /** @internal The hosts sharing this store, by their heartbeats. */
+  readonly directory: HostDirectory;
+  /** The placements this host takes (`HostOptions.roles`, default `dp`). */
+  readonly roles: readonly string[];
   private readonly factory: ConnectorFactory;
   private readonly backends: HostBackends;
   private readonly budgetRedis?: Redis;
@@ -150,12 +162,15 @@ export class ConnectorHost {
     this.backends = parts.backends;
     this.budgetRedis = parts.budgetRedis;
     this.pageBudget = parts.pageBudget;
+    this.roles = parseRoles(parts.options.roles);
+    this.directory = new HostDirectory(this.store, this.clock);
     this.status = new StatusTracker({
       store: this.store,
       clock: this.clock,
       registry: this.connectors,
       logger: this.logger,
       backlog: async () => (this.queuePromise ? (await (await this.queuePromise).stats()).length : undefined),
+      directory: this.directory,
     });
     this.coordinator = new RunCoordinator({
       store: this.store,
@@ -164,6 +179,7 @@ export class ConnectorHost {
       status: this.status,
       logger: this.logger,
       hostId: this.hostId,
+      roles: this.roles,
       minuteMs: this.minuteMs,
       deadlineMs: parts.options.redisDeadlineMs,
       execute: (def, request) => this.executeRun(def, request),
@@ -172,6 +188,7 @@ export class ConnectorHost {
   }
 
   static async open(options: HostOptions): Promise<ConnectorHost> {
+    parseRoles(options.roles); // a bad role fails before anything opens
     const pageBudget = new PageBudget(checkPagesInFlight(options.pagesInFlight));
     const clock = options.clock ?? new SystemClock();
     const logger = options.logger ?? createSilentLogger();
@@ -370,18 +387,28 @@ export class ConnectorHost {
         `Add it to a profile: \`connectors profiles add default --connector "${def.name}" --tenant ${def.tenant}\`.`,
       );
     }
+    this.checkPlacement(def);
     let ingest: IngestHandle | undefined;
-    // Ingestion runs inside the run, so a sink that cannot write (a corrupt lake) fails the run.
-    const ingestion =
-      options.waitForIngestion !== false
-        ? {
-            start: async (): Promise<void> => {
-              ingest = await this.createIngest(`run-${this.hostId}-${Date.now().toString(36)}`);
-              ingest.start();
-            },
-            drained: (signal: AbortSignal): Promise<void> => ingest!.drained(signal),
-          }
-        : undefined;
+    let ingestion: RunIngestion | undefined;
+    let ingestedBy: string[] | undefined;
+    if (options.waitForIngestion === false) {
+      ingestion = undefined;
+    } else if (this.ingestsInCluster) {
+      // Redis without a shared lake: an ingest worker here would write a lake of its own and split the
+      // run across two lakes, so the run waits for the cluster's ingest workers (docs/durability.md).
+      ingestedBy = (await this.liveIngestHosts()).map((h) => h.hostId);
+      if (!ingestedBy.length) throw noIngestHost();
+      ingestion = { start: async () => undefined, drained: (signal) => this.clusterDrained(signal) };
+    } else {
+      // Ingestion runs inside the run, so a sink that cannot write (a corrupt lake) fails the run.
+      ingestion = {
+        start: async (): Promise<void> => {
+          ingest = await this.createIngest(`run-${this.hostId}-${Date.now().toString(36)}`);
+          ingest.start();
+        },
+        drained: (signal: AbortSignal): Promise<void> => ingest!.drained(signal),
+      };
+    }
     const tracker = options.onProgress
       ? new ProgressTracker(await this.queue(), options.onProgress)
       : undefined;
@@ -396,10 +423,53 @@ export class ConnectorHost {
         ...progressOf(summary, 'done', this.clock.now() - summary.startedAt),
         backlog: tracker?.backlog,
       });
-      return summary;
+      return ingestedBy && summary.ok ? { ...summary, ingestedBy } : summary;
     } finally {
       await tracker?.stop();
       await ingest?.stop();
+    }
+  }
+
+  /**
+   * With Redis and no shared lake, ingestion belongs to the daemons (their ingest workers), never to a
+   * manual run in this process (`HostOptions.sharedLake`).
+   */
+  private get ingestsInCluster(): boolean {
+    return Boolean(this.options.redisUrl) && !this.options.sharedLake;
+  }
+
+  /** @internal Live hosts that run ingest workers. */
+  async liveIngestHosts(): Promise<HostView[]> {
+    return (await this.directory.live()).filter((h) => h.ingestWorkers > 0);
+  }
+
+  /**
+   * A manual run executes here only when this process takes the connector's placement: a sensor's
+   * connector reaches what only the sensor reaches (docs/durability.md, "Placement").
+   */
+  private checkPlacement(def: ConnectorDefinition): void {
+    if (this.coordinator.takes(def)) return;
+    const role = placementOf(def.runOn);
+    throw new HostInputError(
+      'RUN_PLACED_ELSEWHERE',
+      'role',
+      `${def.name} runs on ${describePlacement(role)}, and this process takes ${this.roles.join(', ')}`,
+      `Run it where it belongs: \`connectors run "${def.name}" --tenant ${def.tenant} --role ${role}\` on that machine; its scheduled pulls run on hosts started with \`connectors start --role ${role}\`.`,
+    );
+  }
+
+  /** Waits until the shared queue is empty; fails when no live host ingests it any more. */
+  private async clusterDrained(signal: AbortSignal): Promise<void> {
+    const queue = await this.queue();
+    for (let polls = 0; ; polls++) {
+      const stats = await queue.stats();
+      if (stats.length === 0) return;
+      if (polls % 10 === 9 && !(await this.liveIngestHosts()).length) {
+        throw noIngestHost(
+          ` (${stats.length} entries wait in the queue; they are ingested once one is back)`,
+        );
+      }
+      await this.clock.sleep(100, signal);
     }
   }
 
@@ -426,11 +496,11 @@ export class ConnectorHost {
 
   /** @internal Status of one connector, or of every connector (of a tenant). */
   async statusOf(tenant?: string, name?: string): Promise<ConnectorStatus[]> {
-    const backlog = await this.status.backlog();
-    if (name) return [await this.status.get(await this.connectors.get(tenant, name), backlog)];
+    const [backlog, hosts] = await Promise.all([this.status.backlog(), this.directory.live()]);
+    if (name) return [await this.status.get(await this.connectors.get(tenant, name), backlog, hosts)];
     if (tenant) await this.inventory.requireTenant(tenant);
     const defs = await this.connectors.list(tenant);
-    return Promise.all(defs.map((d) => this.status.get(d, backlog)));
+    return Promise.all(defs.map((d) => this.status.get(d, backlog, hosts)));
   }
 
   /** @internal The connector's last runs, newest first (bounded history). */
@@ -586,6 +656,15 @@ function progressOf(f: RunFigures, phase: RunProgress['phase'], elapsedMs: numbe
     truncated: f.truncated,
     rate: elapsedMs > 0 ? Math.round((f.records * 1000) / elapsedMs) : 0,
   };
+}
+
+/** No live host ingests the shared queue: a manual run would wait forever (or split the lake). */
+function noIngestHost(before = ''): BusyError {
+  return new BusyError(
+    'NO_INGEST_HOST',
+    `no live host runs ingest workers on this Redis, and a manual run in Redis mode never ingests into a lake of its own${before}`,
+    'Start a host that ingests (`connectors start`, with --ingest-workers 1 or more) on the machine that holds the lake, then run again.',
+  );
 }
 
 function checkPagesInFlight(value: number | undefined): number {

@@ -131,6 +131,11 @@ export interface RunSummary extends RunFigures {
   hostId: string;
   /** Records the ingest side had when the run returned (only when it waited for ingestion). */
   ingested?: number;
+  /**
+   * A manual run in Redis mode without a shared lake: the hosts whose ingest workers it waited for
+   * (it ingests nothing itself). Absent when this process ingested.
+   */
+  ingestedBy?: string[];
   /** The run never recorded an outcome (its process died): found by the next run, or when read. */
   interrupted?: boolean;
 }
@@ -151,6 +156,11 @@ export interface ConnectorStatus {
   lastRun?: Omit<RunSummary, 'error'>;
   /** Entries waiting in the queue (whole queue: it is shared by connectors). */
   backlog?: number;
+  /**
+   * Set when no live host takes this connector's placement, so nothing will run it: what is missing and
+   * the fix ("no host is running as sensor s1: start one with `connectors start --role sensor:s1`").
+   */
+  noHost?: string;
   /** Set when a successful test cleared a failed status; a verification run follows within a minute. */
   clearedByTestAt?: number;
   /** When this status was last refreshed. */
@@ -178,6 +188,30 @@ export interface RunProgress {
   rate: number;
   /** Queue backlog (entries not yet ingested), when known. */
   backlog?: number;
+}
+
+/** What a host writes into the shared store at each heartbeat (collection `hosts`, key = host id). */
+export interface HostRecord {
+  hostId: string;
+  roles: string[];
+  version: string;
+  startedAt: number;
+  /** When the host last wrote its heartbeat (its own clock). */
+  lastSeenAt: number;
+  /** Collection runs this host executes right now. */
+  runsInProgress: number;
+  /** Ingest workers this host runs (0: it collects only). */
+  ingestWorkers: number;
+  /** Its ingest workers write into a lake every host shares (see `HostOptions.sharedLake`). */
+  sharedLake: boolean;
+  /** The TTL this host promises to beat within; readers judge liveness by it. */
+  ttlMs: number;
+}
+
+/** A host as `connectors hosts` lists it: its last heartbeat, and whether that is recent enough. */
+export interface HostView extends HostRecord {
+  /** The last heartbeat is younger than `ttlMs`. */
+  alive: boolean;
 }
 
 export interface RateBudgetOptions {
@@ -219,6 +253,17 @@ export interface HostOptions {
   secretKey?: string;
   /** This process's id in leases and run history (default `hostname:pid`). */
   hostId?: string;
+  /**
+   * The placements this host takes (`dp`, `sensor:ID`; default `['dp']`): its scheduler starts, and a
+   * manual `run` here executes, only connectors whose "run on" is one of them.
+   */
+  roles?: string[];
+  /**
+   * This process's ingestion writes into a lake every host shares (PostgreSQL). With Redis and without
+   * it, a manual run does not ingest here (that would split the run across two lakes): it waits for the
+   * cluster's ingest workers. Set it when the lake is shared; unset, the lake is the data directory's.
+   */
+  sharedLake?: boolean;
   logger?: Logger;
   clock?: Clock;
   httpClientFactory?: HttpClientFactory;
@@ -286,4 +331,6 @@ export interface DaemonOptions extends SchedulerOptions {
   ingestWorkers?: number;
   /** Status refresh period (default 5 minutes). */
   statusRefreshMs?: number;
+  /** A heartbeat older than this means the host is gone (default 15 000 ms); it beats every third of it. */
+  heartbeatTtlMs?: number;
 }

@@ -212,6 +212,7 @@ export function printStatus(ctx: CliContext, s: ConnectorStatus): void {
     `  ${'Last Run'.padEnd(14)}${s.lastRun ? `${s.lastRun.records} records, ${s.lastRun.pages} pages, ${s.lastRun.filtered} filtered, ${s.lastRun.truncated} truncated` : '-'}`,
   );
   ctx.print(`  ${'Backlog'.padEnd(14)}${s.backlog ?? '-'}`);
+  if (s.noHost) ctx.print(`  ${'No Host'.padEnd(14)}${s.noHost}`);
   if (s.clearedByTestAt)
     ctx.print(
       `  ${'Cleared'.padEnd(14)}by a passed test at ${formatTime(s.clearedByTestAt)}; a verification run follows within a minute`,

@@ -1,13 +1,23 @@
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit-codes';
 import { RunProgressView, summaryLine } from '../output/run-progress';
-import { bind, positiveIntOpt, requireOpt, type ProgramState } from './shared';
+import { bind, collect, listOpt, positiveIntOpt, requireOpt, type ProgramState } from './shared';
 
 export function registerRun(program: Command, state: ProgramState): void {
   program
     .command('run <name>')
-    .description('collect now and wait until ingestion has the data (progress bar on a terminal)')
+    .description(
+      'collect now and wait until ingestion has the data (progress bar on a terminal); with Redis and no ' +
+        "shared lake, ingestion is the cluster's ingest workers' (a live `connectors start` host), never this process's",
+    )
     .requiredOption('--tenant <tenant>', 'tenant')
+    .option(
+      '--role <role>',
+      'the placements this process takes (dp or sensor:ID; repeatable; default dp): a connector whose ' +
+        '"run on" is not among them is refused, naming where to run it',
+      collect,
+      [],
+    )
     .option('--no-wait', 'return once collection has published, without waiting for ingestion')
     .option('--json', 'print JSON')
     .option(
@@ -17,7 +27,10 @@ export function registerRun(program: Command, state: ProgramState): void {
     .action(
       bind(state, async (ctx, opts, [name]) => {
         const redisDeadlineMs = positiveIntOpt(opts, 'redisDeadlineMs', 'redis-deadline-ms');
-        const facade = await ctx.facade(redisDeadlineMs !== undefined ? { redisDeadlineMs } : {});
+        const facade = await ctx.facade({
+          roles: listOpt(opts, 'role'),
+          ...(redisDeadlineMs !== undefined ? { redisDeadlineMs } : {}),
+        });
         if (opts.wait === false && !ctx.redisUrl) {
           throw new UsageError(
             'no-wait',

@@ -1,7 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Command } from 'commander';
 import { DEFAULT_MAX_CONCURRENT_RUNS, DEFAULT_PAGES_IN_FLIGHT } from '@connectors/host';
-import { bind, intOpt, optString, positiveIntOpt, type ProgramState } from './shared';
+import { bind, collect, intOpt, listOpt, optString, positiveIntOpt, type ProgramState } from './shared';
 
 export function registerStart(program: Command, state: ProgramState): void {
   program
@@ -16,6 +16,17 @@ export function registerStart(program: Command, state: ProgramState): void {
     .option('--no-metrics', 'no metrics and health endpoints')
     .option('--ingest-workers <n>', 'ingest workers in this process', '1')
     .option('--host-id <id>', 'name of this host in leases and run history (default hostname:pid)')
+    .option(
+      '--role <role>',
+      'a placement this host takes: dp (data processor) or sensor:ID; repeatable; only connectors whose ' +
+        '"run on" is one of its roles run here (default dp)',
+      collect,
+      [],
+    )
+    .option(
+      '--heartbeat-ttl-ms <ms>',
+      'a heartbeat older than this means the host is gone (it beats every third of it; default 15000)',
+    )
     .option('--tick-ms <ms>', 'how often due runs are checked', '1000')
     // No commander defaults: unset, the scheduler's and the host's own apply (and are what is printed).
     .option(
@@ -45,6 +56,7 @@ export function registerStart(program: Command, state: ProgramState): void {
         const { daemon, facade } = await ctx.startDaemon(
           {
             hostId: optString(opts, 'hostId'),
+            roles: listOpt(opts, 'role'),
             ...(pagesInFlight !== undefined ? { pagesInFlight } : {}),
             ...(redisDeadlineMs !== undefined ? { redisDeadlineMs } : {}),
           },
@@ -56,6 +68,7 @@ export function registerStart(program: Command, state: ProgramState): void {
             tickMs: intOpt(opts, 'tickMs', 'tick-ms'),
             leaseTtlMs: intOpt(opts, 'leaseTtlMs', 'lease-ttl-ms'),
             shutdownGraceMs: intOpt(opts, 'shutdownGraceMs', 'shutdown-grace-ms'),
+            heartbeatTtlMs: positiveIntOpt(opts, 'heartbeatTtlMs', 'heartbeat-ttl-ms'),
           },
         );
         const info = facade.info();
@@ -83,7 +96,7 @@ export function registerStart(program: Command, state: ProgramState): void {
             });
         });
         ctx.io.stderr.write(
-          `connectors daemon ${info.hostId} started (${info.registry} registry, data in ${ctx.dataDir}, ` +
+          `connectors daemon ${info.hostId} started as ${info.roles.join(', ')} (${info.registry} registry, data in ${ctx.dataDir}, ` +
             `V8 heap limit ${heapMb} MB, ${daemon.scheduler.maxConcurrent} concurrent runs, ${info.pagesInFlight} pages in flight);${where}\n`,
         );
         await stopRequested;

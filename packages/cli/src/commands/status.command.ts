@@ -36,7 +36,14 @@ export function registerStatus(program: Command, state: ProgramState): void {
               formatTime(s.nextRunAt),
               s.lastRunRecords,
               s.backlog,
-              s.lastError ? s.lastError.summary.slice(0, 60) : s.reason ? `(${s.reason.slice(0, 58)})` : '',
+              // Nothing runs a connector no live host takes: that comes before its last error.
+              s.noHost
+                ? s.noHost
+                : s.lastError
+                  ? s.lastError.summary.slice(0, 60)
+                  : s.reason
+                    ? `(${s.reason.slice(0, 58)})`
+                    : '',
             ]),
           ),
         );

@@ -61,6 +61,9 @@ export function summaryLine(run: RunSummary, itemLabel: string): string {
     `${run.filtered} filtered, ${run.truncated} truncated${run.invalid ? `, ${run.invalid} invalid` : ''}`,
     `${formatDuration(run.durationMs)}, ${rate}/s`,
   ];
-  if (run.ingested !== undefined) parts.push(`ingested ${run.ingested}`);
+  if (run.ingested !== undefined)
+    parts.push(
+      `ingested ${run.ingested}${run.ingestedBy ? ` by the cluster's ingest workers (${run.ingestedBy.join(', ')})` : ''}`,
+    );
   return parts.join(' | ');
 }

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { generateCloudOneKey, startSimulator, type SimulatorHandle } from '@connectors/cloudone-simulator';
-import { RedisHostStore, type ConnectorStatus, type RunSummary } from '@connectors/host';
-import { runCli, SECRET_KEY, startDaemon, type CliEnv } from '../helpers/cli.runner';
+import { RedisHostStore, type ConnectorStatus, type HostView, type RunSummary } from '@connectors/host';
+import { runCli, SECRET_KEY, startDaemon, waitForOutput, type CliEnv } from '../helpers/cli.runner';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -23,7 +23,9 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
  * Two `connectors start` processes share one Redis. An interval "minute" is shortened to one second
  * (CONNECTORS_MINUTE_MS) so several scheduled pulls happen in a few seconds.
  */
-describe('connectors start: two hosts sharing a Redis (end to end)', () => {
+describe('connectors start: two hosts sharing a Redis (end to end)', function () {
+  // Each step is a CLI process or a daemon; on a loaded machine a test takes well over 20 s.
+  this.timeout(60_000);
   let sim: SimulatorHandle;
   let slowSim: SimulatorHandle;
   let dataDir: string;
@@ -99,6 +101,13 @@ describe('connectors start: two hosts sharing a Redis (end to end)', () => {
       },
       30_000,
     );
+    // Both hosts heartbeat into the shared Redis.
+    const hosts = (await runCli(['hosts', '--json'], env)).json<HostView[]>();
+    expect(hosts.map((h) => [h.hostId, h.roles, h.alive])).to.deep.equal([
+      ['host-a', ['dp'], true],
+      ['host-b', ['dp'], true],
+    ]);
+    expect((await runCli(['hosts'], env)).stdout).to.match(/^host-a +dp +\S+ .* yes$/m);
     const stopped = daemons.splice(0, 2);
     for (const d of stopped) d.child.kill('SIGTERM');
     expect(await Promise.all(stopped.map((d) => d.exited))).to.deep.equal([0, 0]);
@@ -124,15 +133,28 @@ describe('connectors start: two hosts sharing a Redis (end to end)', () => {
     // The daemons' ingest workers took the records from the Redis stream into the lake, once per id.
     const lake = await runCli(['search', '--tenant', 'acme', '--limit', '10000', '--json'], env);
     expect(lake.json<unknown[]>()).to.have.length(300);
-    // A manual run in Redis mode waits for its own in-process ingest worker.
+    // A manual run in Redis mode never ingests into a lake of its own: with no live host ingesting it
+    // fails before collecting, naming the fix.
+    const refused = await runCli(['run', 'every-minute', '--tenant', 'acme'], env);
+    expect(refused.code, refused.stderr).to.equal(1);
+    expect(refused.stderr).to.contain('no live host runs ingest workers on this Redis');
+    expect(refused.stderr).to.match(/^fix: Start a host that ingests \(`connectors start`/m);
+    // With a live ingesting host (one that takes no dp connector) it waits for that host's ingestion.
+    const ingester = startDaemon(['--host-id', 'ingester', '--role', 'sensor:none', '--tick-ms', '100'], env);
+    daemons.push(ingester);
+    await waitForOutput(ingester, /connectors daemon ingester started as sensor:none/);
     const manual = await runCli(['run', 'every-minute', '--tenant', 'acme', '--json'], env);
     expect(manual.code, manual.stderr).to.equal(0);
-    expect(manual.json<RunSummary>()).to.include({
+    expect(manual.json<RunSummary>()).to.deep.include({
       ok: true,
       records: 300,
       ingested: 300,
+      ingestedBy: ['ingester'],
       trigger: 'manual',
     });
+    daemons.splice(daemons.indexOf(ingester), 1);
+    ingester.child.kill('SIGTERM');
+    expect(await ingester.exited).to.equal(0);
   });
 
   it('should run a collection cut short by a crash again as soon as its lease expires', async () => {

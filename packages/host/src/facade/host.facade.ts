@@ -5,7 +5,7 @@ import { Lake, LAKE_FILE, type AssetChange, type LakeAsset } from '@connectors/l
 import { summarize } from '../catalog/plugin.catalog';
 import { HostInputError } from '../errors';
 import type { ConnectorHost } from '../host';
-import type { AnalyzerProfile, LogFilter, Sensor, Tenant } from '../types';
+import type { AnalyzerProfile, HostView, LogFilter, Sensor, Tenant } from '../types';
 import { checkInput } from './input';
 import { ScopeGuard } from './scope';
 import type { UseCase } from './schemas';
@@ -54,6 +54,7 @@ export class HostFacade {
       registry: this.host.store.kind,
       dataDir: path.resolve(this.host.options.dataDir),
       pagesInFlight: this.host.pageBudget.size,
+      roles: [...this.host.roles],
     };
   }
 
@@ -288,6 +289,15 @@ export class HostFacade {
   async status(input: { tenant?: string; name?: string } = {}, scope?: Scope): Promise<ConnectorStatus[]> {
     const tenant = this.begin('status', input, scope).tenantFor(input.tenant);
     return this.host.statusOf(tenant, input.name);
+  }
+
+  /**
+   * The hosts sharing this store, by their heartbeats: id, roles, version, started, last seen, runs in
+   * progress, ingest workers, and whether the last heartbeat is recent enough (`alive`).
+   */
+  async listHosts(input: Empty = {}, scope?: Scope): Promise<HostView[]> {
+    this.begin('listHosts', input, scope);
+    return this.host.directory.list();
   }
 
   /** The connector's last runs, newest first. */

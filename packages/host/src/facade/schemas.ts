@@ -185,6 +185,7 @@ export const INPUT_SCHEMAS = {
     { tenant, name: connectorName, limit: count('Most runs returned (0: none).', 0, 10_000) },
     ['tenant', 'name'],
   ),
+  listHosts: none,
   status: object({ tenant, name: connectorName }),
 
   search: object({ ...recordQuery, limit: count('Most records returned (newest first).', 1, 10_000) }),

@@ -10,6 +10,7 @@ import type { PluginSummary } from '../catalog/plugin.catalog';
 import type {
   AnalyzerProfile,
   ConnectorStatus,
+  HostView,
   ConnectorView,
   FilterCondition,
   RunProgress,
@@ -33,6 +34,8 @@ export interface HostInfo {
   dataDir: string;
   /** Pages every run of this host may hold together. */
   pagesInFlight: number;
+  /** The placements this host takes (`dp`, `sensor:ID`). */
+  roles: string[];
 }
 
 export interface PluginRefusal {
@@ -155,4 +158,4 @@ export interface RespondRequestInput extends ConnectorRef {
   target?: Record<string, string>;
 }
 
-export type { RunSummary, ConnectorStatus, ConnectorView, RespondResult };
+export type { RunSummary, ConnectorStatus, ConnectorView, HostView, RespondResult };

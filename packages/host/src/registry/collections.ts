@@ -13,6 +13,8 @@ export const COLLECTIONS = {
   runs: 'runs',
   /** connector id → the run in progress, recorded when it starts (see `ActiveRun`). */
   activeRuns: 'active-runs',
+  /** host id → its last heartbeat (`HostRecord`). */
+  hosts: 'hosts',
   /** Registry-wide facts, e.g. the secret key's check value. */
   meta: 'meta',
 } as const;

@@ -6,6 +6,7 @@ import {
   type Clock,
   type Logger,
 } from '@connectors/framework/engine';
+import { DEFAULT_ROLES, placementOf } from '../cluster/placement';
 import { emptyFigures } from '../pipeline/collection.pipeline';
 import { BusyError } from '../errors';
 import { COLLECTIONS, RUN_HISTORY_LIMIT, runLeaseName } from '../registry/collections';
@@ -46,6 +47,8 @@ export interface RunCoordinatorOptions {
   status: StatusTracker;
   logger: Logger;
   hostId: string;
+  /** The placements this host takes (`dp`, `sensor:ID`; default `dp`). */
+  roles?: readonly string[];
   execute: RunExecutor;
   /** Run lease TTL (default 10 000 ms), renewed every third of it. */
   leaseTtlMs?: number;
@@ -135,12 +138,26 @@ export class RunCoordinator {
   deadlineMs: number;
   /** How long the end of a cancelled run may wait for the queue (the daemon's shutdown grace). */
   settleMs = DEFAULT_SETTLE_MS;
+  /** The placements this host takes. */
+  readonly roles: readonly string[];
   private readonly minuteMs: number;
+  private executing = 0;
 
   constructor(private readonly options: RunCoordinatorOptions) {
+    this.roles = options.roles ?? DEFAULT_ROLES;
     this.leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_STORE_DEADLINE_MS;
     this.minuteMs = options.minuteMs ?? 60_000;
+  }
+
+  /** Collection runs executing in this process now (the heartbeat's "runs in progress"). */
+  get runsInProgress(): number {
+    return this.executing;
+  }
+
+  /** Whether this host takes the connector's placement ("run on" is one of its roles). */
+  takes(def: Pick<ConnectorDefinition, 'runOn'>): boolean {
+    return this.roles.includes(placementOf(def.runOn));
   }
 
   /**
@@ -149,6 +166,9 @@ export class RunCoordinator {
    */
   async tryRun(def: ConnectorDefinition, options: TryRunOptions): Promise<RunSummary | undefined> {
     const { store, clock, logger } = this.options;
+    // Placement: a scheduled pull is taken only by a host of the connector's "run on"; a manual run
+    // was checked by the caller (ConnectorHost.run).
+    if (options.trigger === 'schedule' && !this.takes(def)) return undefined;
     const acquiredAt = clock.now();
     const lease = await acquireLease(store, runLeaseName(def.id), this.options.hostId, this.leaseTtlMs);
     if (!lease) return undefined;
@@ -199,6 +219,7 @@ export class RunCoordinator {
     options.signal?.addEventListener('abort', onOuterAbort, { once: true });
     if (options.signal?.aborted) onOuterAbort();
     let summary: RunSummary;
+    this.executing++;
     try {
       summary = await this.options.execute(def, {
         runId,
@@ -212,6 +233,7 @@ export class RunCoordinator {
         ...(options.ingestion ? { ingestion: options.ingestion } : {}),
       });
     } finally {
+      this.executing--;
       keeper.stop();
       options.signal?.removeEventListener('abort', onOuterAbort);
     }

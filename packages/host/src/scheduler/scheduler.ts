@@ -19,7 +19,7 @@ export interface SchedulerDeps {
  * Starts due runs. Every tick it reads the due times, and for each due connector not already running
  * here it asks the coordinator, which takes the cluster-wide lease. Several host processes can run a
  * scheduler against one Redis: the lease and the re-check of the due time under it make each due
- * run happen once.
+ * run happen once. Only connectors whose "run on" is one of the host's roles are started here.
  */
 /** Runs a scheduler executes at once unless `SchedulerOptions.maxConcurrentRuns` says otherwise. */
 export const DEFAULT_MAX_CONCURRENT_RUNS = 4;
@@ -35,6 +35,11 @@ export class Scheduler {
   private wake?: () => void;
   /** The earliest due time after the last tick (runs due already wait for room, not for time). */
   private nextDueAt?: number;
+  /**
+   * Connectors seen placed elsewhere ("run on" is fixed at creation, so this never goes stale): their
+   * due times are skipped without reading their definitions at every tick.
+   */
+  private readonly placedElsewhere = new Set<string>();
 
   constructor(
     private readonly deps: SchedulerDeps,
@@ -92,24 +97,34 @@ export class Scheduler {
     const schedules = await this.deps.store.list<ScheduleState>(COLLECTIONS.schedule);
     let nextDueAt: number | undefined;
     for (const { value: s } of schedules)
-      if (s.nextRunAt !== undefined && s.nextRunAt > now)
+      if (s.nextRunAt !== undefined && s.nextRunAt > now && !this.placedElsewhere.has(s.connectorId))
         nextDueAt = Math.min(nextDueAt ?? Infinity, s.nextRunAt);
     this.nextDueAt = nextDueAt;
     const due = schedules
       .map((s) => s.value)
-      .filter((s) => s.nextRunAt !== undefined && s.nextRunAt <= now && !this.running.has(s.connectorId))
+      .filter(
+        (s) =>
+          s.nextRunAt !== undefined &&
+          s.nextRunAt <= now &&
+          !this.running.has(s.connectorId) &&
+          !this.placedElsewhere.has(s.connectorId),
+      )
       .sort((a, b) => a.nextRunAt! - b.nextRunAt!)
       .map((s) => s.connectorId);
     let next = 0;
     while (next < due.length) {
       const room = this.maxConcurrent - this.running.size;
       if (this.stopTicking.signal.aborted || room <= 0) return;
-      // Deleted or inactive connectors take no room, so another batch may follow.
+      // Deleted, inactive or elsewhere placed connectors take no room, so another batch may follow.
       const batch = due.slice(next, next + room);
       next += batch.length;
       const defs = await this.deps.registry.activeAmong(batch);
       for (const def of defs) {
         if (this.stopTicking.signal.aborted) return;
+        if (!this.deps.coordinator.takes(def)) {
+          this.placedElsewhere.add(def.id);
+          continue;
+        }
         // tick() may also be called directly (tests) while the loop's own tick runs.
         if (!this.running.has(def.id)) this.launch(def);
       }

@@ -1,10 +1,19 @@
 import { toConnectorError, type Clock, type Logger, type TestResult } from '@connectors/framework/engine';
+import type { HostDirectory } from '../cluster/host.directory';
+import { noHostMessage, placementOf } from '../cluster/placement';
 import type { ConnectorRegistry } from '../registry/connector.registry';
 import { COLLECTIONS, runLeaseName } from '../registry/collections';
 import { findInterruptedRun } from '../scheduler/run.coordinator';
 import { isDeadLocalProcess } from '../store/lease.keeper';
 import type { DocWrite, HostStore } from '../store/host-store';
-import type { ConnectorDefinition, ConnectorStatus, RunSummary, ScheduleState, StatusError } from '../types';
+import type {
+  ConnectorDefinition,
+  ConnectorStatus,
+  HostView,
+  RunSummary,
+  ScheduleState,
+  StatusError,
+} from '../types';
 
 /** Default status refresh period: the product refreshes connector status every five minutes. */
 export const STATUS_REFRESH_MS = 5 * 60_000;
@@ -18,6 +27,8 @@ export interface StatusTrackerOptions {
   logger: Logger;
   /** Queue backlog (entries not yet ingested), when a queue is open. */
   backlog?: () => Promise<number | undefined>;
+  /** The hosts' heartbeats: a connector no live host takes says so. */
+  directory?: HostDirectory;
   recheckAfterTestMs?: number;
 }
 
@@ -96,9 +107,13 @@ export class StatusTracker {
     return saved!;
   }
 
-  /** The current status: stored outcome plus what holds right now. */
-  async get(def: ConnectorDefinition, backlog?: number): Promise<ConnectorStatus> {
+  /**
+   * The current status: stored outcome plus what holds right now. `liveHosts` (read once by a caller
+   * listing many connectors) is read from the directory when not given.
+   */
+  async get(def: ConnectorDefinition, backlog?: number, liveHosts?: HostView[]): Promise<ConnectorStatus> {
     const status = { ...(await this.stored(def)) };
+    delete status.noHost;
     const [schedule, lease, active] = await Promise.all([
       this.options.store.get<ScheduleState>(COLLECTIONS.schedule, def.id),
       this.options.store.getLease(runLeaseName(def.id)),
@@ -126,16 +141,25 @@ export class StatusTracker {
         : 'not in a data analyzer profile: it does not pull data until it is added to one';
       delete status.nextRunAt;
     }
+    if (status.state !== 'running' && status.state !== 'inactive' && this.options.directory) {
+      const role = placementOf(def.runOn);
+      const hosts = liveHosts ?? (await this.options.directory.live());
+      if (!hosts.some((h) => h.roles.includes(role))) {
+        const { message, hint } = noHostMessage(role);
+        status.noHost = `${message}: ${hint.charAt(0).toLowerCase()}${hint.slice(1, -1)}`;
+      }
+    }
     return status;
   }
 
   /** Refreshes and stores every connector's status (the daemon does this every five minutes). */
   async refreshAll(): Promise<ConnectorStatus[]> {
     const backlog = await this.backlog();
+    const hosts = await this.options.directory?.live();
     const out: ConnectorStatus[] = [];
     for (const def of await this.options.registry.list()) {
       try {
-        const s = await this.get(def, backlog);
+        const s = await this.get(def, backlog, hosts);
         await this.options.store.update<ConnectorStatus>(COLLECTIONS.status, def.id, (cur) =>
           cur || s.state !== 'inactive'
             ? { ...(cur ?? this.initial(def)), backlog: s.backlog, refreshedAt: this.options.clock.now() }

@@ -37,6 +37,8 @@ export async function openTestHost(
     pluginDirs,
     clock,
     secretKey: TEST_SECRET_KEY,
+    // The array "lake" is shared by every test host of a context: a shared lake (HostOptions.sharedLake).
+    sharedLake: true,
     backends: {
       openQueue: async () => queue,
       createIngest: async (q, consumer) => new ArrayIngest(q, consumer, sink),
