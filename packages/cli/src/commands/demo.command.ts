@@ -56,7 +56,9 @@ export function registerDemo(program: Command, state: ProgramState): void {
               `      CONNECTORS_SECRET_KEY is not set: this demo encrypts secrets with ${path.join(ctx.dataDir, KEY_FILE_NAME)}; real hosts sharing Redis need CONNECTORS_SECRET_KEY`,
             );
           }
-          const facade = await ctx.facade(demoKey ? { secretKey: demoKey } : {});
+          // The demo is the only host of its data directory: its own run ingests into that lake, also
+          // when the registry and queue are in Redis.
+          const facade = await ctx.facade({ sharedLake: true, ...(demoKey ? { secretKey: demoKey } : {}) });
           if (!(await facade.listPlugins()).plugins.some((p) => p.id === PLUGIN)) {
             throw new UsageError(
               'plugin',
