@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, type QueryResult, type QueryResultRow } from 'pg';
 import {
   ConnectorError,
   type AssetRecord,
@@ -27,10 +27,11 @@ import {
   type SnapshotState,
   type SnapshotStateName,
 } from '@connectors/lake';
-import { checkUrl, describeTarget, redactUrl, unreachable } from './pg.errors';
+import { checkUrl, describeTarget, isTransientPgError, redactUrl, unreachable } from './pg.errors';
 import { Partitions } from './pg.partitions';
 import { Params, whereSql } from './pg.query';
 import { MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_LOCK, SCHEMA_VERSION } from './pg.schema';
+import { inTransaction } from './pg.transaction';
 import { PgLakeWriter } from './pg.writer';
 import type { PgLakeOptions } from './types';
 
@@ -101,16 +102,14 @@ export class PgLake implements LakeReader {
 
   /** The schema version the database is at. */
   async schemaVersion(): Promise<number> {
-    const { rows } = await this.pool.query<{ v: number | null }>(
+    const { rows } = await this.query<{ v: number | null }>(
       'SELECT max(version) AS v FROM schema_migrations',
     );
     return rows[0].v ?? 0;
   }
 
   private async migrate(url: string): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       // One process migrates; the others wait here, then find it done.
       await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
       await client.query(MIGRATIONS_TABLE);
@@ -131,13 +130,7 @@ export class PgLake implements LakeReader {
           m.description,
         ]);
       }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async search(query: LakeSearchQuery = {}): Promise<SyslogRecord[]> {
@@ -152,7 +145,7 @@ export class PgLake implements LakeReader {
       where = `${where ? `${where} AND` : 'WHERE'} (r.ts, r.id) < (${p.add(at.ts)}, ${p.add(at.id)})`;
     }
     const limit = clampLimit(query.limit);
-    const { rows } = await this.pool.query<{ ts: string; id: string; doc: SyslogRecord }>(
+    const { rows } = await this.query<{ ts: string; id: string; doc: SyslogRecord }>(
       `SELECT r.ts, r.id, r.doc FROM records r ${where} ORDER BY r.ts DESC, r.id DESC LIMIT ${p.add(limit + 1)}`,
       p.values,
     );
@@ -173,7 +166,7 @@ export class PgLake implements LakeReader {
   async count(query: LakeCountQuery = {}): Promise<number> {
     const p = new Params();
     const where = whereSql(query, p);
-    const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM records r ${where}`, p.values);
+    const { rows } = await this.query<{ n: string }>(`SELECT count(*) AS n FROM records r ${where}`, p.values);
     return Number(rows[0].n);
   }
 
@@ -185,7 +178,7 @@ export class PgLake implements LakeReader {
     if (!query.includeRemoved) parts.push('removed_at IS NULL');
     const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
     // NULLS FIRST and C collation: the order SQLite gives (NULL first, then bytewise).
-    const { rows } = await this.pool.query<AssetRow>(
+    const { rows } = await this.query<AssetRow>(
       `SELECT * FROM assets ${where} ORDER BY tenant COLLATE "C", hostname COLLATE "C" NULLS FIRST, id COLLATE "C"
        LIMIT ${p.add(clampLimit(query.limit, 1_000))} OFFSET ${p.add(Math.max(0, query.offset ?? 0))}`,
       p.values,
@@ -194,7 +187,7 @@ export class PgLake implements LakeReader {
   }
 
   async getAsset(tenant: string, id: string): Promise<LakeAsset | undefined> {
-    const { rows } = await this.pool.query<AssetRow>('SELECT * FROM assets WHERE tenant = $1 AND id = $2', [
+    const { rows } = await this.query<AssetRow>('SELECT * FROM assets WHERE tenant = $1 AND id = $2', [
       tenant,
       id,
     ]);
@@ -210,7 +203,7 @@ export class PgLake implements LakeReader {
     }
     if (query.afterSeq !== undefined) parts.push(`seq > ${p.add(query.afterSeq)}`);
     const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-    const { rows } = await this.pool.query<{
+    const { rows } = await this.query<{
       seq: string;
       tenant: string;
       asset_id: string;
@@ -233,7 +226,7 @@ export class PgLake implements LakeReader {
   async snapshots(query: { tenant?: string; limit?: number } = {}): Promise<SnapshotState[]> {
     const p = new Params();
     const where = query.tenant !== undefined ? `WHERE tenant = ${p.add(query.tenant)}` : '';
-    const { rows } = await this.pool.query<{
+    const { rows } = await this.query<{
       snapshot_id: string;
       tenant: string;
       connector_id: string | null;
@@ -266,7 +259,7 @@ export class PgLake implements LakeReader {
   }
 
   async stats(): Promise<LakeStats> {
-    const { rows } = await this.pool.query<Record<keyof LakeStats, string>>(
+    const { rows } = await this.query<Record<keyof LakeStats, string>>(
       `SELECT (SELECT count(*) FROM records) AS records,
          (SELECT count(*) FROM assets WHERE removed_at IS NULL) AS assets,
          (SELECT count(*) FROM assets WHERE removed_at IS NOT NULL) AS "removedAssets",
@@ -281,6 +274,19 @@ export class PgLake implements LakeReader {
       assetChanges: Number(r.assetChanges),
       openSnapshots: Number(r.openSnapshots),
     };
+  }
+
+  /**
+   * A read. A connection the server ended while it sat idle in the pool (a restart) fails its next
+   * query; the read is tried once more on a new connection.
+   */
+  private async query<T extends QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<T>> {
+    try {
+      return await this.pool.query<T>(text, values);
+    } catch (err) {
+      if (!isTransientPgError(err)) throw err;
+      return this.pool.query<T>(text, values);
+    }
   }
 
   private closed: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { QueueEntry, SyslogRecord } from '@connectors/framework/engine';
+import { inTransaction } from './pg.transaction';
 import { dayStart, partitionName, PARTITION_MS } from './pg.schema';
 
 /** "relation already exists" and its catalog twin: another process created the partition first. */
@@ -79,18 +80,10 @@ export class Partitions {
     for (const { name, bound } of rows) {
       const m = /FROM \('?(-?\d+)'?\) TO \('?(-?\d+)'?\)/.exec(bound);
       if (!m || Number(m[2]) > cutoff) continue;
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
+      await inTransaction(this.pool, async (client) => {
         await client.query(`DROP TABLE IF EXISTS ${name}`);
         await client.query('DELETE FROM record_ids WHERE ts >= $1 AND ts < $2', [Number(m[1]), Number(m[2])]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
       this.known.delete(name);
       dropped.push(name);
     }

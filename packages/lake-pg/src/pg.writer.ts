@@ -12,6 +12,7 @@ import { validateEntry } from '@connectors/lake';
 import { isTransientPgError } from './pg.errors';
 import type { Partitions } from './pg.partitions';
 import { STATE_LOCK } from './pg.schema';
+import { inTransaction } from './pg.transaction';
 
 const FINGERPRINT_FIELDS = ['hostname', 'ip', 'mac', 'os'] as const;
 const DEFAULT_SNAPSHOT_EXPIRY_MS = 86_400_000;
@@ -152,31 +153,19 @@ export class PgLakeWriter {
   private async transaction(entries: readonly QueueEntry[], now: number): Promise<void> {
     const records = entries.filter((e): e is RecordEntry => e.kind === 'record');
     await this.partitions.ensure(records.map((e) => e.record.timestamp));
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await this.upsertRecords(client, records, now);
       const stateful = entries.some((e) => e.kind === 'snapshot' || e.asset || e.snapshotId);
       const expire = Math.abs(now - this.lastExpiryAt) >= EXPIRY_CHECK_MS;
-      if (stateful || expire) {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [STATE_LOCK]);
-        await this.upsertAssets(client, records, now);
-        await this.applySnapshots(client, entries, now);
-        if (expire) {
-          this.lastExpiryAt = now;
-          await this.expireSnapshots(client, now);
-        }
+      if (!stateful && !expire) return;
+      await client.query('SELECT pg_advisory_xact_lock($1)', [STATE_LOCK]);
+      await this.upsertAssets(client, records, now);
+      await this.applySnapshots(client, entries, now);
+      if (expire) {
+        this.lastExpiryAt = now;
+        await this.expireSnapshots(client, now);
       }
-      await client.query('COMMIT');
-    } catch (err) {
-      broken = err as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      // A client whose connection failed is discarded; the pool opens a new one for the next batch.
-      client.release(broken && isTransientPgError(broken) ? broken : undefined);
-    }
+    });
   }
 
   /**
