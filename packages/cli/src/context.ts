@@ -14,6 +14,7 @@ export interface GlobalOptions {
   dataDir?: string;
   redisUrl?: string;
   redisPrefix?: string;
+  lakeUrl?: string;
   pluginsDir?: string[];
   logLevel?: string;
   requestsPerMinute?: string;
@@ -55,6 +56,19 @@ export class CliContext {
     return this.globals.redisUrl ?? (this.io.env.REDIS_URL || undefined);
   }
 
+  /** The PostgreSQL lake (`--lake-url`, or LAKE_URL); undefined for the SQLite lake of the data directory. */
+  get lakeUrl(): string | undefined {
+    const url = this.globals.lakeUrl ?? (this.io.env.LAKE_URL || undefined);
+    if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) {
+      throw new UsageError(
+        'lake-url',
+        `"${url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@')}" is not a postgres:// URL`,
+        'Pass --lake-url postgres://USER:PASSWORD@HOST:5432/DATABASE (or set LAKE_URL), or leave it out for the SQLite lake in the data directory.',
+      );
+    }
+    return url;
+  }
+
   get workspaceRoot(): string | undefined {
     return findWorkspaceRoot(
       this.io.env.CONNECTORS_WORKSPACE ? path.resolve(this.io.env.CONNECTORS_WORKSPACE) : this.io.cwd,
@@ -92,6 +106,7 @@ export class CliContext {
     return {
       dataDir: this.dataDir,
       redisUrl: this.redisUrl,
+      ...(this.lakeUrl ? { lakeUrl: this.lakeUrl } : {}),
       ...(lakeThread === '1' || lakeThread === 'true' ? { lakeThread: true } : {}),
       redisPrefix: this.globals.redisPrefix ?? this.io.env.CONNECTORS_REDIS_PREFIX ?? undefined,
       workspaceRoot: this.workspaceRoot,

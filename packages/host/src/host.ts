@@ -613,6 +613,7 @@ async function loadDefaultBackends(
   return defaultBackends({
     dataDir,
     redisUrl: options.redisUrl,
+    lakeUrl: options.lakeUrl,
     prefix,
     logger,
     lakeThread: options.lakeThread,

@@ -188,12 +188,14 @@ async function printLake(
   ctx.print(
     `      Assets: ${present.toLocaleString('en-US')} present, ${removed.toLocaleString('en-US')} removed (not seen in a complete snapshot)`,
   );
-  const [sample] = await facade.search({
-    tenant,
-    where: [...mine, { path: 'host.os.full', op: 'contains', value: 'Windows' }],
-    limit: 1,
-  });
-  const shown = sample ?? (await facade.search({ tenant, where: mine, limit: 1 }))[0];
+  const [sample] = (
+    await facade.search({
+      tenant,
+      where: [...mine, { path: 'host.os.full', op: 'contains', value: 'Windows' }],
+      limit: 1,
+    })
+  ).records;
+  const shown = sample ?? (await facade.search({ tenant, where: mine, limit: 1 })).records[0];
   if (shown) {
     ctx.print('\n      A sample Syslog record:');
     ctx.print(JSON.stringify(shown, null, 2).replace(/^/gm, '      '));
