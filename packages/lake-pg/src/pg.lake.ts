@@ -113,7 +113,9 @@ export class PgLake implements LakeReader {
       // One process migrates; the others wait here, then find it done.
       await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
       await client.query(MIGRATIONS_TABLE);
-      const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+      const { rows } = await client.query<{ v: number | null }>(
+        'SELECT max(version) AS v FROM schema_migrations',
+      );
       const current = rows[0].v ?? 0;
       if (current > SCHEMA_VERSION) {
         throw new ConnectorError(
@@ -166,7 +168,10 @@ export class PgLake implements LakeReader {
   async count(query: LakeCountQuery = {}): Promise<number> {
     const p = new Params();
     const where = whereSql(query, p);
-    const { rows } = await this.query<{ n: string }>(`SELECT count(*) AS n FROM records r ${where}`, p.values);
+    const { rows } = await this.query<{ n: string }>(
+      `SELECT count(*) AS n FROM records r ${where}`,
+      p.values,
+    );
     return Number(rows[0].n);
   }
 
@@ -211,7 +216,10 @@ export class PgLake implements LakeReader {
       at: string;
       snapshot_id: string | null;
       detail: Record<string, unknown> | null;
-    }>(`SELECT * FROM asset_changes ${where} ORDER BY seq LIMIT ${p.add(clampLimit(query.limit, 1_000))}`, p.values);
+    }>(
+      `SELECT * FROM asset_changes ${where} ORDER BY seq LIMIT ${p.add(clampLimit(query.limit, 1_000))}`,
+      p.values,
+    );
     return rows.map((r) => ({
       seq: Number(r.seq),
       tenant_id: r.tenant,

@@ -172,7 +172,11 @@ export class PgLakeWriter {
    * Upsert by id, the newest record time wins (ties: the first written). `record_ids` holds the key;
    * a newer collection moves the record to its new time's partition.
    */
-  private async upsertRecords(client: PoolClient, entries: readonly RecordEntry[], now: number): Promise<void> {
+  private async upsertRecords(
+    client: PoolClient,
+    entries: readonly RecordEntry[],
+    now: number,
+  ): Promise<void> {
     const byId = new Map<string, SyslogRecord>();
     for (const { record } of entries) {
       const seen = byId.get(record.id);
@@ -236,7 +240,11 @@ export class PgLakeWriter {
   }
 
   /** Assets in batch order: added, changed (hostname, IP, MAC, OS), restored; older sightings do not win. */
-  private async upsertAssets(client: PoolClient, entries: readonly RecordEntry[], now: number): Promise<void> {
+  private async upsertAssets(
+    client: PoolClient,
+    entries: readonly RecordEntry[],
+    now: number,
+  ): Promise<void> {
     const sightings = entries.flatMap((e) => (e.asset ? [e.asset] : []));
     if (sightings.length === 0) return;
     const keyOf = (tenant: string, id: string): string => `${tenant}\u0000${id}`;
@@ -280,7 +288,15 @@ export class PgLakeWriter {
       const seenAt = asset.observedAt;
       const fp = fingerprint(asset);
       const change = (kind: string, detail: string | null = null): void => {
-        changes.push({ tenant: asset.tenant_id, key, assetId: asset.id, change: kind, at: seenAt, snapshotId: null, detail });
+        changes.push({
+          tenant: asset.tenant_id,
+          key,
+          assetId: asset.id,
+          change: kind,
+          at: seenAt,
+          snapshotId: null,
+          detail,
+        });
       };
       if (!state) {
         states.set(key, {
@@ -354,8 +370,10 @@ export class PgLakeWriter {
       for (const s of list) column(s).forEach((v, i) => cols[i].push(v));
       return cols;
     };
-    const types = '$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[]';
-    const cols = 'connector_id, source, content_type, primary_key, primary_value, hostname, fingerprint, doc, first_seen, last_seen, removed_at, removed_by, removed_cutoff';
+    const types =
+      '$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[]';
+    const cols =
+      'connector_id, source, content_type, primary_key, primary_value, hostname, fingerprint, doc, first_seen, last_seen, removed_at, removed_by, removed_cutoff';
     const added = dirty.filter((s) => s.seq === undefined);
     if (added.length) {
       const inserted = await client.query<{ seq: string; tenant: string; id: string }>(
@@ -388,7 +406,11 @@ export class PgLakeWriter {
   }
 
   /** Markers, distinct record counts per open snapshot, then finalization of the snapshots now whole. */
-  private async applySnapshots(client: PoolClient, entries: readonly QueueEntry[], now: number): Promise<void> {
+  private async applySnapshots(
+    client: PoolClient,
+    entries: readonly QueueEntry[],
+    now: number,
+  ): Promise<void> {
     const tenants = new Map<string, string>();
     for (const e of entries) {
       if (e.kind === 'snapshot') tenants.set(e.marker.snapshotId, e.marker.tenant_id);
@@ -452,12 +474,10 @@ export class PgLakeWriter {
   private async settle(client: PoolClient, s: SnapshotRow, now: number): Promise<void> {
     if (s.state !== 'open' || s.ended_at === null) return;
     const close = async (state: string, removed: number): Promise<void> => {
-      await client.query('UPDATE snapshots SET state = $1, removed = $2, finalized_at = $3 WHERE snapshot_id = $4', [
-        state,
-        removed,
-        now,
-        s.snapshot_id,
-      ]);
+      await client.query(
+        'UPDATE snapshots SET state = $1, removed = $2, finalized_at = $3 WHERE snapshot_id = $4',
+        [state, removed, now, s.snapshot_id],
+      );
       await client.query('DELETE FROM snapshot_records WHERE snapshot_id = $1', [s.snapshot_id]);
     };
     // Only a complete snapshot may mark assets removed.

@@ -41,15 +41,21 @@ function sinceOf(opts: Opts): number | undefined {
   const sinceText = optString(opts, 'since');
   if (!sinceText) return undefined;
   const ms = parseDuration(sinceText);
-  if (ms === undefined) throw new UsageError('since', `"${sinceText}" is not a duration`, 'Use e.g. 30s, 15m, 1h or 7d.');
+  if (ms === undefined)
+    throw new UsageError('since', `"${sinceText}" is not a duration`, 'Use e.g. 30s, 15m, 1h or 7d.');
   return Date.now() - ms;
 }
 
 function fieldsOf(opts: Opts): string[] | undefined {
   const text = optString(opts, 'fields');
   if (text === undefined) return undefined;
-  const fields = text.split(',').map((f) => f.trim()).filter(Boolean);
-  const bad = fields.find((f) => !/^[A-Za-z0-9_@$:-]+(\.[A-Za-z0-9_@$:-]+)*$/.test(f) || unsafeSegment(f) !== undefined);
+  const fields = text
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  const bad = fields.find(
+    (f) => !/^[A-Za-z0-9_@$:-]+(\.[A-Za-z0-9_@$:-]+)*$/.test(f) || unsafeSegment(f) !== undefined,
+  );
   if (!fields.length || bad !== undefined)
     throw new UsageError(
       'fields',
@@ -73,10 +79,13 @@ async function exportMatches(ctx: CliContext, query: RecordQuery, out: string | 
   let written = 0;
   let shownAt = 0;
   const progress = (): void => {
-    ctx.io.stderr.write(`exported ${written.toLocaleString('en-US')} of ${total!.toLocaleString('en-US')} records to ${out}\n`);
+    ctx.io.stderr.write(
+      `exported ${written.toLocaleString('en-US')} of ${total!.toLocaleString('en-US')} records to ${out}\n`,
+    );
   };
   for await (const line of lines) {
-    if (!stream.write(line)) await (failed ? Promise.race([once(stream, 'drain'), failed]) : once(stream, 'drain'));
+    if (!stream.write(line))
+      await (failed ? Promise.race([once(stream, 'drain'), failed]) : once(stream, 'drain'));
     written++;
     if (out && Date.now() - shownAt >= 1_000) {
       shownAt = Date.now();
@@ -94,7 +103,9 @@ async function exportMatches(ctx: CliContext, query: RecordQuery, out: string | 
 export function registerLake(program: Command, state: ProgramState): void {
   program
     .command('search')
-    .description('search the Syslog index, newest first: a page with the total and the next cursor, or every match as NDJSON')
+    .description(
+      'search the Syslog index, newest first: a page with the total and the next cursor, or every match as NDJSON',
+    )
     .option('--tenant <tenant>', 'only this tenant')
     .option(
       '--where <PATH=VALUE>',
@@ -105,10 +116,10 @@ export function registerLake(program: Command, state: ProgramState): void {
     .option('--since <duration>', 'only records collected in the last DURATION (e.g. 15m, 1h, 7d)')
     .option('--limit <n>', 'records per page (default 20, at most 10000)', '20')
     .option('--cursor <cursor>', 'the page after the one that printed this cursor')
-    .option('--fields <a,b,c>', 'table columns: these field paths (default: chosen by the records\' content)')
+    .option('--fields <a,b,c>', "table columns: these field paths (default: chosen by the records' content)")
     .option('--export', 'every match as NDJSON on stdout, no limit (bounded memory)')
     .option('--out <file>', 'with --export (implied): write the NDJSON to FILE, progress on stderr')
-    .option('--json', 'print the page\'s records as JSON (total and next cursor on stderr)')
+    .option('--json', "print the page's records as JSON (total and next cursor on stderr)")
     .action(
       bind(state, async (ctx, opts) => {
         const where = listOpt(opts, 'where').map(parseWhere);
@@ -122,15 +133,25 @@ export function registerLake(program: Command, state: ProgramState): void {
         const out = optString(opts, 'out');
         if (opts.export || out !== undefined) {
           if (opts.json || opts.cursor !== undefined)
-            throw new UsageError('export', 'exports every match as NDJSON', 'Leave out --json and --cursor with --export.');
+            throw new UsageError(
+              'export',
+              'exports every match as NDJSON',
+              'Leave out --json and --cursor with --export.',
+            );
           return exportMatches(ctx, query, out && path.resolve(ctx.io.cwd, out));
         }
         const fields = fieldsOf(opts);
         const limit = intOpt(opts, 'limit') ?? 20;
         if (limit < 1 || limit > 10_000)
-          throw new UsageError('limit', `${limit} is out of bounds`, 'Use a value from 1 to 10000, or --export for every match.');
+          throw new UsageError(
+            'limit',
+            `${limit} is out of bounds`,
+            'Use a value from 1 to 10000, or --export for every match.',
+          );
         const cursor = optString(opts, 'cursor');
-        const page = await (await ctx.facade()).search({ ...query, limit, ...(cursor !== undefined ? { cursor } : {}) });
+        const page = await (
+          await ctx.facade()
+        ).search({ ...query, limit, ...(cursor !== undefined ? { cursor } : {}) });
         const next = page.nextCursor ? `next page: --cursor ${page.nextCursor}` : 'last page';
         if (opts.json) {
           ctx.json(page.records);

@@ -30,7 +30,11 @@ export function cellAt(record: unknown, path: string): string | undefined {
     value = (value as Record<string, unknown>)[segment];
   }
   if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) return value.slice(0, 2).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ');
+  if (Array.isArray(value))
+    return value
+      .slice(0, 2)
+      .map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)))
+      .join(', ');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
@@ -44,7 +48,10 @@ export function recordTable(
     : [
         { header: 'Tenant', path: 'tenant_id' },
         { header: 'msg_class', path: 'msg_class' },
-        ...CANDIDATES.filter((c) => records.some((r) => cellAt(r, c.path) !== undefined)).slice(0, MAX_CHOSEN),
+        ...CANDIDATES.filter((c) => records.some((r) => cellAt(r, c.path) !== undefined)).slice(
+          0,
+          MAX_CHOSEN,
+        ),
       ];
   return {
     headers: ['Time', ...columns.map((c) => c.header)],

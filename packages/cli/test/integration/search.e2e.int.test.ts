@@ -82,7 +82,15 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
 
     it('should show the columns --fields names', async () => {
-      const r = await cli('search', '--tenant', 'acme', '--limit', '3', '--fields', 'host.hostname,msg_origin.vendor');
+      const r = await cli(
+        'search',
+        '--tenant',
+        'acme',
+        '--limit',
+        '3',
+        '--fields',
+        'host.hostname,msg_origin.vendor',
+      );
       expect(r.code, r.stderr).to.equal(0);
       const [header, , row] = r.stdout.split('\n');
       expect(header).to.match(/^Time\s+host\.hostname\s+msg_origin\.vendor$/);
@@ -110,7 +118,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           dataDir,
         });
         expect(r.code).to.not.equal(0);
-        expect(r.stderr).to.contain('127.0.0.1:1, database "lake"').and.match(/pg_isready/);
+        expect(r.stderr)
+          .to.contain('127.0.0.1:1, database "lake"')
+          .and.match(/pg_isready/);
         expect(r.stdout + r.stderr).to.not.contain('hunter2pw');
       });
     }

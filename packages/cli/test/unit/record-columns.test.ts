@@ -22,7 +22,13 @@ describe('recordTable', () => {
   it('should choose Host/IP/OS for records of hosts', () => {
     const t = recordTable([computer]);
     expect(t.headers).to.deep.equal(['Time', 'Tenant', 'msg_class', 'Host', 'IP', 'OS']);
-    expect(t.rows[0].slice(1)).to.deep.equal(['acme', 'vendor_computer', 'web-1', '10.0.0.1, 10.0.0.2', 'Linux']);
+    expect(t.rows[0].slice(1)).to.deep.equal([
+      'acme',
+      'vendor_computer',
+      'web-1',
+      '10.0.0.1, 10.0.0.2',
+      'Linux',
+    ]);
   });
 
   it('should choose the columns an event carries instead of empty host columns', () => {

@@ -36,7 +36,9 @@ export async function defaultBackends(options: DefaultBackendOptions): Promise<H
   let pgSink: Promise<PgLakeSink> | undefined;
   const openSink = async (): Promise<Sink> => {
     if (options.lakeUrl) return (pgSink ??= PgLakeSink.open({ url: options.lakeUrl }));
-    const sink = options.lakeThread ? await LakeThreadSink.open(options.dataDir) : new LakeSink(options.dataDir);
+    const sink = options.lakeThread
+      ? await LakeThreadSink.open(options.dataDir)
+      : new LakeSink(options.dataDir);
     sinks.push(sink);
     return sink;
   };

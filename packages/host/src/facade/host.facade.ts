@@ -291,7 +291,11 @@ export class HostFacade {
     const page = await this.withLake({ records: [], total: 0 }, (lake) =>
       lake.searchPage({ ...input, tenant, limit: input.limit ?? 20 }),
     );
-    return { records: page.records, total: page.total ?? 0, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+    return {
+      records: page.records,
+      total: page.total ?? 0,
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
   }
 
   /**
@@ -304,7 +308,8 @@ export class HostFacade {
     return (async function* () {
       if (!lake) return;
       try {
-        for await (const record of lake.exportRecords({ ...input, tenant })) yield `${JSON.stringify(record)}\n`;
+        for await (const record of lake.exportRecords({ ...input, tenant }))
+          yield `${JSON.stringify(record)}\n`;
       } finally {
         await lake.close();
       }

@@ -15,7 +15,11 @@ async function rejection(promise: Promise<unknown>): Promise<Error & { code?: st
   throw new Error('expected a rejection');
 }
 
-async function sql<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+async function sql<T = Record<string, unknown>>(
+  url: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
@@ -55,7 +59,10 @@ describe(PgLake.name, () => {
 
     it('should refuse a schema newer than the code, naming the host and database', async () => {
       await (await PgLake.open({ url: db.url })).close();
-      await sql(db.url, "INSERT INTO schema_migrations (version, description) VALUES (99, 'from the future')");
+      await sql(
+        db.url,
+        "INSERT INTO schema_migrations (version, description) VALUES (99, 'from the future')",
+      );
       const err = await rejection(PgLake.open({ url: db.url }));
       expect(err.code).to.equal('LAKE_SCHEMA_NEWER');
       expect(err.message).to.contain(`127.0.0.1:5432, database "${db.name}"`).and.contain('schema 99');
@@ -157,7 +164,9 @@ describe(PgLake.name, () => {
         } finally {
           await c.end();
         }
-        expect((await sink.lake.search({ where: [{ path: 'host.hostname', value: 'host-7' }] })).map((r) => r.id)).to.deep.equal(['rec-7']);
+        expect(
+          (await sink.lake.search({ where: [{ path: 'host.hostname', value: 'host-7' }] })).map((r) => r.id),
+        ).to.deep.equal(['rec-7']);
       } finally {
         await sink.close();
       }

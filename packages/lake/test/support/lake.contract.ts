@@ -163,10 +163,12 @@ export function lakeContract(open: () => Promise<LakeUnderTest>): void {
     });
 
     it('should refuse a bad path or limit', async () => {
-      expect((await rejection(lake.search({ where: [{ path: "x') OR 1=1 --", value: 'a' }] }))).message).to.match(
-        /invalid field path/,
+      expect(
+        (await rejection(lake.search({ where: [{ path: "x') OR 1=1 --", value: 'a' }] }))).message,
+      ).to.match(/invalid field path/);
+      expect((await rejection(lake.search({ limit: 0 }))).message).to.match(
+        /limit must be a positive integer/,
       );
-      expect((await rejection(lake.search({ limit: 0 }))).message).to.match(/limit must be a positive integer/);
     });
   });
 
@@ -237,8 +239,8 @@ export function lakeContract(open: () => Promise<LakeUnderTest>): void {
         lake.exportRecords({ where: [{ path: 'trendmicro_cloudone.platform', value: 'Windows' }] }, 3),
       );
       expect(found.map((r) => r.id)).to.have.length(10);
-      expect(found.every((r) => (r.trendmicro_cloudone as { platform: string }).platform === 'Windows')).to
-        .be.true;
+      expect(found.every((r) => (r.trendmicro_cloudone as { platform: string }).platform === 'Windows')).to.be
+        .true;
     });
   });
 
