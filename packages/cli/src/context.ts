@@ -69,6 +69,21 @@ export class CliContext {
     return url;
   }
 
+  /** CONNECTORS_LAKE_RETENTION_DAYS: days of records the PostgreSQL lake keeps. */
+  private lakeRetention(): { lakeRetentionDays?: number } {
+    const text = this.io.env.CONNECTORS_LAKE_RETENTION_DAYS;
+    if (text === undefined || text === '') return {};
+    const days = Number(text);
+    if (!(Number.isFinite(days) && days > 0)) {
+      throw new UsageError(
+        'CONNECTORS_LAKE_RETENTION_DAYS',
+        `"${text}" is not a positive number of days`,
+        'Set e.g. CONNECTORS_LAKE_RETENTION_DAYS=90, or unset it to keep every record.',
+      );
+    }
+    return { lakeRetentionDays: days };
+  }
+
   get workspaceRoot(): string | undefined {
     return findWorkspaceRoot(
       this.io.env.CONNECTORS_WORKSPACE ? path.resolve(this.io.env.CONNECTORS_WORKSPACE) : this.io.cwd,
@@ -107,6 +122,7 @@ export class CliContext {
       dataDir: this.dataDir,
       redisUrl: this.redisUrl,
       ...(this.lakeUrl ? { lakeUrl: this.lakeUrl } : {}),
+      ...this.lakeRetention(),
       ...(lakeThread === '1' || lakeThread === 'true' ? { lakeThread: true } : {}),
       redisPrefix: this.globals.redisPrefix ?? this.io.env.CONNECTORS_REDIS_PREFIX ?? undefined,
       workspaceRoot: this.workspaceRoot,

@@ -614,6 +614,7 @@ async function loadDefaultBackends(
     dataDir,
     redisUrl: options.redisUrl,
     lakeUrl: options.lakeUrl,
+    lakeRetentionDays: options.lakeRetentionDays,
     prefix,
     logger,
     lakeThread: options.lakeThread,

@@ -216,6 +216,11 @@ export interface HostOptions {
    * names it; without it, the SQLite lake in the data directory (docs/adr/0014-postgresql-lake.md).
    */
   lakeUrl?: string;
+  /**
+   * With `lakeUrl`: days of records the PostgreSQL lake keeps; older day partitions are dropped whole
+   * (default: keep everything).
+   */
+  lakeRetentionDays?: number;
   /** Root of the workspace searched for plugins (`plugins/*`, `examples/*`, `node_modules`). */
   workspaceRoot?: string;
   /** Extra directories whose children are plugin directories. */

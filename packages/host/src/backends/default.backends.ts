@@ -12,6 +12,8 @@ export interface DefaultBackendOptions {
   redisUrl?: string;
   /** The PostgreSQL lake (see HostOptions.lakeUrl); every ingest worker of this host writes there. */
   lakeUrl?: string;
+  /** Days of records the PostgreSQL lake keeps (HostOptions.lakeRetentionDays). */
+  lakeRetentionDays?: number;
   prefix: string;
   logger: Logger;
   /** The lake's writes on a worker thread (see HostOptions.lakeThread). */
@@ -35,7 +37,11 @@ export async function defaultBackends(options: DefaultBackendOptions): Promise<H
   const sinks: Sink[] = [];
   let pgSink: Promise<PgLakeSink> | undefined;
   const openSink = async (): Promise<Sink> => {
-    if (options.lakeUrl) return (pgSink ??= PgLakeSink.open({ url: options.lakeUrl }));
+    if (options.lakeUrl)
+      return (pgSink ??= PgLakeSink.open({
+        url: options.lakeUrl,
+        ...(options.lakeRetentionDays !== undefined ? { retentionDays: options.lakeRetentionDays } : {}),
+      }));
     const sink = options.lakeThread
       ? await LakeThreadSink.open(options.dataDir)
       : new LakeSink(options.dataDir);
