@@ -32,7 +32,7 @@ import { Partitions } from './pg.partitions';
 import { Params, whereSql } from './pg.query';
 import { MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_LOCK, SCHEMA_VERSION } from './pg.schema';
 import { inTransaction } from './pg.transaction';
-import { PgLakeWriter } from './pg.writer';
+import { PgLakeWriter, type SnapshotRow } from './pg.writer';
 import type { PgLakeOptions } from './types';
 
 const DAY_MS = 86_400_000;
@@ -234,19 +234,7 @@ export class PgLake implements LakeReader {
   async snapshots(query: { tenant?: string; limit?: number } = {}): Promise<SnapshotState[]> {
     const p = new Params();
     const where = query.tenant !== undefined ? `WHERE tenant = ${p.add(query.tenant)}` : '';
-    const { rows } = await this.query<{
-      snapshot_id: string;
-      tenant: string;
-      connector_id: string | null;
-      content_type: string | null;
-      started_at: string | null;
-      ended_at: string | null;
-      complete: boolean | null;
-      expected: string | null;
-      seen: string;
-      state: string;
-      removed: string | null;
-    }>(
+    const { rows } = await this.query<SnapshotRow>(
       `SELECT * FROM snapshots ${where} ORDER BY coalesce(started_at, ended_at) DESC NULLS LAST
        LIMIT ${p.add(clampLimit(query.limit))}`,
       p.values,

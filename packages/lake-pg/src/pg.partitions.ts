@@ -29,15 +29,13 @@ export class Partitions {
     for (const r of rows) this.known.add(r.name);
   }
 
-  /** Entries whose record time no partition can hold (before year 0 or after 9999), by position. */
-  refuse(entries: readonly QueueEntry[]): Map<number, string> {
-    const bad = new Map<number, string>();
-    entries.forEach((e, k) => {
-      if (e.kind === 'record' && partitionName(dayStart(e.record.timestamp)) === undefined) {
-        bad.set(k, `record ${e.record.id} has timestamp ${e.record.timestamp}, outside the years 0 to 9999`);
-      }
-    });
-    return bad;
+  /** Throws for a record whose time no partition can hold (before year 0 or after 9999). */
+  check(entry: QueueEntry): void {
+    if (entry.kind === 'record' && partitionName(dayStart(entry.record.timestamp)) === undefined) {
+      throw new Error(
+        `record ${entry.record.id} has timestamp ${entry.record.timestamp}, outside the years 0 to 9999`,
+      );
+    }
   }
 
   /** The records the retention keeps (newer than its cutoff); older ones are not stored. */

@@ -8,19 +8,14 @@ import {
   type SnapshotMarker,
   type SyslogRecord,
 } from '@connectors/framework/engine';
-import { validateEntry } from '@connectors/lake';
+import { changeDetail, fingerprint, splitBatch, validateEntry } from '@connectors/lake';
 import { isTransientPgError } from './pg.errors';
 import type { Partitions } from './pg.partitions';
 import { STATE_LOCK } from './pg.schema';
 import { inTransaction } from './pg.transaction';
 
-const FINGERPRINT_FIELDS = ['hostname', 'ip', 'mac', 'os'] as const;
 const DEFAULT_SNAPSHOT_EXPIRY_MS = 86_400_000;
 const EXPIRY_CHECK_MS = 60_000;
-
-function fingerprint(asset: AssetRecord): string {
-  return JSON.stringify(FINGERPRINT_FIELDS.map((f) => asset[f] ?? null));
-}
 
 type RecordEntry = Extract<QueueEntry, { kind: 'record' }>;
 
@@ -48,7 +43,8 @@ interface Change {
   detail: string | null;
 }
 
-interface SnapshotRow {
+/** A row of `snapshots` as pg returns it (bigint columns as strings). */
+export interface SnapshotRow {
   snapshot_id: string;
   tenant: string;
   connector_id: string | null;
@@ -59,6 +55,7 @@ interface SnapshotRow {
   expected: string | null;
   seen: string;
   state: string;
+  removed: string | null;
 }
 
 const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
@@ -85,40 +82,10 @@ export class PgLakeWriter {
    * refuses, such as \u0000 in JSON) makes the entries go one by one so only the bad ones fail.
    */
   async write(batch: readonly QueueEntry[], now = Date.now()): Promise<SinkWriteResult> {
-    const failures: SinkFailure[] = [];
-    const good: QueueEntry[] = [];
-    const goodIndex: number[] = [];
-    batch.forEach((entry, index) => {
-      try {
-        validateEntry(entry);
-        good.push(entry);
-        goodIndex.push(index);
-      } catch (err) {
-        failures.push({ index, reason: (err as Error).message, retryable: false });
-      }
+    const { good, goodIndex, failures } = splitBatch(batch, (entry) => {
+      validateEntry(entry);
+      this.partitions.check(entry);
     });
-    if (good.length === 0) return { written: 0, failures };
-    const bad = this.partitions.refuse(good);
-    if (bad.size) {
-      for (const [k, reason] of bad) failures.push({ index: goodIndex[k], reason, retryable: false });
-      failures.sort((a, b) => a.index - b.index);
-      const keep = good.map((_, k) => k).filter((k) => !bad.has(k));
-      return this.writeGood(
-        keep.map((k) => good[k]),
-        keep.map((k) => goodIndex[k]),
-        failures,
-        now,
-      );
-    }
-    return this.writeGood(good, goodIndex, failures, now);
-  }
-
-  private async writeGood(
-    good: QueueEntry[],
-    goodIndex: number[],
-    failures: SinkFailure[],
-    now: number,
-  ): Promise<SinkWriteResult> {
     if (good.length === 0) return { written: 0, failures };
     try {
       await this.transaction(good, now);
@@ -335,15 +302,7 @@ export class PgLakeWriter {
         const before = state.asset;
         const changed = fp !== state.fingerprint;
         update();
-        if (changed) {
-          const detail: Record<string, unknown> = {};
-          for (const f of FINGERPRINT_FIELDS) {
-            if (JSON.stringify(before[f] ?? null) !== JSON.stringify(asset[f] ?? null)) {
-              detail[f] = { from: before[f] ?? null, to: asset[f] ?? null };
-            }
-          }
-          change('changed', JSON.stringify(detail));
-        }
+        if (changed) change('changed', JSON.stringify(changeDetail(before, asset)));
       } else if (seenAt < state.firstSeen) {
         state.firstSeen = seenAt;
         state.dirty = true;

@@ -3,7 +3,15 @@ export { decodeCursor, encodeCursor, EXPORT_PAGE_SIZE } from './lake.cursor';
 export type { CursorPosition } from './lake.cursor';
 export { LakeSink } from './lake.sink';
 export { LakeThreadSink } from './lake.thread-sink';
-export { LakeWriter, PoisonEntryError, isTransientSqliteError, validateEntry } from './lake.writer';
+export {
+  LakeWriter,
+  PoisonEntryError,
+  isTransientSqliteError,
+  validateEntry,
+  splitBatch,
+  fingerprint,
+  changeDetail,
+} from './lake.writer';
 export { jsonPath, clampLimit, MAX_LIMIT } from './lake.query';
 export type {
   AssetChange,
