@@ -65,7 +65,7 @@ export function registerDemo(program: Command, state: ProgramState): void {
             );
           }
           ctx.print(
-            `      data directory ${ctx.dataDir} (${facade.info().registry} registry, ${ctx.redisUrl ? 'Redis' : 'in-process'} queue)`,
+            `      data directory ${ctx.dataDir} (${facade.info().registry} registry, ${ctx.redisUrl ? 'Redis' : 'in-process'} queue); lake ${facade.info().lake}`,
           );
 
           step(2, `Tenant "${tenant}" and the Trend Micro connector "${name}"`);
@@ -134,6 +134,7 @@ export function registerDemo(program: Command, state: ProgramState): void {
             `npx connectors status ${name} --tenant ${tenant}${dd}`,
             `npx connectors search --tenant ${tenant} --where msg_class=trendmicro_cloudone_computers --limit 5${dd}`,
             `npx connectors search --tenant ${tenant} --where "host.os.full~Windows" --json --limit 1${dd}`,
+            `npx connectors search --tenant ${tenant} --out hunt.ndjson${dd}    # every record, as NDJSON`,
             `npx connectors assets --tenant ${tenant}${dd}`,
             `npx connectors filters create "no unactivated" --tenant ${tenant} --when "trendmicro_cloudone.agentVersion equals 0.0.0.0"${dd}`,
             `npx connectors start${dd}    # the daemon: scheduled pulls, ingestion, /metrics and /healthz`,

@@ -112,6 +112,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(readFileSync(file, 'utf8').trimEnd().split('\n')).to.have.length(COMPUTERS);
     });
 
+    it('should list the assets of that lake', async () => {
+      const r = await cli('assets', '--tenant', 'acme', '--limit', '1000', '--json');
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.json<unknown[]>()).to.have.length(COMPUTERS);
+    });
+
     if (kind === 'postgres') {
       it('should say which lake is unreachable and what to check, never its password', async () => {
         const r = await runCli(['search', '--lake-url', 'postgres://hunter:hunter2pw@127.0.0.1:1/lake'], {
