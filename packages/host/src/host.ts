@@ -540,6 +540,7 @@ export class ConnectorHost {
     this.closed = true;
     // The backends own the queue they opened (tests share one queue between hosts).
     await this.backends.close?.().catch(() => undefined);
+    await this.facade.closeLake().catch(() => undefined);
     await this.budgetRedis?.quit().catch(() => undefined);
     await this.store.close();
   }

@@ -304,14 +304,14 @@ export class HostFacade {
    */
   async exportRecords(input: RecordQuery = {}, scope?: Scope): Promise<AsyncIterable<string>> {
     const tenant = await this.lakeTenant('exportRecords', input, scope);
-    const lake = await this.openLake();
+    const { lake, shared } = await this.openLake();
     return (async function* () {
       if (!lake) return;
       try {
         for await (const record of lake.exportRecords({ ...input, tenant }))
           yield `${JSON.stringify(record)}\n`;
       } finally {
-        await lake.close();
+        if (!shared) await lake.close();
       }
     })();
   }
@@ -370,18 +370,38 @@ export class HostFacade {
     return tenant;
   }
 
-  private openLake(): Promise<LakeReader | undefined> {
-    return openLakeReader({ dataDir: this.host.options.dataDir, lakeUrl: this.host.options.lakeUrl });
+  /** The PostgreSQL lake's reader, opened once (one pool for every query of this host). */
+  private sharedLake: Promise<LakeReader | undefined> | undefined;
+
+  /**
+   * The lake to read and whether the caller closes it after use: the SQLite file is opened per query
+   * (read-only, cheap); the PostgreSQL lake once, closed with the host (`closeLake`).
+   */
+  private async openLake(): Promise<{ lake: LakeReader | undefined; shared: boolean }> {
+    const where = { dataDir: this.host.options.dataDir, lakeUrl: this.host.options.lakeUrl };
+    if (!where.lakeUrl) return { lake: await openLakeReader(where), shared: false };
+    this.sharedLake ??= openLakeReader(where).catch((err: unknown) => {
+      this.sharedLake = undefined; // unreachable now: the next query tries again
+      throw err;
+    });
+    return { lake: await this.sharedLake, shared: true };
+  }
+
+  /** @internal Closes the shared PostgreSQL reader; the host calls it on close. */
+  async closeLake(): Promise<void> {
+    const lake = await this.sharedLake?.catch(() => undefined);
+    this.sharedLake = undefined;
+    await lake?.close();
   }
 
   /** Runs one read on the lake (SQLite file or PostgreSQL); `empty` while there is no lake yet. */
   private async withLake<T>(empty: T, read: (lake: LakeReader) => Promise<T>): Promise<T> {
-    const lake = await this.openLake();
+    const { lake, shared } = await this.openLake();
     if (!lake) return empty;
     try {
       return await read(lake);
     } finally {
-      await lake.close();
+      if (!shared) await lake.close();
     }
   }
 }

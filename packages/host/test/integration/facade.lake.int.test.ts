@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@connectors/lake-pg/dist/test/support/pg.database';
 import type { HostFacade } from '../../src/facade/host.facade';
 import { fakeControls } from '../helpers/fake.connector';
@@ -44,7 +45,23 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     after(async () => {
       await t?.cleanup();
-      await db?.drop();
+      if (db) {
+        // The host closed its pools (the sink's and the façade's shared reader): no session is left.
+        const probe = new Client({ connectionString: db.url.replace(db.name, 'postgres') });
+        await probe.connect();
+        let left = -1;
+        for (let i = 0; i < 50 && left !== 0; i++) {
+          const { rows } = await probe.query<{ n: string }>(
+            'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
+            [db.name],
+          );
+          left = Number(rows[0].n);
+          if (left) await new Promise((r) => setTimeout(r, 20));
+        }
+        await probe.end();
+        await db.drop();
+        expect(left, 'sessions left open on the lake after host.close()').to.equal(0);
+      }
     });
 
     describe('#search()', () => {
@@ -75,6 +92,26 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         expect(out).to.have.length(23);
         expect(out.every((l) => l.endsWith('\n'))).to.equal(true);
         expect(new Set(out.map((l) => (JSON.parse(l) as { id: string }).id)).size).to.equal(23);
+      });
+    });
+
+    describe('reads', () => {
+      it('should share one connection pool across queries', async function () {
+        if (kind === 'sqlite') this.skip();
+        const sessions = async (): Promise<number> => {
+          const c = new Client({ connectionString: db!.url.replace(db!.name, 'postgres') });
+          await c.connect();
+          const { rows } = await c.query<{ n: string }>(
+            'SELECT sessions AS n FROM pg_stat_database WHERE datname = $1',
+            [db!.name],
+          );
+          await c.end();
+          return Number(rows[0].n);
+        };
+        await facade.countRecords({ tenant: 'acme' });
+        const before = await sessions();
+        for (let i = 0; i < 10; i++) await facade.countRecords({ tenant: 'acme' });
+        expect((await sessions()) - before, 'new connections for 10 queries').to.be.at.most(2);
       });
     });
 
