@@ -41,6 +41,9 @@ export async function defaultBackends(options: DefaultBackendOptions): Promise<H
       return (pgSink ??= PgLakeSink.open({
         url: options.lakeUrl,
         ...(options.lakeRetentionDays !== undefined ? { retentionDays: options.lakeRetentionDays } : {}),
+      }).catch((err: unknown) => {
+        pgSink = undefined; // unreachable now: the next ingest start tries again
+        throw err;
       }));
     const sink = options.lakeThread
       ? await LakeThreadSink.open(options.dataDir)
