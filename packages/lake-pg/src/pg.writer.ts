@@ -119,7 +119,10 @@ export class PgLakeWriter {
   /** One batch, one transaction; resolves after COMMIT. */
   private async transaction(entries: readonly QueueEntry[], now: number): Promise<void> {
     const records = entries.filter((e): e is RecordEntry => e.kind === 'record');
-    await this.partitions.ensure(records.map((e) => e.record.timestamp));
+    // Only days the retention keeps: an old redelivery must not bring a dropped partition back.
+    await this.partitions.ensure(
+      this.partitions.retained(records.map((e) => e.record)).map((r) => r.timestamp),
+    );
     await inTransaction(this.pool, async (client) => {
       await this.upsertRecords(client, records, now);
       const stateful = entries.some((e) => e.kind === 'snapshot' || e.asset || e.snapshotId);

@@ -5,6 +5,8 @@ import { isTransientPgError, PgLake, PgLakeSink, SCHEMA_VERSION } from '../../sr
 import { createTestDatabase, terminateSessions, type TestDatabase } from '../support/pg.database';
 
 const DAY = 86_400_000;
+const partitionsSql =
+  "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'records'::regclass";
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; hint?: string }> {
   try {
@@ -131,15 +133,13 @@ describe(PgLake.name, () => {
       const kept = await PgLakeSink.open({ url: db.url, retentionDays: 7 });
       try {
         expect(await kept.lake.count()).to.equal(5);
-        const names = await sql<{ name: string }>(
-          db.url,
-          "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'records'::regclass",
-        );
+        const names = await sql<{ name: string }>(db.url, partitionsSql);
         expect(names).to.have.length(2);
         expect((await sql(db.url, 'SELECT 1 FROM record_ids')).length).to.equal(5);
         // A redelivery of a dropped day is not stored again.
         expect(await kept.write(testEntries(0, 4, { timestamp: now - 10 * DAY }))).to.include({ written: 4 });
         expect(await kept.lake.count()).to.equal(5);
+        expect(await sql(db.url, partitionsSql), 'no partition recreated').to.have.length(2);
       } finally {
         await kept.close();
       }
