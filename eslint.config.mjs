@@ -23,6 +23,7 @@ const CLI_HOST_NAMES = [
   'ConnectorStatus',
   'FilterCondition',
   'RecordCondition',
+  'RecordQuery',
   'RunProgress',
   'RunSummary',
   'parseSettings',
@@ -91,7 +92,7 @@ export default tseslint.config(
     ]),
   },
   {
-    files: ['packages/{queue-memory,queue-redis,lake,ingest}/src/**/*.ts'],
+    files: ['packages/{queue-memory,queue-redis,lake,lake-pg,ingest}/src/**/*.ts'],
     rules: restrict([
       {
         group: ['@connectors/host', ...ABOVE_HOST],
@@ -128,7 +129,7 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ['@connectors/lake', '@connectors/queue-*', '@connectors/ingest'],
+              group: ['@connectors/lake', '@connectors/lake-*', '@connectors/queue-*', '@connectors/ingest'],
               message:
                 'layering: the CLI reaches the lake, queues and ingest through HostFacade only (docs/adr/0010-host-facade.md).',
             },

@@ -14,6 +14,7 @@ export interface GlobalOptions {
   dataDir?: string;
   redisUrl?: string;
   redisPrefix?: string;
+  lakeUrl?: string;
   pluginsDir?: string[];
   logLevel?: string;
   requestsPerMinute?: string;
@@ -83,6 +84,34 @@ export class CliContext {
     return this.globals.redisUrl ?? (this.io.env.REDIS_URL || undefined);
   }
 
+  /** The PostgreSQL lake (`--lake-url`, or LAKE_URL); undefined for the SQLite lake of the data directory. */
+  get lakeUrl(): string | undefined {
+    const url = this.globals.lakeUrl ?? (this.io.env.LAKE_URL || undefined);
+    if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) {
+      throw new UsageError(
+        'lake-url',
+        `"${url.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@')}" is not a postgres:// URL`,
+        'Pass --lake-url postgres://USER:PASSWORD@HOST:5432/DATABASE (or set LAKE_URL), or leave it out for the SQLite lake in the data directory.',
+      );
+    }
+    return url;
+  }
+
+  /** CONNECTORS_LAKE_RETENTION_DAYS: days of records the PostgreSQL lake keeps. */
+  private lakeRetention(): { lakeRetentionDays?: number } {
+    const text = this.io.env.CONNECTORS_LAKE_RETENTION_DAYS;
+    if (text === undefined || text === '') return {};
+    const days = Number(text);
+    if (!(Number.isFinite(days) && days > 0)) {
+      throw new UsageError(
+        'CONNECTORS_LAKE_RETENTION_DAYS',
+        `"${text}" is not a positive number of days`,
+        'Set e.g. CONNECTORS_LAKE_RETENTION_DAYS=90, or unset it to keep every record.',
+      );
+    }
+    return { lakeRetentionDays: days };
+  }
+
   get workspaceRoot(): string | undefined {
     return findWorkspaceRoot(
       this.io.env.CONNECTORS_WORKSPACE ? path.resolve(this.io.env.CONNECTORS_WORKSPACE) : this.io.cwd,
@@ -120,6 +149,8 @@ export class CliContext {
     return {
       dataDir: this.dataDir,
       redisUrl: this.redisUrl,
+      ...(this.lakeUrl ? { lakeUrl: this.lakeUrl } : {}),
+      ...this.lakeRetention(),
       ...(lakeThread === '1' || lakeThread === 'true' ? { lakeThread: true } : {}),
       redisPrefix: this.globals.redisPrefix ?? this.io.env.CONNECTORS_REDIS_PREFIX ?? undefined,
       workspaceRoot: this.workspaceRoot,

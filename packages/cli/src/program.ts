@@ -38,6 +38,10 @@ export function buildProgram(io: CliIO, state: ProgramState): Command {
       '--redis-prefix <prefix>',
       'prefix of every Redis key (default connectors, or CONNECTORS_REDIS_PREFIX)',
     )
+    .option(
+      '--lake-url <url>',
+      'the lake on PostgreSQL, postgres://USER:PASSWORD@HOST:5432/DATABASE (or LAKE_URL); without it the SQLite lake of the data directory',
+    )
     .option('--plugins-dir <dir>', 'extra directory of plugins (repeatable)', collect, [])
     .option('--log-level <level>', 'log level on stderr (default warn; info for start)')
     .option(

@@ -610,6 +610,7 @@ export class ConnectorHost {
     this.closed = true;
     // The backends own the queue they opened (tests share one queue between hosts).
     await this.backends.close?.().catch(() => undefined);
+    await this.facade.closeLake().catch(() => undefined);
     await this.budgetRedis?.quit().catch(() => undefined);
     await this.store.close();
   }
@@ -692,6 +693,8 @@ async function loadDefaultBackends(
   return defaultBackends({
     dataDir,
     redisUrl: options.redisUrl,
+    lakeUrl: options.lakeUrl,
+    lakeRetentionDays: options.lakeRetentionDays,
     prefix,
     logger,
     lakeThread: options.lakeThread,

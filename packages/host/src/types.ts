@@ -245,6 +245,16 @@ export interface HostOptions {
   redisUrl?: string;
   /** Prefix of every Redis key this host writes (default `connectors`). */
   redisPrefix?: string;
+  /**
+   * The lake on PostgreSQL (`postgres://user:password@host:5432/database`), shared by every host that
+   * names it; without it, the SQLite lake in the data directory (docs/adr/0014-postgresql-lake.md).
+   */
+  lakeUrl?: string;
+  /**
+   * With `lakeUrl`: days of records the PostgreSQL lake keeps; older day partitions are dropped whole
+   * (default: keep everything).
+   */
+  lakeRetentionDays?: number;
   /** Root of the workspace searched for plugins (`plugins/*`, `examples/*`, `node_modules`). */
   workspaceRoot?: string;
   /** Extra directories whose children are plugin directories. */

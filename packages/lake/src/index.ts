@@ -1,8 +1,18 @@
-export { Lake, LAKE_FILE } from './lake';
+export { Lake, LAKE_FILE, SqliteLakeReader, pagesOf } from './lake';
+export { decodeCursor, encodeCursor, EXPORT_PAGE_SIZE } from './lake.cursor';
+export type { CursorPosition } from './lake.cursor';
 export { LakeSink } from './lake.sink';
 export { LakeThreadSink } from './lake.thread-sink';
-export { LakeWriter, PoisonEntryError, isTransientSqliteError, validateEntry } from './lake.writer';
-export { jsonPath } from './lake.query';
+export {
+  LakeWriter,
+  PoisonEntryError,
+  isTransientSqliteError,
+  validateEntry,
+  splitBatch,
+  fingerprint,
+  changeDetail,
+} from './lake.writer';
+export { jsonPath, clampLimit, MAX_LIMIT } from './lake.query';
 export type {
   AssetChange,
   AssetChangeKind,
@@ -12,6 +22,9 @@ export type {
   LakeCondition,
   LakeCountQuery,
   LakeOptions,
+  LakeReader,
+  LakeSearchPage,
+  LakeSearchPageQuery,
   LakeSearchQuery,
   LakeStats,
   LakeThreadSinkOptions,

@@ -2,7 +2,8 @@ import { ConnectorError } from '@connectors/framework/engine';
 import type { LakeCondition, LakeCountQuery } from './types';
 
 const SEGMENT = /^[A-Za-z0-9_@$:-]+$/;
-const MAX_LIMIT = 10_000;
+/** Most records one search page returns; an export has no cap (it reads page by page). */
+export const MAX_LIMIT = 10_000;
 
 /** Turns `host.ip.0` into the SQLite JSON path `$."host"."ip"[0]`; refuses anything else. */
 export function jsonPath(path: string): string {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { assetId, ConnectorError, type AssetRecord, type SyslogRecord } from '@connectors/framework/engine';
 import { BackgroundCheckpoints } from './lake.checkpoints';
 import { dataFileError } from './data-file.error';
+import { decodeCursor, encodeCursor, EXPORT_PAGE_SIZE } from './lake.cursor';
 import { clampLimit, whereClause } from './lake.query';
 import { MIGRATE_1_TO_2, SCHEMA, SCHEMA_VERSION, type AssetRow, type SnapshotRow } from './lake.schema';
 import { LakeWriter } from './lake.writer';
@@ -14,6 +15,9 @@ import type {
   LakeAsset,
   LakeCountQuery,
   LakeOptions,
+  LakeReader,
+  LakeSearchPage,
+  LakeSearchPageQuery,
   LakeSearchQuery,
   LakeStats,
   ListAssetsQuery,
@@ -124,6 +128,32 @@ export class Lake {
       .pluck()
       .all(...params, clampLimit(query.limit)) as string[];
     return rows.map((doc) => JSON.parse(doc) as SyslogRecord);
+  }
+
+  /**
+   * One page of a search, newest first (time, then id, both descending: a stable order, so a page never
+   * repeats or skips a record that was there when the first page was read), with the total.
+   */
+  searchPage(query: LakeSearchPageQuery = {}): LakeSearchPage {
+    const { sql, params } = whereClause(query);
+    let where = sql;
+    if (query.cursor !== undefined) {
+      const at = decodeCursor(query.cursor);
+      where = `${sql ? `${sql} AND` : 'WHERE'} (r.ts, r.id) < (?, ?)`;
+      params.push(at.ts, at.id);
+    }
+    const limit = clampLimit(query.limit);
+    const rows = this.db
+      .prepare(`SELECT r.ts, r.id, r.doc FROM records r ${where} ORDER BY r.ts DESC, r.id DESC LIMIT ?`)
+      .all(...params, limit + 1) as Array<{ ts: number; id: string; doc: string }>;
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    const last = rows[rows.length - 1];
+    return {
+      records: rows.map((r) => JSON.parse(r.doc) as SyslogRecord),
+      ...(more ? { nextCursor: encodeCursor({ ts: last.ts, id: last.id }) } : {}),
+      ...(query.withTotal === false ? {} : { total: this.count(query) }),
+    };
   }
 
   count(query: LakeCountQuery = {}): number {
@@ -364,4 +394,73 @@ function toAsset(row: AssetRow): LakeAsset {
     ...(row.removed_by !== null ? { removedBy: row.removed_by } : {}),
     record: JSON.parse(row.doc) as AssetRecord,
   };
+}
+
+/** The SQLite lake behind the asynchronous `LakeReader` contract (the host's read side). */
+export class SqliteLakeReader implements LakeReader {
+  constructor(readonly lake: Lake) {}
+
+  /** Opens the lake of a data directory read-only. */
+  static open(dataDir: string): SqliteLakeReader {
+    return new SqliteLakeReader(Lake.open(dataDir, { readonly: true }));
+  }
+
+  get location(): string {
+    return this.lake.file;
+  }
+
+  async search(query?: LakeSearchQuery): Promise<SyslogRecord[]> {
+    return this.lake.search(query);
+  }
+
+  async searchPage(query?: LakeSearchPageQuery): Promise<LakeSearchPage> {
+    return this.lake.searchPage(query);
+  }
+
+  async *exportRecords(query: LakeCountQuery = {}, pageSize = EXPORT_PAGE_SIZE): AsyncIterable<SyslogRecord> {
+    yield* pagesOf((cursor) => this.searchPage({ ...query, cursor, limit: pageSize, withTotal: false }));
+  }
+
+  async count(query?: LakeCountQuery): Promise<number> {
+    return this.lake.count(query);
+  }
+
+  async listAssets(query?: ListAssetsQuery): Promise<LakeAsset[]> {
+    return this.lake.listAssets(query);
+  }
+
+  async getAsset(tenant: string, id: string): Promise<LakeAsset | undefined> {
+    return this.lake.getAsset(tenant, id);
+  }
+
+  async assetChanges(query?: AssetChangesQuery): Promise<AssetChange[]> {
+    return this.lake.assetChanges(query);
+  }
+
+  async snapshots(query?: { tenant?: string; limit?: number }): Promise<SnapshotState[]> {
+    return this.lake.snapshots(query);
+  }
+
+  async stats(): Promise<LakeStats> {
+    return this.lake.stats();
+  }
+
+  async close(): Promise<void> {
+    this.lake.close();
+  }
+}
+
+/**
+ * Every record of a search, a page at a time: only one page is held, so an export of any size runs in
+ * bounded memory. Shared by both lakes' `exportRecords`.
+ */
+export async function* pagesOf(
+  page: (cursor: string | undefined) => Promise<LakeSearchPage>,
+): AsyncIterable<SyslogRecord> {
+  let cursor: string | undefined;
+  do {
+    const next = await page(cursor);
+    yield* next.records;
+    cursor = next.nextCursor;
+  } while (cursor !== undefined);
 }

@@ -35,10 +35,46 @@ const DEFAULT_SNAPSHOT_EXPIRY_MS = 86_400_000;
 /** How often a writing lake looks for abandoned snapshots. */
 const EXPIRY_CHECK_MS = 60_000;
 
+/** The asset fields whose change is recorded as `changed`. */
 const FINGERPRINT_FIELDS = ['hostname', 'ip', 'mac', 'os'] as const;
 
-function fingerprint(asset: AssetRecord): string {
+/** What a `changed` compares: an asset's hostname, IP, MAC and OS, as one string. */
+export function fingerprint(asset: AssetRecord): string {
   return JSON.stringify(FINGERPRINT_FIELDS.map((f) => asset[f] ?? null));
+}
+
+/** The detail of a `changed`: each fingerprint field that differs, with its old and new value. */
+export function changeDetail(before: AssetRecord, after: AssetRecord): Record<string, unknown> {
+  const detail: Record<string, unknown> = {};
+  for (const f of FINGERPRINT_FIELDS) {
+    if (JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null)) {
+      detail[f] = { from: before[f] ?? null, to: after[f] ?? null };
+    }
+  }
+  return detail;
+}
+
+/**
+ * Splits a batch into the entries a lake can store (with their positions) and a non-retryable failure
+ * for each of the others; `check` throws for an entry the lake cannot store (default `validateEntry`).
+ */
+export function splitBatch(
+  batch: readonly QueueEntry[],
+  check: (entry: QueueEntry) => void = validateEntry,
+): { good: QueueEntry[]; goodIndex: number[]; failures: SinkFailure[] } {
+  const failures: SinkFailure[] = [];
+  const good: QueueEntry[] = [];
+  const goodIndex: number[] = [];
+  batch.forEach((entry, index) => {
+    try {
+      check(entry);
+      good.push(entry);
+      goodIndex.push(index);
+    } catch (err) {
+      failures.push({ index, reason: (err as Error).message, retryable: false });
+    }
+  });
+  return { good, goodIndex, failures };
 }
 
 function nonEmpty(value: unknown): value is string {
@@ -236,18 +272,7 @@ export class LakeWriter {
    * bad ones are reported.
    */
   write(batch: readonly QueueEntry[], now = Date.now()): SinkWriteResult {
-    const failures: SinkFailure[] = [];
-    const good: QueueEntry[] = [];
-    const goodIndex: number[] = [];
-    batch.forEach((entry, index) => {
-      try {
-        validateEntry(entry);
-        good.push(entry);
-        goodIndex.push(index);
-      } catch (err) {
-        failures.push({ index, reason: (err as Error).message, retryable: false });
-      }
-    });
+    const { good, goodIndex, failures } = splitBatch(batch);
     if (good.length === 0) return { written: 0, failures };
     try {
       this.batchTx.immediate(good, now);
@@ -336,13 +361,7 @@ export class LakeWriter {
     if (seenAt >= row.last_seen) {
       update();
       if (fp !== row.fingerprint) {
-        const before = JSON.parse(row.doc) as AssetRecord;
-        const detail: Record<string, unknown> = {};
-        for (const f of FINGERPRINT_FIELDS) {
-          if (JSON.stringify(before[f] ?? null) !== JSON.stringify(asset[f] ?? null)) {
-            detail[f] = { from: before[f] ?? null, to: asset[f] ?? null };
-          }
-        }
+        const detail = changeDetail(JSON.parse(row.doc) as AssetRecord, asset);
         this.insertChange.run(tenant, asset.id, row.seq, 'changed', seenAt, null, JSON.stringify(detail));
       }
     } else if (seenAt < row.first_seen) {

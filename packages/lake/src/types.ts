@@ -1,4 +1,4 @@
-import type { AssetRecord } from '@connectors/framework/engine';
+import type { AssetRecord, SyslogRecord } from '@connectors/framework/engine';
 
 export type ConditionOp = 'eq' | 'neq' | 'contains' | 'exists';
 
@@ -28,6 +28,42 @@ export interface LakeSearchQuery {
 }
 
 export type LakeCountQuery = Omit<LakeSearchQuery, 'limit'>;
+
+/** A page of a search: newest first, resumed after `cursor` (the `nextCursor` of the page before). */
+export interface LakeSearchPageQuery extends LakeSearchQuery {
+  /** Opaque: the position (time and id) of the last record of the previous page. */
+  cursor?: string;
+  /** Count every match (default true); an export's pages leave it off. */
+  withTotal?: boolean;
+}
+
+export interface LakeSearchPage {
+  records: SyslogRecord[];
+  /** Present when more records match: pass it as `cursor` for the next page. */
+  nextCursor?: string;
+  /** Every record the query matches (all pages), unless `withTotal` was false. */
+  total?: number;
+}
+
+/**
+ * The lake's read side as the host uses it, whatever the store (SQLite file or PostgreSQL): the same
+ * queries and answers, asynchronous. Proven by one contract suite run against both lakes.
+ */
+export interface LakeReader {
+  /** Where the data is, for messages (a file, or a PostgreSQL URL without its password). */
+  readonly location: string;
+  search(query?: LakeSearchQuery): Promise<SyslogRecord[]>;
+  searchPage(query?: LakeSearchPageQuery): Promise<LakeSearchPage>;
+  /** Every match, newest first, a page at a time (bounded memory, no cap). */
+  exportRecords(query?: LakeCountQuery, pageSize?: number): AsyncIterable<SyslogRecord>;
+  count(query?: LakeCountQuery): Promise<number>;
+  listAssets(query?: ListAssetsQuery): Promise<LakeAsset[]>;
+  getAsset(tenant: string, id: string): Promise<LakeAsset | undefined>;
+  assetChanges(query?: AssetChangesQuery): Promise<AssetChange[]>;
+  snapshots(query?: { tenant?: string; limit?: number }): Promise<SnapshotState[]>;
+  stats(): Promise<LakeStats>;
+  close(): Promise<void>;
+}
 
 export interface LakeOptions {
   /**

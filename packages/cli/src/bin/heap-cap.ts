@@ -23,6 +23,7 @@ export const GLOBAL_OPTIONS_WITH_VALUE = [
   '--data-dir',
   '--redis-url',
   '--redis-prefix',
+  '--lake-url',
   '--plugins-dir',
   '--log-level',
   '--requests-per-minute',

@@ -67,7 +67,7 @@ export function registerDemo(program: Command, state: ProgramState): void {
             );
           }
           ctx.print(
-            `      data directory ${ctx.dataDir} (${facade.info().registry} registry, ${ctx.redisUrl ? 'Redis' : 'in-process'} queue)`,
+            `      data directory ${ctx.dataDir} (${facade.info().registry} registry, ${ctx.redisUrl ? 'Redis' : 'in-process'} queue); lake ${facade.info().lake}`,
           );
 
           step(2, `Tenant "${tenant}" and the Trend Micro connector "${name}"`);
@@ -136,6 +136,7 @@ export function registerDemo(program: Command, state: ProgramState): void {
             `npx connectors status ${name} --tenant ${tenant}${dd}`,
             `npx connectors search --tenant ${tenant} --where msg_class=trendmicro_cloudone_computers --limit 5${dd}`,
             `npx connectors search --tenant ${tenant} --where "host.os.full~Windows" --json --limit 1${dd}`,
+            `npx connectors search --tenant ${tenant} --out hunt.ndjson${dd}    # every record, as NDJSON`,
             `npx connectors assets --tenant ${tenant}${dd}`,
             `npx connectors filters create "no unactivated" --tenant ${tenant} --when "trendmicro_cloudone.agentVersion equals 0.0.0.0"${dd}`,
             `npx connectors start${dd}    # the daemon: scheduled pulls, ingestion, /metrics and /healthz`,
@@ -190,12 +191,14 @@ async function printLake(
   ctx.print(
     `      Assets: ${present.toLocaleString('en-US')} present, ${removed.toLocaleString('en-US')} removed (not seen in a complete snapshot)`,
   );
-  const [sample] = await facade.search({
-    tenant,
-    where: [...mine, { path: 'host.os.full', op: 'contains', value: 'Windows' }],
-    limit: 1,
-  });
-  const shown = sample ?? (await facade.search({ tenant, where: mine, limit: 1 }))[0];
+  const [sample] = (
+    await facade.search({
+      tenant,
+      where: [...mine, { path: 'host.os.full', op: 'contains', value: 'Windows' }],
+      limit: 1,
+    })
+  ).records;
+  const shown = sample ?? (await facade.search({ tenant, where: mine, limit: 1 })).records[0];
   if (shown) {
     ctx.print('\n      A sample Syslog record:');
     ctx.print(JSON.stringify(shown, null, 2).replace(/^/gm, '      '));

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { isUnsafeKey, type SyslogRecord } from '@connectors/framework/engine';
-import { Lake, LAKE_FILE, type AssetChange, type LakeAsset } from '@connectors/lake';
+import { isUnsafeKey } from '@connectors/framework/engine';
+import { LAKE_FILE, type AssetChange, type LakeAsset, type LakeReader } from '@connectors/lake';
+import { redactUrl } from '@connectors/lake-pg';
+import { openLakeReader } from '../backends/lake.reader';
 import { summarize } from '../catalog/plugin.catalog';
 import { HostInputError } from '../errors';
 import type { ConnectorHost } from '../host';
@@ -33,6 +34,7 @@ import type {
   RunSummary,
   Scope,
   SearchRequest,
+  SearchResult,
   TestOptions,
   TestReport,
 } from './types';
@@ -53,6 +55,9 @@ export class HostFacade {
       hostId: this.host.hostId,
       registry: this.host.store.kind,
       dataDir: path.resolve(this.host.options.dataDir),
+      lake: this.host.options.lakeUrl
+        ? redactUrl(this.host.options.lakeUrl)
+        : path.join(path.resolve(this.host.options.dataDir), LAKE_FILE),
       pagesInFlight: this.host.pageBudget.size,
       roles: [...this.host.roles],
     };
@@ -308,15 +313,43 @@ export class HostFacade {
 
   // -- the lake ---------------------------------------------------------------------------------------
 
-  /** Syslog records, newest first. */
-  async search(input: SearchRequest = {}, scope?: Scope): Promise<SyslogRecord[]> {
+  /**
+   * A page of Syslog records, newest first, with the total of matches and, when more match, the
+   * cursor of the next page (pass it back as `cursor`).
+   */
+  async search(input: SearchRequest = {}, scope?: Scope): Promise<SearchResult> {
     const tenant = await this.lakeTenant('search', input, scope);
-    return this.withLake([], (lake) => lake.search({ ...input, tenant, limit: input.limit ?? 20 }));
+    const page = await this.withLake({ records: [], total: 0 }, (lake) =>
+      lake.searchPage({ ...input, tenant, limit: input.limit ?? 20 }),
+    );
+    return {
+      records: page.records,
+      total: page.total ?? 0,
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+  }
+
+  /**
+   * Every matching record, newest first, as NDJSON lines (one record and a newline each), read from
+   * the lake a page at a time: no cap, and memory bounded by one page whatever the number of matches.
+   */
+  async exportRecords(input: RecordQuery = {}, scope?: Scope): Promise<AsyncIterable<string>> {
+    const tenant = await this.lakeTenant('exportRecords', input, scope);
+    const { lake, shared } = await this.openLake();
+    return (async function* () {
+      if (!lake) return;
+      try {
+        for await (const record of lake.exportRecords({ ...input, tenant }))
+          yield `${JSON.stringify(record)}\n`;
+      } finally {
+        if (!shared) await lake.close();
+      }
+    })();
   }
 
   async countRecords(input: RecordQuery = {}, scope?: Scope): Promise<{ count: number }> {
     const tenant = await this.lakeTenant('countRecords', input, scope);
-    return { count: this.withLake(0, (lake) => lake.count({ ...input, tenant })) };
+    return { count: await this.withLake(0, (lake) => lake.count({ ...input, tenant })) };
   }
 
   async listAssets(input: AssetQuery = {}, scope?: Scope): Promise<LakeAsset[]> {
@@ -368,14 +401,38 @@ export class HostFacade {
     return tenant;
   }
 
-  private withLake<T>(empty: T, read: (lake: Lake) => T): T {
-    const dataDir = path.resolve(this.host.options.dataDir);
-    if (!existsSync(path.join(dataDir, LAKE_FILE))) return empty;
-    const lake = Lake.open(dataDir, { readonly: true });
+  /** The PostgreSQL lake's reader, opened once (one pool for every query of this host). */
+  private sharedLake: Promise<LakeReader | undefined> | undefined;
+
+  /**
+   * The lake to read and whether the caller closes it after use: the SQLite file is opened per query
+   * (read-only, cheap); the PostgreSQL lake once, closed with the host (`closeLake`).
+   */
+  private async openLake(): Promise<{ lake: LakeReader | undefined; shared: boolean }> {
+    const where = { dataDir: this.host.options.dataDir, lakeUrl: this.host.options.lakeUrl };
+    if (!where.lakeUrl) return { lake: await openLakeReader(where), shared: false };
+    this.sharedLake ??= openLakeReader(where).catch((err: unknown) => {
+      this.sharedLake = undefined; // unreachable now: the next query tries again
+      throw err;
+    });
+    return { lake: await this.sharedLake, shared: true };
+  }
+
+  /** @internal Closes the shared PostgreSQL reader; the host calls it on close. */
+  async closeLake(): Promise<void> {
+    const lake = await this.sharedLake?.catch(() => undefined);
+    this.sharedLake = undefined;
+    await lake?.close();
+  }
+
+  /** Runs one read on the lake (SQLite file or PostgreSQL); `empty` while there is no lake yet. */
+  private async withLake<T>(empty: T, read: (lake: LakeReader) => Promise<T>): Promise<T> {
+    const { lake, shared } = await this.openLake();
+    if (!lake) return empty;
     try {
-      return read(lake);
+      return await read(lake);
     } finally {
-      lake.close();
+      if (!shared) await lake.close();
     }
   }
 }

@@ -188,8 +188,16 @@ export const INPUT_SCHEMAS = {
   listHosts: none,
   status: object({ tenant, name: connectorName }),
 
-  search: object({ ...recordQuery, limit: count('Most records returned (newest first).', 1, 10_000) }),
+  search: object({
+    ...recordQuery,
+    limit: count('Most records returned (newest first).', 1, 10_000),
+    cursor: text(
+      'Where the page starts: the nextCursor of the previous page.',
+      'Pass the nextCursor of the previous answer unchanged, or leave cursor out for the first page.',
+    ),
+  }),
   countRecords: object(recordQuery),
+  exportRecords: object(recordQuery),
   listAssets: object({
     tenant,
     connector: text(

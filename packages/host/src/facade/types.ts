@@ -3,6 +3,7 @@
 import type {
   ConnectorManifest,
   RespondResult,
+  SyslogRecord,
   TestResult,
   TestStepResult,
 } from '@connectors/framework/engine';
@@ -32,6 +33,8 @@ export interface HostInfo {
   /** Where the registry lives. */
   registry: 'sqlite' | 'redis';
   dataDir: string;
+  /** Where the lake is: the SQLite file, or the PostgreSQL URL without its password. */
+  lake: string;
   /** Pages every run of this host may hold together. */
   pagesInFlight: number;
   /** The placements this host takes (`dp`, `sensor:ID`). */
@@ -135,6 +138,17 @@ export interface RecordQuery {
 
 export interface SearchRequest extends RecordQuery {
   limit?: number;
+  /** The `nextCursor` of the previous page; absent for the first page. */
+  cursor?: string;
+}
+
+export interface SearchResult {
+  /** Newest first. */
+  records: SyslogRecord[];
+  /** Every record the query matches, on all pages. */
+  total: number;
+  /** Present when more records match: the `cursor` of the next page. */
+  nextCursor?: string;
 }
 
 export interface AssetQuery {

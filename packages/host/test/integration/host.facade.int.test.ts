@@ -162,7 +162,9 @@ describe('HostFacade (embedded host)', function () {
         tenant: 'acme',
         where: [{ path: 'host.hostname', value: 'host-3' }],
       });
-      expect(found).to.have.length(1);
+      expect(found.records).to.have.length(1);
+      expect(found).to.include({ total: 1 });
+      expect(found.nextCursor).to.equal(undefined);
       const assets = await facade.listAssets({ tenant: 'acme', connector: 'inv' });
       expect(assets).to.have.length(12);
       const changes = await facade.assetChanges({ tenant: 'acme', assetId: assets[0].id });
