@@ -188,10 +188,11 @@ export function registerLake(program: Command, state: ProgramState): void {
         if (!assets.length) return ctx.print('No assets.');
         ctx.print(
           renderTable(
-            ['Hostname', 'Tenant', 'Key', 'IP', 'MAC', 'OS', 'First Seen', 'Last Seen', 'State'],
+            ['Hostname', 'Tenant', 'Source', 'Key', 'IP', 'MAC', 'OS', 'First Seen', 'Last Seen', 'State'],
             assets.map((a) => [
               a.hostname ?? a.record.hostname,
               a.tenant_id,
+              a.source,
               `${a.primaryKey.key}=${a.primaryKey.value}`,
               (a.record.ip ?? []).slice(0, 2).join(', '),
               (a.record.mac ?? []).slice(0, 1).join(', '),

@@ -39,6 +39,49 @@ describe('connectors demo (end to end)', () => {
     expect(third.stdout).to.contain('Assets: 300 present, 100 removed');
   });
 
+  it('should run both vendors with --vendor all, each with its records and assets in the one lake', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cli-demo-all-'));
+    try {
+      const env = { dataDir: dir, env: { CONNECTORS_DEV: '', CONNECTORS_SECRET_KEY: '' } };
+      const r = await runCli(['demo', '--vendor', 'all', '--computers', '200'], env);
+      expect(r.code, r.stderr + r.stdout).to.equal(0);
+      expect(r.stdout).to.contain('[1/6] Starting the CrowdStrike Falcon simulator with 200 hosts');
+      expect(r.stdout).to.match(/run "falcon-demo" \(demo\): ok \| 200 hosts published/);
+      expect(r.stdout).to.contain('records of this connector (msg_class crowdstrike_falcon_hosts)');
+      expect(r.stdout).to.contain('records of this connector (msg_class trendmicro_cloudone_computers)');
+      const falcon = await runCli(
+        [
+          'search',
+          '--tenant',
+          'demo',
+          '--where',
+          'msg_class=crowdstrike_falcon_hosts',
+          '--limit',
+          '1000',
+          '--json',
+        ],
+        { dataDir: dir },
+      );
+      expect(falcon.json<SyslogRecord[]>()).to.have.length(200);
+      const assets = await runCli(['assets', '--tenant', 'demo', '--limit', '1000', '--json'], {
+        dataDir: dir,
+      });
+      const sources = assets.json<Array<{ source: string }>>().map((a) => a.source);
+      expect(new Set(sources)).to.deep.equal(new Set(['trendmicro_cloudone', 'crowdstrike_falcon']));
+      expect(sources).to.have.length(400);
+      const table = await runCli(['assets', '--tenant', 'demo', '--limit', '1000'], { dataDir: dir });
+      expect(table.stdout)
+        .to.match(/^Hostname +Tenant +Source +Key/m)
+        .and.to.contain('crowdstrike_falcon');
+
+      const bad = await runCli(['demo', '--vendor', 'nobody'], env);
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.match(/vendor: "nobody" is not a demo vendor/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('should write the same lake with CONNECTORS_LAKE_THREAD=1 (the lake on its own thread)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cli-demo-thread-'));
     try {
