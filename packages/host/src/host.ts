@@ -169,7 +169,10 @@ export class ConnectorHost {
       clock: this.clock,
       registry: this.connectors,
       logger: this.logger,
-      backlog: async () => (this.queuePromise ? (await (await this.queuePromise).stats()).length : undefined),
+      // The shared Redis queue's backlog is every host's, so any host (the CLI too) reads it; an
+      // in-process queue is this process's alone and counts only once it is open.
+      backlog: async () =>
+        this.queuePromise || this.options.redisUrl ? (await (await this.queue()).stats()).length : undefined,
       directory: this.directory,
     });
     this.coordinator = new RunCoordinator({

@@ -40,9 +40,9 @@ export function registerStatus(program: Command, state: ProgramState): void {
               s.noHost
                 ? s.noHost
                 : s.lastError
-                  ? s.lastError.summary.slice(0, 60)
+                  ? clip(s.lastError.summary, 60)
                   : s.reason
-                    ? `(${s.reason.slice(0, 58)})`
+                    ? `(${clip(s.reason, 58)})`
                     : '',
             ]),
           ),
@@ -81,10 +81,18 @@ export function registerRuns(program: Command, state: ProgramState): void {
               r.records,
               r.filtered,
               formatDuration(r.durationMs),
-              r.error?.summary.slice(0, 60),
+              r.error ? clip(r.error.summary, 60) : undefined,
             ]),
           ),
         );
       }),
     );
+}
+
+/** At most `max` characters, cut at a word boundary with an ellipsis (the whole text is in `--json`). */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '')}…`;
 }

@@ -5,6 +5,7 @@ import { BusyError, HostInputError, InputError, ScopeError } from '@connectors/h
 import { parseWhere } from '../../src/commands/lake.command';
 import { exitCodeOf, ExitSignal, UsageError } from '../../src/exit-codes';
 import { parseDuration, renderTable } from '../../src/output/table';
+import { clip } from '../../src/commands/status.command';
 
 describe('parseWhere', () => {
   it('should read the four condition forms', () => {
@@ -73,5 +74,15 @@ describe('exitCodeOf', () => {
     expect(exitCodeOf(new BusyError('TEST_IN_PROGRESS', 'a test is already running'))).to.equal(1);
     expect(exitCodeOf(new ConnectorError('VENDOR_HTTP_500', 'boom'))).to.equal(1);
     expect(exitCodeOf(new ExitSignal(1))).to.equal(1);
+  });
+});
+
+describe('clip', () => {
+  it('should cut a long text at a word boundary with an ellipsis, and leave a short one alone', () => {
+    expect(clip('short', 10)).to.equal('short');
+    expect(clip('searching computers after ID 5000 failed: the API answered 503', 40)).to.equal(
+      'searching computers after ID 5000…',
+    );
+    expect(clip('x'.repeat(50), 10)).to.equal(`${'x'.repeat(9)}…`);
   });
 });
