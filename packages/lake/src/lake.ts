@@ -253,12 +253,13 @@ export class Lake {
     }));
   }
 
+  /** Ordered by connector, then as the lake first heard of them (rowid: no column a schema-3 file lacks). */
   openSnapshots(query: OpenSnapshotsQuery = {}): OpenSnapshot[] {
     const rows = this.db
       .prepare(
         `SELECT * FROM snapshots WHERE state = 'open'
            AND (@tenant IS NULL OR tenant = @tenant) AND (@connector IS NULL OR connector_id = @connector)
-         ORDER BY connector_id, coalesce(opened_at, started_at, ended_at), snapshot_id`,
+         ORDER BY connector_id, rowid`,
       )
       .all({ tenant: query.tenant ?? null, connector: query.connectorId ?? null }) as SnapshotRow[];
     return rows.map(openSnapshotOf);
@@ -507,6 +508,7 @@ export function openSnapshotOf(r: {
     seen: r.seen,
     ...(r.ended_at !== null && r.expected !== null ? { expected: r.expected } : {}),
     endMarker: r.ended_at !== null,
+    startMarker: r.started_at !== null,
   };
 }
 

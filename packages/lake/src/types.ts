@@ -192,6 +192,8 @@ export interface OpenSnapshot {
   /** Records the end marker announced; absent until it arrives. */
   expected?: number;
   endMarker: boolean;
+  /** A snapshot is only finalized once its start marker arrived too (its time is the removal cut-off). */
+  startMarker: boolean;
 }
 
 export interface LakeStats {

@@ -377,6 +377,7 @@ export function lakeContract(open: () => Promise<LakeUnderTest>): void {
             lastActivityAt: t0 + 60_000,
             seen: 1,
             endMarker: false,
+            startMarker: true,
           },
         ]);
         expect(await lake.openSnapshots({ connectorId: 'other' })).to.deep.equal([]);
