@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseSettings, type ConnectorStatus, type ConnectorView, type StatusView } from '@connectors/host';
+import { parseSettings, type ConnectorStatus, type ConnectorView, type HostFacade } from '@connectors/host';
 import type { CliContext } from '../context';
 import { UsageError } from '../exit-codes';
 import { readSecretSettings } from './secret-input';
@@ -201,6 +201,9 @@ function printView(ctx: CliContext, v: ConnectorView, s: ConnectorStatus): void 
     ctx.print(`  ${k.padEnd(width)}${typeof val === 'string' ? val : JSON.stringify(val)}`);
   printStatus(ctx, s);
 }
+
+/** A connector's status as the façade's `status` gives it (with its open snapshots). */
+type StatusView = Awaited<ReturnType<HostFacade['status']>>[number];
 
 export function printStatus(ctx: CliContext, s: StatusView): void {
   ctx.print('Status');
