@@ -12,6 +12,7 @@ import {
   decodeCursor,
   encodeCursor,
   EXPORT_PAGE_SIZE,
+  openSnapshotOf,
   pagesOf,
   type AssetChange,
   type AssetChangeKind,
@@ -24,6 +25,8 @@ import {
   type LakeSearchQuery,
   type LakeStats,
   type ListAssetsQuery,
+  type OpenSnapshot,
+  type OpenSnapshotsQuery,
   type SnapshotState,
   type SnapshotStateName,
 } from '@connectors/lake';
@@ -252,6 +255,31 @@ export class PgLake implements LakeReader {
       state: r.state as SnapshotStateName,
       ...(r.removed !== null ? { removed: Number(r.removed) } : {}),
     }));
+  }
+
+  async openSnapshots(query: OpenSnapshotsQuery = {}): Promise<OpenSnapshot[]> {
+    const p = new Params();
+    const where = [
+      "state = 'open'",
+      ...(query.tenant !== undefined ? [`tenant = ${p.add(query.tenant)}`] : []),
+      ...(query.connectorId !== undefined ? [`connector_id = ${p.add(query.connectorId)}`] : []),
+    ];
+    const { rows } = await this.query<SnapshotRow>(
+      `SELECT * FROM snapshots WHERE ${where.join(' AND ')}
+       ORDER BY connector_id, coalesce(opened_at, started_at, ended_at), snapshot_id`,
+      p.values,
+    );
+    return rows.map((r) =>
+      openSnapshotOf({
+        ...r,
+        started_at: n(r.started_at) ?? null,
+        ended_at: n(r.ended_at) ?? null,
+        expected: n(r.expected) ?? null,
+        seen: Number(r.seen),
+        opened_at: n(r.opened_at) ?? null,
+        active_at: n(r.active_at) ?? null,
+      }),
+    );
   }
 
   async stats(): Promise<LakeStats> {

@@ -97,6 +97,13 @@ CREATE TABLE snapshot_records (
 );
 `,
   },
+  {
+    version: 2,
+    description: "snapshots on the lake's clock: when first heard of and when last moved",
+    sql: `
+ALTER TABLE snapshots ADD COLUMN opened_at bigint, ADD COLUMN active_at bigint;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

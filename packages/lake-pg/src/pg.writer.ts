@@ -56,6 +56,8 @@ export interface SnapshotRow {
   seen: string;
   state: string;
   removed: string | null;
+  opened_at: string | null;
+  active_at: string | null;
 }
 
 const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
@@ -381,8 +383,9 @@ export class PgLakeWriter {
     if (tenants.size === 0) return;
     const ids = [...tenants.keys()].sort();
     await client.query(
-      `INSERT INTO snapshots (snapshot_id, tenant) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
-      [ids, ids.map((id) => tenants.get(id))],
+      `INSERT INTO snapshots (snapshot_id, tenant, opened_at, active_at)
+       SELECT id, tenant, $3, $3 FROM unnest($1::text[], $2::text[]) AS t(id, tenant) ON CONFLICT DO NOTHING`,
+      [ids, ids.map((id) => tenants.get(id)), now],
     );
     const open = new Set(
       (
@@ -426,8 +429,8 @@ export class PgLakeWriter {
       if (!open.has(id)) continue;
       const n = added.get(id) ?? 0;
       const { rows } = await client.query<SnapshotRow>(
-        'UPDATE snapshots SET seen = seen + $1 WHERE snapshot_id = $2 RETURNING *',
-        [n, id],
+        'UPDATE snapshots SET seen = seen + $1, active_at = $3 WHERE snapshot_id = $2 RETURNING *',
+        [n, id, now],
       );
       await this.settle(client, rows[0], now);
     }

@@ -1,4 +1,4 @@
-export { Lake, LAKE_FILE, SqliteLakeReader, pagesOf } from './lake';
+export { Lake, LAKE_FILE, SqliteLakeReader, openSnapshotOf, pagesOf } from './lake';
 export { decodeCursor, encodeCursor, EXPORT_PAGE_SIZE } from './lake.cursor';
 export type { CursorPosition } from './lake.cursor';
 export { LakeSink } from './lake.sink';
@@ -29,6 +29,8 @@ export type {
   LakeStats,
   LakeThreadSinkOptions,
   ListAssetsQuery,
+  OpenSnapshot,
+  OpenSnapshotsQuery,
   SnapshotState,
   SnapshotStateName,
 } from './types';

@@ -8,7 +8,10 @@
 //
 // Version 3 scopes asset ids of vendor-local identity keys to their connector (docs/adr/0012): the
 // upgrade re-keys the assets whose id is the tenant-wide hash of their primary key (`rekeyAssets`).
-export const SCHEMA_VERSION = 3;
+//
+// Version 4 gives snapshots the lake's clock: when the lake first heard of one and when it last moved
+// (`opened_at`, `active_at`), for the open-snapshot report (`MIGRATE_3_TO_4`).
+export const SCHEMA_VERSION = 4;
 
 const RECORDS_TABLE = `
 CREATE TABLE IF NOT EXISTS records (
@@ -92,9 +95,17 @@ CREATE TABLE IF NOT EXISTS snapshots (
   seen INTEGER NOT NULL DEFAULT 0,
   state TEXT NOT NULL DEFAULT 'open',
   removed INTEGER,
-  finalized_at INTEGER
+  finalized_at INTEGER,
+  opened_at INTEGER,
+  active_at INTEGER
 );
 ${SNAPSHOT_RECORDS_TABLE}
+`;
+
+/** Version 3 to 4: a snapshot's lake-clock times (null for snapshots the lake had before). */
+export const MIGRATE_3_TO_4 = `
+ALTER TABLE snapshots ADD COLUMN opened_at INTEGER;
+ALTER TABLE snapshots ADD COLUMN active_at INTEGER;
 `;
 
 /**
@@ -174,4 +185,6 @@ export interface SnapshotRow {
   seen: number;
   state: string;
   removed: number | null;
+  opened_at: number | null;
+  active_at: number | null;
 }

@@ -6,7 +6,14 @@ import { BackgroundCheckpoints } from './lake.checkpoints';
 import { dataFileError } from './data-file.error';
 import { decodeCursor, encodeCursor, EXPORT_PAGE_SIZE } from './lake.cursor';
 import { clampLimit, whereClause } from './lake.query';
-import { MIGRATE_1_TO_2, SCHEMA, SCHEMA_VERSION, type AssetRow, type SnapshotRow } from './lake.schema';
+import {
+  MIGRATE_1_TO_2,
+  MIGRATE_3_TO_4,
+  SCHEMA,
+  SCHEMA_VERSION,
+  type AssetRow,
+  type SnapshotRow,
+} from './lake.schema';
 import { LakeWriter } from './lake.writer';
 import type {
   AssetChange,
@@ -21,6 +28,8 @@ import type {
   LakeSearchQuery,
   LakeStats,
   ListAssetsQuery,
+  OpenSnapshot,
+  OpenSnapshotsQuery,
   SnapshotState,
   SnapshotStateName,
 } from './types';
@@ -244,6 +253,18 @@ export class Lake {
     }));
   }
 
+  /** Ordered by connector, then as the lake first heard of them (rowid: no column a schema-3 file lacks). */
+  openSnapshots(query: OpenSnapshotsQuery = {}): OpenSnapshot[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM snapshots WHERE state = 'open'
+           AND (@tenant IS NULL OR tenant = @tenant) AND (@connector IS NULL OR connector_id = @connector)
+         ORDER BY connector_id, rowid`,
+      )
+      .all({ tenant: query.tenant ?? null, connector: query.connectorId ?? null }) as SnapshotRow[];
+    return rows.map(openSnapshotOf);
+  }
+
   stats(): LakeStats {
     const one = (sql: string): number => this.db.prepare(sql).pluck().get() as number;
     return {
@@ -370,6 +391,12 @@ function upgrade(db: Database.Database): void {
         .get();
       if (v1) db.exec(MIGRATE_1_TO_2);
       db.exec(SCHEMA);
+      const v3 = db
+        .prepare(
+          "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM pragma_table_info('snapshots') WHERE name = 'opened_at')",
+        )
+        .get();
+      if (v3) db.exec(MIGRATE_3_TO_4);
       rekeyAssets(db);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     }).immediate();
@@ -441,6 +468,10 @@ export class SqliteLakeReader implements LakeReader {
     return this.lake.snapshots(query);
   }
 
+  async openSnapshots(query?: OpenSnapshotsQuery): Promise<OpenSnapshot[]> {
+    return this.lake.openSnapshots(query);
+  }
+
   async stats(): Promise<LakeStats> {
     return this.lake.stats();
   }
@@ -448,6 +479,37 @@ export class SqliteLakeReader implements LakeReader {
   async close(): Promise<void> {
     this.lake.close();
   }
+}
+
+/**
+ * An open snapshot as both lakes report it, from its row (numbers already numbers). A snapshot from
+ * before the lake kept its own clock (schema 3) falls back to the markers' times.
+ */
+export function openSnapshotOf(r: {
+  snapshot_id: string;
+  tenant: string;
+  connector_id: string | null;
+  content_type: string | null;
+  started_at: number | null;
+  ended_at: number | null;
+  expected: number | null;
+  seen: number;
+  opened_at: number | null;
+  active_at: number | null;
+}): OpenSnapshot {
+  const openedAt = r.opened_at ?? r.started_at ?? r.ended_at ?? 0;
+  return {
+    snapshotId: r.snapshot_id,
+    tenant_id: r.tenant,
+    connectorId: r.connector_id ?? '',
+    contentType: r.content_type ?? '',
+    openedAt,
+    lastActivityAt: r.active_at ?? openedAt,
+    seen: r.seen,
+    ...(r.ended_at !== null && r.expected !== null ? { expected: r.expected } : {}),
+    endMarker: r.ended_at !== null,
+    startMarker: r.started_at !== null,
+  };
 }
 
 /**

@@ -200,7 +200,9 @@ export class LakeWriter {
       'INSERT INTO asset_changes (tenant, asset_id, asset_seq, change, at, snapshot_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.selectSnapshot = db.prepare('SELECT * FROM snapshots WHERE snapshot_id = ?');
-    this.ensureSnapshot = db.prepare('INSERT OR IGNORE INTO snapshots (snapshot_id, tenant) VALUES (?, ?)');
+    this.ensureSnapshot = db.prepare(
+      'INSERT OR IGNORE INTO snapshots (snapshot_id, tenant, opened_at, active_at) VALUES (?, ?, ?, ?)',
+    );
     this.snapshotStart = db.prepare(
       `UPDATE snapshots SET connector_id = ?, content_type = ?, started_at = ? WHERE snapshot_id = ?`,
     );
@@ -212,7 +214,7 @@ export class LakeWriter {
     this.addSnapshotRecord = db.prepare(
       'INSERT OR IGNORE INTO snapshot_records (snapshot_id, record_seq) SELECT ?, seq FROM records WHERE id = ?',
     );
-    this.bumpSeen = db.prepare('UPDATE snapshots SET seen = seen + ? WHERE snapshot_id = ?');
+    this.bumpSeen = db.prepare('UPDATE snapshots SET seen = seen + ?, active_at = ? WHERE snapshot_id = ?');
     this.removeUnseen = db.prepare(
       `UPDATE assets SET removed_at = @now, removed_by = @sid, removed_cutoff = @cutoff, updated_at = @now
        WHERE tenant = @tenant AND connector_id = @connector AND content_type = @contentType
@@ -310,7 +312,7 @@ export class LakeWriter {
   }
 
   private apply(entry: QueueEntry, now: number, touched: Touched): void {
-    if (entry.kind === 'snapshot') return this.applyMarker(entry.marker, touched);
+    if (entry.kind === 'snapshot') return this.applyMarker(entry.marker, now, touched);
     const r = entry.record;
     // No RETURNING here: it makes SQLite keep a statement journal, a copy of every page the statement
     // touches, which multiplies the bytes written per record.
@@ -324,7 +326,7 @@ export class LakeWriter {
       now,
     );
     if (entry.asset) this.upsertAsset(entry.asset, now);
-    if (entry.snapshotId) this.countSnapshotRecord(entry.snapshotId, r.tenant_id, r.id, touched);
+    if (entry.snapshotId) this.countSnapshotRecord(entry.snapshotId, r.tenant_id, r.id, now, touched);
   }
 
   private upsertAsset(asset: AssetRecord, now: number): void {
@@ -373,9 +375,15 @@ export class LakeWriter {
     return this.selectSnapshot.get(snapshotId) as SnapshotRow | undefined;
   }
 
-  private countSnapshotRecord(snapshotId: string, tenant: string, recordId: string, touched: Touched): void {
+  private countSnapshotRecord(
+    snapshotId: string,
+    tenant: string,
+    recordId: string,
+    now: number,
+    touched: Touched,
+  ): void {
     if (!touched.has(snapshotId)) {
-      this.ensureSnapshot.run(snapshotId, tenant);
+      this.ensureSnapshot.run(snapshotId, tenant, now, now);
       touched.set(snapshotId, this.snapshotRow(snapshotId)?.state === 'open' ? 0 : null);
     }
     const count = touched.get(snapshotId);
@@ -384,8 +392,8 @@ export class LakeWriter {
     if (this.addSnapshotRecord.run(snapshotId, recordId).changes > 0) touched.set(snapshotId, count + 1);
   }
 
-  private applyMarker(m: SnapshotMarker, touched: Touched): void {
-    this.ensureSnapshot.run(m.snapshotId, m.tenant_id);
+  private applyMarker(m: SnapshotMarker, now: number, touched: Touched): void {
+    this.ensureSnapshot.run(m.snapshotId, m.tenant_id, now, now);
     if (m.phase === 'start') this.snapshotStart.run(m.connectorId, m.contentType, m.at, m.snapshotId);
     else
       this.snapshotEnd.run(
@@ -404,7 +412,7 @@ export class LakeWriter {
   private settle(touched: Touched, now: number): void {
     for (const [snapshotId, added] of touched) {
       if (added === null) continue;
-      if (added > 0) this.bumpSeen.run(added, snapshotId);
+      this.bumpSeen.run(added, now, snapshotId);
       const s = this.snapshotRow(snapshotId);
       if (!s || s.state !== 'open' || s.ended_at === null) continue;
       if (s.complete !== 1) {

@@ -61,6 +61,8 @@ export interface LakeReader {
   getAsset(tenant: string, id: string): Promise<LakeAsset | undefined>;
   assetChanges(query?: AssetChangesQuery): Promise<AssetChange[]>;
   snapshots(query?: { tenant?: string; limit?: number }): Promise<SnapshotState[]>;
+  /** Snapshots still open (not finalized, not expired), by connector, oldest first. */
+  openSnapshots(query?: OpenSnapshotsQuery): Promise<OpenSnapshot[]>;
   stats(): Promise<LakeStats>;
   close(): Promise<void>;
 }
@@ -168,6 +170,30 @@ export interface SnapshotState {
   state: SnapshotStateName;
   /** Assets marked removed when the snapshot was finalized. */
   removed?: number;
+}
+
+export interface OpenSnapshotsQuery {
+  tenant?: string;
+  connectorId?: string;
+}
+
+/** A snapshot the lake has not closed: its end marker or some of its records have not arrived. */
+export interface OpenSnapshot {
+  snapshotId: string;
+  tenant_id: string;
+  connectorId: string;
+  contentType: string;
+  /** When the lake first heard of the snapshot, on the lake's clock (epoch ms). */
+  openedAt: number;
+  /** The lake's clock at the snapshot's last marker or record; it expires `snapshotExpiryMs` after. */
+  lastActivityAt: number;
+  /** Distinct records of the snapshot ingested so far. */
+  seen: number;
+  /** Records the end marker announced; absent until it arrives. */
+  expected?: number;
+  endMarker: boolean;
+  /** A snapshot is only finalized once its start marker arrived too (its time is the removal cut-off). */
+  startMarker: boolean;
 }
 
 export interface LakeStats {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseSettings, type ConnectorStatus, type ConnectorView } from '@connectors/host';
+import { parseSettings, type ConnectorStatus, type ConnectorView, type HostFacade } from '@connectors/host';
 import type { CliContext } from '../context';
 import { UsageError } from '../exit-codes';
 import { readSecretSettings } from './secret-input';
@@ -202,7 +202,10 @@ function printView(ctx: CliContext, v: ConnectorView, s: ConnectorStatus): void 
   printStatus(ctx, s);
 }
 
-export function printStatus(ctx: CliContext, s: ConnectorStatus): void {
+/** A connector's status as the façade's `status` gives it (with its open snapshots). */
+type StatusView = Awaited<ReturnType<HostFacade['status']>>[number];
+
+export function printStatus(ctx: CliContext, s: StatusView): void {
   ctx.print('Status');
   ctx.print(`  ${'State'.padEnd(14)}${s.state}${s.reason ? ` (${s.reason})` : ''}`);
   ctx.print(`  ${'Last Success'.padEnd(14)}${formatTime(s.lastSuccessAt)}`);
@@ -213,6 +216,10 @@ export function printStatus(ctx: CliContext, s: ConnectorStatus): void {
   );
   ctx.print(`  ${'Backlog'.padEnd(14)}${s.backlog ?? '-'}`);
   if (s.noHost) ctx.print(`  ${'No Host'.padEnd(14)}${s.noHost}`);
+  for (const o of s.openSnapshots?.snapshots ?? [])
+    ctx.print(
+      `  ${'Open Snapshot'.padEnd(14)}${o.snapshotId} (${o.contentType}) ${o.reason}, opened ${formatTime(o.openedAt)}, last activity ${formatTime(o.lastActivityAt)}`,
+    );
   if (s.clearedByTestAt)
     ctx.print(
       `  ${'Cleared'.padEnd(14)}by a passed test at ${formatTime(s.clearedByTestAt)}; a verification run follows within a minute`,

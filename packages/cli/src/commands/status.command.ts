@@ -6,7 +6,9 @@ import { bind, intOpt, optString, requireOpt, type ProgramState } from './shared
 export function registerStatus(program: Command, state: ProgramState): void {
   program
     .command('status [name]')
-    .description('state, last success, last error, next run, records in the last run, queue backlog')
+    .description(
+      'state, last success, last error, next run, records in the last run, queue backlog, open snapshots',
+    )
     .option('--tenant <tenant>', 'tenant (required with a name)')
     .option('--json', 'print JSON')
     .action(
@@ -27,7 +29,17 @@ export function registerStatus(program: Command, state: ProgramState): void {
         if (!list.length) return ctx.print('No connectors.');
         ctx.print(
           renderTable(
-            ['Name', 'Tenant', 'State', 'Last Success', 'Next Run', 'Records', 'Backlog', 'Last Error'],
+            [
+              'Name',
+              'Tenant',
+              'State',
+              'Last Success',
+              'Next Run',
+              'Records',
+              'Backlog',
+              'Open Snaps',
+              'Last Error',
+            ],
             list.map((s) => [
               s.name,
               s.tenant,
@@ -36,6 +48,7 @@ export function registerStatus(program: Command, state: ProgramState): void {
               formatTime(s.nextRunAt),
               s.lastRunRecords,
               s.backlog,
+              s.openSnapshots?.count,
               // Nothing runs a connector no live host takes: that comes before its last error.
               s.noHost
                 ? s.noHost

@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { isUnsafeKey } from '@connectors/framework/engine';
-import { LAKE_FILE, type AssetChange, type LakeAsset, type LakeReader } from '@connectors/lake';
+import {
+  LAKE_FILE,
+  type AssetChange,
+  type LakeAsset,
+  type LakeReader,
+  type OpenSnapshot,
+} from '@connectors/lake';
 import { redactUrl } from '@connectors/lake-pg';
 import { openLakeReader } from '../backends/lake.reader';
 import { summarize } from '../catalog/plugin.catalog';
@@ -16,7 +22,6 @@ import type {
   ConnectorDetail,
   ConnectorRef,
   ConnectorRow,
-  ConnectorStatus,
   ConnectorView,
   CreateConnectorRequest,
   DeletedConnector,
@@ -35,11 +40,34 @@ import type {
   Scope,
   SearchRequest,
   SearchResult,
+  StatusView,
   TestOptions,
   TestReport,
 } from './types';
 
 type Empty = Record<string, never>;
+
+function waitingFor(o: OpenSnapshot): string {
+  if (!o.endMarker) return 'waiting for the end marker';
+  const expected = o.expected ?? 0;
+  if (o.seen < expected) return `waiting for ${expected - o.seen} of ${expected} records`;
+  return 'waiting for the start marker';
+}
+
+/** A connector's open snapshots (the lake lists them oldest first) with what each waits for. */
+function openSnapshotsOf(open: OpenSnapshot[]): StatusView['openSnapshots'] {
+  return {
+    count: open.length,
+    oldestOpenedAt: Math.min(...open.map((o) => o.openedAt)),
+    snapshots: open.map((o) => ({
+      snapshotId: o.snapshotId,
+      contentType: o.contentType,
+      openedAt: o.openedAt,
+      lastActivityAt: o.lastActivityAt,
+      reason: waitingFor(o),
+    })),
+  };
+}
 
 /**
  * The host's use cases, one method each: the one way in for the CLI and the HTTP API, which only
@@ -290,10 +318,22 @@ export class HostFacade {
 
   // -- status and runs -------------------------------------------------------------------------------
 
-  /** Status of one connector (with a name), or of every connector the caller sees (of a tenant). */
-  async status(input: { tenant?: string; name?: string } = {}, scope?: Scope): Promise<ConnectorStatus[]> {
+  /**
+   * Status of one connector (with a name), or of every connector the caller sees (of a tenant), with
+   * the snapshots of each the lake has not closed. An unreadable lake leaves those out: the status
+   * still answers.
+   */
+  async status(input: { tenant?: string; name?: string } = {}, scope?: Scope): Promise<StatusView[]> {
     const tenant = this.begin('status', input, scope).tenantFor(input.tenant);
-    return this.host.statusOf(tenant, input.name);
+    const statuses = await this.host.statusOf(tenant, input.name);
+    const connectorId = statuses.length === 1 ? statuses[0].connectorId : undefined;
+    const open = await this.withLake([], (lake) => lake.openSnapshots({ tenant, connectorId })).catch(
+      (): OpenSnapshot[] => [],
+    );
+    return statuses.map((s) => {
+      const mine = open.filter((o) => o.connectorId === s.connectorId);
+      return mine.length ? { ...s, openSnapshots: openSnapshotsOf(mine) } : s;
+    });
   }
 
   /**

@@ -90,6 +90,29 @@ export interface EditConnectorRequest extends ConnectorRef {
   unset?: string[];
 }
 
+/** A snapshot of the connector the lake has not closed, and what it waits for. */
+export interface OpenSnapshotView {
+  snapshotId: string;
+  contentType: string;
+  /** When the lake first heard of it, on the lake's clock. */
+  openedAt: number;
+  /** The lake's clock at its last marker or record; it expires `snapshotExpiryMs` after. */
+  lastActivityAt: number;
+  /** "waiting for the end marker" or "waiting for N of M records". */
+  reason: string;
+}
+
+/** The connector's open snapshots, oldest first. */
+export interface OpenSnapshots {
+  count: number;
+  /** When the oldest was opened, on the lake's clock. */
+  oldestOpenedAt: number;
+  snapshots: OpenSnapshotView[];
+}
+
+/** A connector's status with its open snapshots (absent when it has none, or the lake could not be read). */
+export type StatusView = ConnectorStatus & { openSnapshots?: OpenSnapshots };
+
 export type ConnectorDetail = ConnectorView & { status: ConnectorStatus };
 export type ConnectorRow = ConnectorView & { status?: ConnectorStatus };
 

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { Client } from 'pg';
+import type { QueueEntry, Sink } from '@connectors/framework/engine';
+import { LakeSink } from '@connectors/lake';
+import { PgLakeSink } from '@connectors/lake-pg';
 import { createTestDatabase, type TestDatabase } from '@connectors/lake-pg/dist/test/support/pg.database';
 import type { HostFacade } from '../../src/facade/host.facade';
 import { fakeControls } from '../helpers/fake.connector';
@@ -115,6 +118,43 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           expect((await sessions()) - before, 'new connections for 10 queries').to.be.at.most(2);
         });
       }
+    });
+
+    describe('#status()', () => {
+      it("should report each connector's open snapshots with what each waits for", async () => {
+        const [status] = await facade.status(ACME_INV);
+        expect(status.openSnapshots, 'the run closed its snapshot').to.equal(undefined);
+        const marker = (snapshotId: string, phase: 'start' | 'end', count?: number): QueueEntry => ({
+          kind: 'snapshot',
+          marker: {
+            snapshotId,
+            phase,
+            tenant_id: 'acme',
+            connectorId: status.connectorId,
+            contentType: 'computers',
+            at: Date.now(),
+            ...(count !== undefined ? { complete: true, count } : {}),
+          },
+        });
+        // Two runs that died: one before its end marker, one whose records never arrived.
+        const sink: Sink =
+          kind === 'sqlite'
+            ? new LakeSink(t.dataDir, { checkpoints: 'inline' })
+            : await PgLakeSink.open({ url: db!.url });
+        const before = Date.now();
+        await sink.write([marker('died-1', 'start'), marker('died-2', 'start'), marker('died-2', 'end', 4)]);
+        await sink.close?.();
+
+        const [after] = await facade.status(ACME_INV);
+        expect(after.openSnapshots).to.include({ count: 2 });
+        expect(after.openSnapshots!.oldestOpenedAt).to.be.within(before, Date.now());
+        expect(after.openSnapshots!.snapshots.map((s) => [s.snapshotId, s.reason])).to.deep.equal([
+          ['died-1', 'waiting for the end marker'],
+          ['died-2', 'waiting for 4 of 4 records'],
+        ]);
+        const [listed] = await facade.status({ tenant: 'acme' });
+        expect(listed.openSnapshots?.count).to.equal(2);
+      });
     });
 
     describe('#info()', () => {

@@ -10,6 +10,7 @@ describe(PgLake.name, () => {
       return {
         sink,
         reader: sink.lake,
+        writeAt: (batch, now) => sink.lake.writer.write(batch, now),
         close: async () => {
           await sink.close();
           await db.drop();

@@ -13,6 +13,7 @@ describe('SqliteLakeReader', () => {
       return {
         sink,
         reader,
+        writeAt: async (batch, now) => sink.lake.writer.write(batch, now),
         close: async () => {
           await sink.close();
           rmSync(dir, { recursive: true, force: true });

@@ -88,6 +88,19 @@ describe('Lake', () => {
             'added',
             'changed',
           ]);
+          // No lake-clock columns yet: the start marker's time stands in.
+          expect(old.openSnapshots()).to.deep.include({
+            snapshotId: 's2',
+            tenant_id: 'tenant-a',
+            connectorId: 'c1',
+            contentType: 'computers',
+            openedAt: 2_000,
+            lastActivityAt: 2_000,
+            seen: 2,
+            expected: 3,
+            endMarker: true,
+            startMarker: true,
+          });
         } finally {
           old.close();
         }
@@ -109,7 +122,10 @@ describe('Lake', () => {
           // Record 2 was counted before the migration: its redelivery must not count again.
           await migrated.write([assetEntry(2, 2_001, { snapshotId: 's2' })]);
           expect(m.snapshots()[0]).to.include({ state: 'open', seen: 2 });
+          expect(m.openSnapshots()[0]).to.include({ openedAt: 2_000 });
+          expect(m.openSnapshots()[0].lastActivityAt, 'the redelivery moved it').to.be.above(2_000);
           await migrated.write([assetEntry(3, 2_001, { snapshotId: 's2' })]);
+          expect(m.openSnapshots()).to.deep.equal([]);
           expect(m.snapshots()[0]).to.include({ state: 'finalized', seen: 3, removed: 1 });
           expect(m.getAsset('tenant-a', 'asset-4')).to.include({ removed: true, removedBy: 's2' });
           expect(m.assetChanges({ assetId: 'asset-4' }).map((c) => c.change)).to.deep.equal([

@@ -13,6 +13,8 @@ import type { LakeReader } from '../../src';
 export interface LakeUnderTest {
   sink: Sink;
   reader: LakeReader;
+  /** Writes a batch as if the lake's clock read `now` (epoch ms); the lake expires snapshots after a day. */
+  writeAt(batch: readonly QueueEntry[], now: number): Promise<unknown>;
   /** Closes both and removes what the lake stored (its file or database). */
   close(): Promise<void>;
 }
@@ -357,6 +359,53 @@ export function lakeContract(open: () => Promise<LakeUnderTest>): void {
       await sink.write([assetEntry(3, 2_001, { snapshotId: 's2' })]);
       expect((await lake.listAssets()).map((a) => a.id)).to.have.members(['asset-1', 'asset-2', 'asset-3']);
       expect(await lake.getAsset('tenant-a', 'asset-4')).to.include({ removed: true });
+    });
+
+    describe('#openSnapshots()', () => {
+      const t0 = Date.UTC(2026, 0, 1);
+
+      it('should list a snapshot as open after its start marker, on the lake clock', async () => {
+        await under.writeAt([snapshotMarker('s1', 'start', 1_000)], t0);
+        await under.writeAt([assetEntry(1, 1_001, { snapshotId: 's1' })], t0 + 60_000);
+        expect(await lake.openSnapshots()).to.deep.equal([
+          {
+            snapshotId: 's1',
+            tenant_id: 'tenant-a',
+            connectorId: 'c1',
+            contentType: 'computers',
+            openedAt: t0,
+            lastActivityAt: t0 + 60_000,
+            seen: 1,
+            endMarker: false,
+            startMarker: true,
+          },
+        ]);
+        expect(await lake.openSnapshots({ connectorId: 'other' })).to.deep.equal([]);
+      });
+
+      it('should keep a snapshot open with its end marker while records are missing, and close it once complete', async () => {
+        await under.writeAt(
+          [
+            snapshotMarker('s1', 'start', 1_000),
+            assetEntry(1, 1_001, { snapshotId: 's1' }),
+            snapshotMarker('s1', 'end', 1_002, { complete: true, count: 2 }),
+          ],
+          t0,
+        );
+        expect(await lake.openSnapshots()).to.have.length(1);
+        expect((await lake.openSnapshots())[0]).to.include({ seen: 1, expected: 2, endMarker: true });
+        await under.writeAt([assetEntry(2, 1_001, { snapshotId: 's1' })], t0 + 1_000);
+        expect(await lake.openSnapshots()).to.deep.equal([]);
+      });
+
+      it('should not list a snapshot that expired', async () => {
+        await under.writeAt([snapshotMarker('s1', 'start', 1_000)], t0);
+        await under.writeAt([snapshotMarker('s2', 'start', 2_000)], t0 + 2 * 86_400_000);
+        expect((await lake.openSnapshots()).map((s) => s.snapshotId)).to.deep.equal(['s2']);
+        expect((await lake.snapshots()).find((s) => s.snapshotId === 's1')).to.include({
+          state: 'incomplete',
+        });
+      });
     });
 
     it('should ignore a late redelivery from before the removal, and restore on a new sighting', async () => {
