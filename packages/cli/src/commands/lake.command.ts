@@ -41,8 +41,13 @@ function sinceOf(opts: Opts): number | undefined {
   const sinceText = optString(opts, 'since');
   if (!sinceText) return undefined;
   const ms = parseDuration(sinceText);
-  if (ms === undefined)
-    throw new UsageError('since', `"${sinceText}" is not a duration`, 'Use e.g. 30s, 15m, 1h or 7d.');
+  if (ms === undefined || ms <= 0) {
+    throw new UsageError(
+      'since',
+      `"${sinceText}" is not a duration${ms === 0 ? ' longer than zero' : ''}`,
+      'Use e.g. 30s, 15m, 1h or 7d; leave --since out for every record.',
+    );
+  }
   return Date.now() - ms;
 }
 

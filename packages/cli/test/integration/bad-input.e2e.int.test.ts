@@ -155,6 +155,7 @@ describe('connectors CLI bad input (end to end)', () => {
       'name',
       /control characters such as line breaks/,
     ],
+    ['a --since of zero', ['search', '--since', '0'], 'since', /"0" is not a duration longer than zero/],
     ['an unknown log level', ['--log-level', 'loud', 'list'], '--log-level', /"loud" is not a log level/],
     // Refused by the façade's input schema (INPUT_INVALID), not by the CLI's own option parsing.
     ['a limit of 0 on assets', ['assets', '--limit', '0'], 'limit', /limit: must be >= 1/],
