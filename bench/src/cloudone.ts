@@ -36,11 +36,25 @@ export interface CloudOneSetupOptions {
 }
 
 export async function setUpCloudOne(options: CloudOneSetupOptions): Promise<CloudOneSetup> {
-  const descriptor = readPlugin(PLUGIN_DIR);
-  if (!descriptor) throw new Error(`no plugin at ${PLUGIN_DIR}`);
+  return setUpPlugin(PLUGIN_DIR, options.tenant ?? 'bench', {
+    apiUrl: options.baseUrl,
+    apiKey: options.apiKey,
+    pageSize: options.pageSize,
+    ...(options.expand === 'all' ? { expand: ['all'] } : {}),
+  });
+}
+
+/** The plugin in `dir` wired as the host wires it, configured with `input`. */
+export async function setUpPlugin(
+  dir: string,
+  tenant: string,
+  input: Record<string, unknown>,
+  contentTypes?: string[],
+): Promise<CloudOneSetup> {
+  const descriptor = readPlugin(dir);
+  if (!descriptor) throw new Error(`no plugin at ${dir}`);
   const cls = await descriptor.load();
   const manifest = descriptor.manifest;
-  const tenant = options.tenant ?? 'bench';
   const instance: ConnectorInstanceInfo = { id: `bench-${tenant}`, name: 'bench', tenant, type: manifest.id };
   // As the host does: development (plain http to the loopback simulator) is the host's decision.
   const host = createHostContainer({
@@ -52,13 +66,8 @@ export async function setUpCloudOne(options: CloudOneSetupOptions): Promise<Clou
     createConnectorContainer(host, { manifest, instance }),
     manifest,
   );
-  const config = connector.configure({
-    apiUrl: options.baseUrl,
-    apiKey: options.apiKey,
-    pageSize: options.pageSize,
-    ...(options.expand === 'all' ? { expand: ['all'] } : {}),
-  });
-  return { connector, manifest, instance, config };
+  const config = connector.configure(input);
+  return { connector, manifest, instance, config, ...(contentTypes ? { contentTypes } : {}) };
 }
 
 export function expandChoice(value: string | undefined): ExpandChoice {

@@ -15,9 +15,14 @@
 // `buildEnvelope` from the marked page's computers, against the first row's `buildEnvelope` from
 // computers parsed one by one.
 import { createHash } from 'node:crypto';
-import { adoptPageTexts, buildEnvelope } from '@connectors/framework/engine';
+import {
+  adoptPageTexts,
+  buildEnvelope,
+  canonicalize,
+  PRUNED_JSON,
+  pruneShared,
+} from '@connectors/framework/engine';
 // Internal to the framework (not exported): measured here on purpose, it is the envelope's hot spot.
-import { canonicalize, PRUNED_JSON, pruneShared } from '@connectors/framework/engine';
 import { startSimulator } from '@connectors/cloudone-simulator';
 import { int, printTable } from '../args';
 import { setUpCloudOne } from '../cloudone';

@@ -15,18 +15,10 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import {
-  AxiosHttpClientFactory,
-  createConnectorContainer,
-  createHostContainer,
-  createSilentLogger,
-  instantiateConnector,
-  readPlugin,
-  type ConnectorInstanceInfo,
-} from '@connectors/framework/engine';
+import { AxiosHttpClientFactory } from '@connectors/framework/engine';
 import { int, list, printTable } from '../args';
 import { firstJsonLine, readStdin, ROOT, runWorker, waitExit, workerMain } from '../children';
-import type { CloudOneSetup } from '../cloudone';
+import { setUpPlugin, type CloudOneSetup } from '../cloudone';
 import { startPipeline } from '../pipeline';
 import type { BenchArgs, Figures } from '../types';
 
@@ -211,34 +203,14 @@ async function worker(job: Job): Promise<WorkerResult> {
   }
 }
 
-/** The Falcon plugin wired as the host wires it (see `setUpCloudOne`). */
-async function setUpFalcon(job: Job, secret: string): Promise<CloudOneSetup> {
-  const descriptor = readPlugin(PLUGIN_DIR);
-  if (!descriptor) throw new Error(`no plugin at ${PLUGIN_DIR}`);
-  const cls = await descriptor.load();
-  const manifest = descriptor.manifest;
-  const instance: ConnectorInstanceInfo = {
-    id: 'bench-falcon',
-    name: 'bench',
-    tenant: 'bench',
-    type: manifest.id,
-  };
-  const host = createHostContainer({
-    logger: createSilentLogger(),
-    httpClientFactory: new AxiosHttpClientFactory({ development: true }),
-  });
-  const connector = instantiateConnector(
-    cls,
-    createConnectorContainer(host, { manifest, instance }),
-    manifest,
+/** The Falcon plugin wired as the host wires it (`runWorker` sets CONNECTORS_DEV for the simulator). */
+function setUpFalcon(job: Job, secret: string): Promise<CloudOneSetup> {
+  return setUpPlugin(
+    PLUGIN_DIR,
+    'bench',
+    { baseUrl: job.baseUrl, clientId: job.clientId, clientSecret: secret, pageSize: job.pageSize },
+    ['hosts'],
   );
-  const config = connector.configure({
-    baseUrl: job.baseUrl,
-    clientId: job.clientId,
-    clientSecret: secret,
-    pageSize: job.pageSize,
-  });
-  return { connector, manifest, instance, config, contentTypes: ['hosts'] };
 }
 
 workerMain(module, worker);

@@ -57,6 +57,7 @@ const DEFAULTS = {
   connectTimeoutMs: 10_000,
   waitAofTimeoutMs: 2_000,
   blockTimeoutGraceMs: 5_000,
+  housekeepingMs: 60_000,
 };
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -146,7 +147,7 @@ export class RedisStreamQueue implements Queue {
     this.claimIdleMs = options.claimIdleMs ?? DEFAULTS.claimIdleMs;
     this.claimIntervalMs = options.claimIntervalMs ?? Math.min(Math.ceil(this.claimIdleMs / 2), 5_000);
     this.maxDeliveries = options.maxDeliveries ?? DEFAULTS.maxDeliveries;
-    this.housekeepingMs = options.housekeepingMs ?? 60_000;
+    this.housekeepingMs = options.housekeepingMs ?? DEFAULTS.housekeepingMs;
     // Removing a live consumer that holds nothing is harmless (its next read recreates it).
     this.consumerTtlMs = options.consumerTtlMs ?? Math.max(DEFAULT_CONSUMER_TTL_MS, 2 * this.claimIdleMs);
     this.logger = (options.logger ?? createSilentLogger()).child({

@@ -26,8 +26,8 @@ export interface RedisStreamQueueOptions {
   claimIntervalMs?: number;
   /**
    * How often a reading consumer runs `housekeeping()` (trim acknowledged-but-kept entries, forget
-   * consumers idle past `consumerTtlMs` with nothing pending), first at its first read; default 60,000 ms,
-   * 0 turns it off.
+   * consumers idle past `consumerTtlMs` with nothing pending), first at its first read; 0 turns it off.
+   * Default: `DEFAULTS.housekeepingMs` in redis-stream.queue.ts.
    */
   housekeepingMs?: number;
   /**
@@ -43,7 +43,7 @@ export interface RedisStreamQueueOptions {
   reconnectCapMs?: number;
   /**
    * A blocked read that gets no answer within its block time plus this (a half-open connection, a hung
-   * server) drops its connection and fails, so the worker reconnects (default 5,000 ms).
+   * server) drops its connection and fails, so the worker reconnects. Default: `DEFAULTS.blockTimeoutGraceMs`.
    */
   blockTimeoutGraceMs?: number;
   /** How long `connect` waits for Redis at start (default 10,000 ms). */

@@ -2,6 +2,7 @@ import { lastValueFrom, take, toArray } from 'rxjs';
 import {
   AxiosHttpClientFactory,
   buildEnvelope,
+  ConnectorError,
   createConnectorContainer,
   createHostContainer,
   instantiateConnector,
@@ -13,12 +14,12 @@ import {
   type Connector,
   type ConnectorInstanceInfo,
   type Logger,
+  type NormalizedRecord,
   type ResolvedConfig,
   type RunContext,
 } from '@connectors/framework/engine';
-import { IMMEDIATE_DEMAND } from './demand';
-import { ConnectorError } from '@connectors/framework/engine';
 import { createCapturingLogger } from './capturing.logger';
+import { IMMEDIATE_DEMAND } from './demand';
 import { FakeClock } from './fake-clock';
 import { findPluginRoot } from './package-root';
 import { RecordingHttpClientFactory } from './recording-http.factory';
@@ -125,14 +126,8 @@ function wrapConnector<TConfig extends ResolvedConfig>(
     contentTypes: o.contentTypes ?? manifest.contentTypes.map((c) => c.id),
     demand: o.demand ?? IMMEDIATE_DEMAND,
   });
-  const envelope = (contentType: string, raw: unknown): CollectedRecord['entry'] =>
-    buildEnvelope({
-      manifest,
-      instance,
-      contentType,
-      normalized: connector.normalize(contentType, raw),
-      now: now(),
-    }).entry;
+  const enveloped = (contentType: string, normalized: NormalizedRecord): CollectedRecord['entry'] =>
+    buildEnvelope({ manifest, instance, contentType, normalized, now: now() }).entry;
   const collectPages = (o: CollectOptions & { maxPages?: number } = {}): Promise<CollectedPage[]> =>
     lastValueFrom(connector.collect(collectContext(o)).pipe(take(o.maxPages ?? 1000), toArray()));
   return {
@@ -149,19 +144,13 @@ function wrapConnector<TConfig extends ResolvedConfig>(
       for (const page of await collectPages(o)) {
         for (const raw of page.items) {
           const normalized = connector.normalize(page.contentType, raw);
-          const { entry } = buildEnvelope({
-            manifest,
-            instance,
-            contentType: page.contentType,
-            normalized,
-            now: now(),
-          });
+          const entry = enveloped(page.contentType, normalized);
           out.push({ contentType: page.contentType, page: page.page, raw, normalized, entry });
         }
       }
       return out;
     },
-    envelope,
+    envelope: (contentType, raw) => enveloped(contentType, connector.normalize(contentType, raw)),
     test: (signal) => connector.test(runContext(signal)),
     respond: (action, target) => runRespond(connector, { action, target }, runContext()),
   };

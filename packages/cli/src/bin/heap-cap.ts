@@ -3,9 +3,8 @@ import { spawn } from 'node:child_process';
 /** The V8 old-space cap of the daemon (MB): keeps the host within its memory target (docs/PERFORMANCE.md). */
 export const DEFAULT_DAEMON_HEAP_MB = 96;
 /**
- * The daemon's young generation (V8 semi-space, MB). Under the old-space cap node lets it grow to 16 MB;
- * capping it trades a little throughput for peak RSS (docs/PERFORMANCE.md). Semi-spaces come in powers of
- * two, so a value between two powers acts as the larger one.
+ * The daemon's young generation (V8 semi-space, MB): capping it trades a little throughput for peak RSS
+ * (docs/PERFORMANCE.md). Semi-spaces come in powers of two, so a value between two acts as the larger.
  */
 export const DEFAULT_DAEMON_SEMI_SPACE_MB = 8;
 /** Set in the re-executed process, so it never re-executes itself again. */

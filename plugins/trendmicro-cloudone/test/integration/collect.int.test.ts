@@ -141,7 +141,7 @@ describe('CloudOneConnector#collect() against the simulator', () => {
       expect(run.error).to.equal(undefined);
       expect(run.ids).to.deep.equal([...sim.fleet.ids()]);
       expect(sim.requests.countStatus(429)).to.equal(4);
-      // Full jitter: each wait is drawn below a ceiling that doubles per attempt (never under 50 ms).
+      // Full jitter (the framework's backoffDelay): each wait is drawn below a ceiling that doubles per attempt.
       expect(clock.sleeps).to.have.length(4);
       clock.sleeps.forEach((ms, i) => expect(ms).to.be.within(50, base * 2 ** (i + 1)));
     });
